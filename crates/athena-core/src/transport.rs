@@ -1,0 +1,513 @@
+//! How one logical call travels: limiter, token, attempt, classify, wait, retry.
+//!
+//! One call = one `tracing` span (`athena.request`) with the method, the route template, the
+//! final status, the number of attempts and athena's request id — never the concrete URL, the
+//! query or a body.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::auth::AccessToken;
+use crate::client::{Client, join_path};
+use crate::decode::{Endpoint, decode_json};
+use crate::error::{ApiError, Error, ErrorKind, Result};
+use crate::request::{Body, Request};
+use crate::retry::retry_after::parse_retry_after;
+use crate::retry::{AttemptOutcome, Decision, RetryReason, classify};
+
+/// A successful (2xx) response, body read in full.
+#[derive(Clone)]
+pub struct RawResponse {
+    status: u16,
+    headers: http::HeaderMap,
+    body: Bytes,
+    attempts: u32,
+}
+
+impl RawResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+    /// The body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+    /// athena's `X-Request-Id`.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+    }
+    /// Attempts it took.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl std::fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id())
+            .field("body_len", &self.body.len())
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+/// The result of one attempt, before classification.
+enum Attempt {
+    Response {
+        status: u16,
+        headers: http::HeaderMap,
+        body: Bytes,
+    },
+    Failed {
+        outcome: AttemptOutcome,
+        error: reqwest::Error,
+    },
+}
+
+impl Client {
+    /// Sends `request` through auth, rate limiting and retries; returns the 2xx response or
+    /// a typed error.
+    pub async fn execute(&self, request: &Request) -> Result<RawResponse> {
+        let span = tracing::info_span!(
+            "athena.request",
+            method = request.method_str(),
+            route = request.route(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        self.execute_inner(request).instrument(span).await
+    }
+
+    /// Sends `request` and decodes the JSON body into `T` (athena's lenient rules, errors
+    /// naming the JSON path and the route).
+    pub async fn send_json<T: DeserializeOwned>(&self, request: &Request) -> Result<T> {
+        let response = self.execute(request).await?;
+        decode_json(
+            response.body(),
+            Endpoint {
+                method: request.method_str(),
+                route: request.route(),
+            },
+        )
+        .map_err(|e| e.with_request_id(response.request_id().map(str::to_owned)))
+    }
+
+    async fn execute_inner(&self, request: &Request) -> Result<RawResponse> {
+        request.validate()?;
+        let inner = &self.inner;
+        let rt = &inner.runtime;
+        let method = request.method_str();
+        let route = request.route();
+        let fail = |e: Error| e.with_endpoint(method, route);
+
+        let url = self.url_for(request)?;
+        let (content_type, body): (Option<&'static str>, Option<Bytes>) = match request.body() {
+            Body::Empty => (None, None),
+            Body::Form(_) => (
+                Some("application/x-www-form-urlencoded"),
+                request.encoded_form().map(Bytes::from),
+            ),
+            Body::Json(b) => (Some("application/json"), Some(Bytes::from(b.clone()))),
+        };
+        let started = rt.clock.now();
+        let deadline = started + inner.timeouts.overall;
+        let authenticated = request.is_authenticated() && inner.tokens.is_some();
+
+        let mut attempts: u32 = 0;
+        let mut retries: u32 = 0;
+        let mut refreshed = false;
+        loop {
+            inner.limiter.acquire(rt).await;
+            let token = match (&inner.tokens, authenticated) {
+                (Some(tokens), true) => Some(
+                    tokens.token().await.map_err(
+                        |e| {
+                            if e.route().is_none() { fail(e) } else { e }
+                        },
+                    )?,
+                ),
+                _ => None,
+            };
+            let now = rt.clock.now();
+            let remaining = deadline.saturating_duration_since(now);
+            if remaining.is_zero() {
+                return Err(fail(Error::new(
+                    ErrorKind::Timeout,
+                    "the call's overall deadline passed",
+                ))
+                .with_attempts(attempts));
+            }
+            attempts += 1;
+            let attempt = self
+                .attempt(
+                    request,
+                    &url,
+                    content_type,
+                    body.clone(),
+                    token.as_ref(),
+                    inner.timeouts.attempt.min(remaining),
+                )
+                .await;
+
+            let (outcome, retry_after) = match &attempt {
+                Attempt::Response {
+                    status,
+                    headers,
+                    body,
+                } => {
+                    let json_body = *status != 403 || ApiError::parse(body).is_some();
+                    let ra = headers
+                        .get(http::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| parse_retry_after(v, rt.clock.system_now()));
+                    inner.limiter.observe(
+                        rt.clock.now(),
+                        header_u64(headers, "x-ratelimit-limit"),
+                        header_u64(headers, "x-ratelimit-remaining"),
+                    );
+                    (
+                        AttemptOutcome::Response {
+                            status: *status,
+                            json_body,
+                        },
+                        ra,
+                    )
+                }
+                Attempt::Failed { outcome, .. } => (*outcome, None),
+            };
+
+            let decision = classify(outcome, request.safety(), authenticated, refreshed);
+            let status = match &attempt {
+                Attempt::Response { status, .. } => Some(*status),
+                Attempt::Failed { .. } => None,
+            };
+            tracing::debug!(attempt = attempts, status, decision = ?decision, "attempt finished");
+
+            match decision {
+                Decision::Success => {
+                    inner.budget.record_success();
+                    if let Attempt::Response {
+                        status,
+                        headers,
+                        body,
+                    } = attempt
+                    {
+                        let span = tracing::Span::current();
+                        span.record("status", status);
+                        span.record("attempts", attempts);
+                        if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok())
+                        {
+                            span.record("request_id", id);
+                        }
+                        return Ok(RawResponse {
+                            status,
+                            headers,
+                            body,
+                            attempts,
+                        });
+                    }
+                    // `classify` only says Success for a response.
+                    return Err(fail(Error::new(
+                        ErrorKind::Transport,
+                        "internal error: success without a response",
+                    )));
+                }
+                Decision::RefreshAndReplay => {
+                    if let (Some(tokens), Some(t)) = (&inner.tokens, &token) {
+                        tokens.reject(t).await;
+                    }
+                    refreshed = true;
+                    tracing::debug!("401: refreshing the token and replaying once");
+                    continue;
+                }
+                Decision::Retry(reason) => {
+                    let final_error =
+                        || self.error_for(attempt_ref(&attempt), retry_after, attempts);
+                    if attempts >= inner.policy.max_attempts() + u32::from(refreshed) {
+                        return Err(fail(final_error()));
+                    }
+                    retries += 1;
+                    let rate_limited = reason == RetryReason::RateLimited;
+                    let Some(delay) =
+                        inner
+                            .policy
+                            .delay(retries, rt.jitter.unit(), rate_limited, retry_after)
+                    else {
+                        // The server asked for a longer wait than we honour: let the caller
+                        // schedule it (the error carries retry_after).
+                        return Err(fail(final_error()));
+                    };
+                    if rt.clock.now() + delay >= deadline {
+                        tracing::debug!(
+                            delay_ms = delay.as_millis() as u64,
+                            "next wait passes the deadline; giving up"
+                        );
+                        return Err(fail(final_error()));
+                    }
+                    if !inner.budget.try_spend(reason.is_timeout()) {
+                        let last = final_error();
+                        return Err(fail(
+                            Error::new(
+                                ErrorKind::RetryBudgetExhausted,
+                                "the client's retry budget is empty; not retrying",
+                            )
+                            .with_status_opt(last.status())
+                            .with_request_id(last.request_id().map(str::to_owned))
+                            .with_retry_after(last.retry_after())
+                            .with_attempts(attempts),
+                        ));
+                    }
+                    if rate_limited {
+                        inner.limiter.throttled(rt.clock.now(), delay);
+                    }
+                    tracing::info!(
+                        attempt = attempts,
+                        reason = reason.label(),
+                        status,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    rt.sleeper.sleep(delay).await;
+                }
+                Decision::Fail => {
+                    if let Attempt::Response { status: 429, .. } = attempt {
+                        inner
+                            .limiter
+                            .throttled(rt.clock.now(), retry_after.unwrap_or_default());
+                    }
+                    let span = tracing::Span::current();
+                    if let Some(s) = status {
+                        span.record("status", s);
+                    }
+                    span.record("attempts", attempts);
+                    return Err(fail(self.error_for(
+                        attempt_ref(&attempt),
+                        retry_after,
+                        attempts,
+                    )));
+                }
+            }
+        }
+    }
+
+    fn url_for(&self, request: &Request) -> Result<url::Url> {
+        let mut url = join_path(&self.inner.base, request.path())?;
+        let pairs = request.query_pairs();
+        if !pairs.is_empty() {
+            let mut q = url.query_pairs_mut();
+            for (k, v) in pairs {
+                q.append_pair(k, v);
+            }
+        }
+        Ok(url)
+    }
+
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &url::Url,
+        content_type: Option<&'static str>,
+        body: Option<Bytes>,
+        token: Option<&AccessToken>,
+        timeout: Duration,
+    ) -> Attempt {
+        use secrecy::ExposeSecret;
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method().clone(), url.clone())
+            .timeout(timeout)
+            .header(http::header::ACCEPT, request.accept_header());
+        if let Some(t) = token {
+            builder = builder.bearer_auth(t.secret().expose_secret());
+        }
+        if let (Some(ct), Some(b)) = (content_type, body) {
+            builder = builder.header(http::header::CONTENT_TYPE, ct).body(b);
+        }
+        let response = match builder.send().await {
+            Ok(r) => r,
+            Err(error) => {
+                return Attempt::Failed {
+                    outcome: outcome_of(&error),
+                    error,
+                };
+            }
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        match response.bytes().await {
+            Ok(body) => Attempt::Response {
+                status,
+                headers,
+                body,
+            },
+            Err(error) => Attempt::Failed {
+                outcome: if error.is_timeout() {
+                    AttemptOutcome::TimedOut
+                } else {
+                    AttemptOutcome::ConnectionLost
+                },
+                error,
+            },
+        }
+    }
+
+    fn error_for(
+        &self,
+        attempt: AttemptRef<'_>,
+        retry_after: Option<Duration>,
+        attempts: u32,
+    ) -> Error {
+        match attempt {
+            AttemptRef::Response {
+                status,
+                headers,
+                body,
+            } => {
+                let api = ApiError::parse(body);
+                let kind = match status {
+                    400 | 422 => ErrorKind::BadRequest,
+                    401 => ErrorKind::Unauthorized,
+                    403 if api.is_some() => ErrorKind::Forbidden,
+                    403 | 429 => ErrorKind::RateLimited,
+                    404 => ErrorKind::NotFound,
+                    409 => ErrorKind::Conflict,
+                    402 | 405..=499 => ErrorKind::BadRequest,
+                    _ => ErrorKind::Server,
+                };
+                Error::bare(kind)
+                    .with_status(status)
+                    .with_request_id(
+                        headers
+                            .get("x-request-id")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned),
+                    )
+                    .with_api_error(api)
+                    .with_retry_after(retry_after)
+                    .with_attempts(attempts)
+            }
+            AttemptRef::Failed { outcome, error } => {
+                let (kind, message) = match outcome {
+                    AttemptOutcome::ConnectFailed => (ErrorKind::Connect, "could not connect"),
+                    AttemptOutcome::TimedOut => (ErrorKind::Timeout, "the attempt timed out"),
+                    _ => (
+                        ErrorKind::Transport,
+                        "the connection failed after the request may have been sent",
+                    ),
+                };
+                Error::new(kind, message)
+                    .with_attempts(attempts)
+                    .with_source(CauseWithoutUrl::from(error))
+            }
+        }
+    }
+}
+
+enum AttemptRef<'a> {
+    Response {
+        status: u16,
+        headers: &'a http::HeaderMap,
+        body: &'a Bytes,
+    },
+    Failed {
+        outcome: AttemptOutcome,
+        error: &'a reqwest::Error,
+    },
+}
+
+fn attempt_ref(a: &Attempt) -> AttemptRef<'_> {
+    match a {
+        Attempt::Response {
+            status,
+            headers,
+            body,
+        } => AttemptRef::Response {
+            status: *status,
+            headers,
+            body,
+        },
+        Attempt::Failed { outcome, error } => AttemptRef::Failed {
+            outcome: *outcome,
+            error,
+        },
+    }
+}
+
+fn outcome_of(e: &reqwest::Error) -> AttemptOutcome {
+    if e.is_connect() {
+        AttemptOutcome::ConnectFailed
+    } else if e.is_timeout() {
+        AttemptOutcome::TimedOut
+    } else {
+        AttemptOutcome::ConnectionLost
+    }
+}
+
+fn header_u64(headers: &http::HeaderMap, name: &str) -> Option<u64> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// A transport cause with the URL (which carries patient ids and query values) removed.
+#[derive(Debug)]
+struct CauseWithoutUrl(String);
+
+impl From<&reqwest::Error> for CauseWithoutUrl {
+    fn from(e: &reqwest::Error) -> Self {
+        let mut text = String::new();
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        // reqwest's own Display names the URL; walk to the underlying causes instead.
+        let mut first = true;
+        while let Some(err) = cur {
+            if !first {
+                if !text.is_empty() {
+                    text.push_str(": ");
+                }
+                text.push_str(&err.to_string());
+            }
+            first = false;
+            cur = err.source();
+        }
+        if text.is_empty() {
+            text.push_str(if e.is_timeout() {
+                "timed out"
+            } else {
+                "transport error"
+            });
+        }
+        CauseWithoutUrl(text)
+    }
+}
+
+impl std::fmt::Display for CauseWithoutUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CauseWithoutUrl {}
+
+impl Error {
+    fn with_status_opt(self, status: Option<u16>) -> Self {
+        match status {
+            Some(s) => self.with_status(s),
+            None => self,
+        }
+    }
+}

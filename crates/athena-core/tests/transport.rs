@@ -1,0 +1,588 @@
+//! The request path against scripted servers: auth, retry, rate limits, timeouts.
+//!
+//! Time is a `ManualClock`: a 60-second back-off is recorded, not waited for.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use athena_core::runtime::{ManualClock, Runtime};
+use athena_core::{Client, ErrorKind, PracticeId, Request, RetryPolicy, RetrySafety};
+use wiremock::matchers::{body_string_contains, header, header_exists, method, path};
+use wiremock::{Mock, MockServer, Request as WmRequest, Respond, ResponseTemplate};
+
+const TOKEN_PATH: &str = "/oauth2/v1/token";
+
+fn token_body(token: &str, expires: &str) -> serde_json::Value {
+    serde_json::json!({ "access_token": token, "expires_in": expires })
+}
+
+async fn mount_token(server: &MockServer, expected: u64) {
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-1", "3600")))
+        .expect(expected)
+        .mount(server)
+        .await;
+}
+
+fn client(server: &MockServer, clock: &ManualClock) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .client_credentials("my-id", "my-secret")
+        .runtime(Runtime::manual(clock, 0.5))
+        .build()
+        .unwrap()
+}
+
+fn ping() -> Request {
+    Request::get("/v1/{practiceid}/ping").path_param("practiceid", 195900)
+}
+
+/// Answers with the scripted statuses in order, then 200 forever.
+struct Script {
+    steps: Vec<ResponseTemplate>,
+    calls: Arc<AtomicUsize>,
+}
+
+impl Respond for Script {
+    fn respond(&self, _: &WmRequest) -> ResponseTemplate {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        self.steps.get(n).cloned().unwrap_or_else(|| {
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"Pong": "true"}))
+        })
+    }
+}
+
+async fn scripted(
+    server: &MockServer,
+    http_method: &str,
+    steps: Vec<ResponseTemplate>,
+) -> Arc<AtomicUsize> {
+    let calls = Arc::new(AtomicUsize::new(0));
+    Mock::given(method(http_method))
+        .and(path("/v1/195900/ping"))
+        .respond_with(Script {
+            steps,
+            calls: calls.clone(),
+        })
+        .mount(server)
+        .await;
+    calls
+}
+
+#[tokio::test]
+async fn token_request_is_athena_shaped_and_string_expiry_is_accepted() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        // base64("my-id:my-secret")
+        .and(header("authorization", "Basic bXktaWQ6bXktc2VjcmV0"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string_contains("grant_type=client_credentials"))
+        .and(body_string_contains(
+            "scope=athena%2Fservice%2FAthenanet.MDP.*",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok-1", "3600")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/195900/ping"))
+        .and(header("authorization", "Bearer tok-1"))
+        .and(header_exists("user-agent"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"Pong": "true"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let v: serde_json::Value = client(&server, &clock).send_json(&ping()).await.unwrap();
+    assert_eq!(v["Pong"], "true");
+    let requests = server.received_requests().await.unwrap();
+    let ua = requests[1]
+        .headers
+        .get("user-agent")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        ua.starts_with(concat!("athena-rs/", env!("CARGO_PKG_VERSION"))),
+        "{ua}"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_callers_on_a_cold_cache_share_one_token_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(token_body("tok-1", "3600"))
+                .set_delay(Duration::from_millis(50)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    scripted(&server, "GET", vec![]).await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    let calls = (0..50).map(|_| {
+        let c = c.clone();
+        async move { c.execute(&ping()).await }
+    });
+    let results = futures::future::join_all(calls).await;
+    assert!(results.iter().all(|r| r.is_ok()));
+    assert_eq!(c.token_requests_sent(), 1);
+}
+
+#[tokio::test]
+async fn tokens_are_refreshed_a_minute_before_expiry() {
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    scripted(&server, "GET", vec![]).await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    c.execute(&ping()).await.unwrap();
+    clock.advance(Duration::from_secs(3600 - 61));
+    c.execute(&ping()).await.unwrap();
+    assert_eq!(c.token_requests_sent(), 1, "still fresh 61 s before expiry");
+    clock.advance(Duration::from_secs(2));
+    c.execute(&ping()).await.unwrap();
+    assert_eq!(c.token_requests_sent(), 2, "refreshed 59 s before expiry");
+}
+
+#[tokio::test]
+async fn a_401_refreshes_once_and_replays_once() {
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    let calls = scripted(&server, "POST", vec![ResponseTemplate::new(401)]).await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    // Even a non-idempotent POST is replayed after a 401: it was not applied.
+    let post = Request::post("/v1/{practiceid}/ping").path_param("practiceid", 195900);
+    c.execute(&post).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(c.token_requests_sent(), 2);
+}
+
+#[tokio::test]
+async fn a_second_401_is_returned_not_looped() {
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    let calls = scripted(
+        &server,
+        "GET",
+        vec![
+            ResponseTemplate::new(401),
+            ResponseTemplate::new(401)
+                .set_body_json(serde_json::json!({"error": "Developer Inactive"})),
+        ],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let err = client(&server, &clock).execute(&ping()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn the_token_endpoint_limiter_never_exceeds_its_rate() {
+    let server = MockServer::start().await;
+    // Every token expires at once, so every call needs a new one.
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok", "0")))
+        .mount(&server)
+        .await;
+    scripted(&server, "GET", vec![]).await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    for _ in 0..6 {
+        c.execute(&ping()).await.unwrap();
+    }
+    assert_eq!(c.token_requests_sent(), 6);
+    // The sixth token request waited for the minute window to reopen.
+    assert!(
+        clock.sleeps().iter().any(|d| *d >= Duration::from_secs(59)),
+        "{:?}",
+        clock.sleeps()
+    );
+    assert!(clock.elapsed() >= Duration::from_secs(60));
+}
+
+#[tokio::test]
+async fn token_endpoint_429_is_waited_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "20"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    mount_token(&server, 1).await;
+    scripted(&server, "GET", vec![]).await;
+    let clock = ManualClock::new();
+    client(&server, &clock).execute(&ping()).await.unwrap();
+    assert!(clock.elapsed() >= Duration::from_secs(20));
+}
+
+#[tokio::test]
+async fn bad_credentials_are_a_typed_auth_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({
+            "detailedmessage": "Policy evaluation failed for this request, please check the policy configurations.",
+            "error": "access_denied"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let err = client(&server, &clock).execute(&ping()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Auth);
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.api_error().unwrap().error(), Some("access_denied"));
+    assert!(!format!("{err} {err:?}").contains("my-secret"));
+}
+
+#[tokio::test]
+async fn transient_statuses_are_retried_with_full_jitter_for_gets() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let calls = scripted(
+        &server,
+        "GET",
+        vec![ResponseTemplate::new(503), ResponseTemplate::new(502)],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let r = client(&server, &clock).execute(&ping()).await.unwrap();
+    assert_eq!(r.attempts(), 3);
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    // Jitter 0.5 of 500 ms, then of 1 s.
+    assert_eq!(
+        clock.sleeps(),
+        vec![Duration::from_millis(250), Duration::from_millis(500)]
+    );
+}
+
+#[tokio::test]
+async fn attempts_are_capped() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let calls = scripted(&server, "GET", vec![ResponseTemplate::new(500); 10]).await;
+    let clock = ManualClock::new();
+    let err = client(&server, &clock).execute(&ping()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn non_idempotent_writes_are_not_retried_after_a_5xx() {
+    let server = MockServer::start().await;
+    // Two clients, two token caches.
+    mount_token(&server, 2).await;
+    let calls = scripted(&server, "POST", vec![ResponseTemplate::new(503)]).await;
+    let clock = ManualClock::new();
+    let post = Request::post("/v1/{practiceid}/ping").path_param("practiceid", 195900);
+    let err = client(&server, &clock).execute(&post).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // A PUT marked not idempotent (booking) behaves the same.
+    let calls = scripted(&server, "PUT", vec![ResponseTemplate::new(500)]).await;
+    let book = Request::put("/v1/{practiceid}/ping")
+        .path_param("practiceid", 195900)
+        .retry_safety(RetrySafety::NotIdempotent);
+    client(&server, &clock).execute(&book).await.unwrap_err();
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn writes_are_retried_after_a_429_which_was_not_applied() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let calls = scripted(&server, "POST", vec![ResponseTemplate::new(429)]).await;
+    let clock = ManualClock::new();
+    let post = Request::post("/v1/{practiceid}/ping").path_param("practiceid", 195900);
+    client(&server, &clock).execute(&post).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // No Retry-After: at least the 1 s floor.
+    assert!(clock.sleeps()[0] >= Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn retry_after_seconds_and_http_dates_are_honoured() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let clock = ManualClock::new();
+    // Formatted whole seconds from now; the 7 s wait happens first.
+    let date = httpdate_in(&clock, 20);
+    scripted(
+        &server,
+        "GET",
+        vec![
+            ResponseTemplate::new(429).insert_header("retry-after", "7"),
+            ResponseTemplate::new(503).insert_header("retry-after", date.as_str()),
+        ],
+    )
+    .await;
+    client(&server, &clock).execute(&ping()).await.unwrap();
+    let sleeps = clock.sleeps();
+    assert_eq!(sleeps[0], Duration::from_secs(7));
+    assert!(
+        sleeps[1] >= Duration::from_secs(12) && sleeps[1] <= Duration::from_secs(13),
+        "{sleeps:?}"
+    );
+}
+
+fn httpdate_in(clock: &ManualClock, secs: u64) -> String {
+    use athena_core::runtime::Clock;
+    let at = clock.system_now() + Duration::from_secs(secs);
+    let dt: chrono::DateTime<chrono::Utc> = at.into();
+    dt.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+#[tokio::test]
+async fn a_retry_after_past_the_deadline_fails_at_once_and_exposes_it() {
+    let server = MockServer::start().await;
+    // Two clients, two token caches.
+    mount_token(&server, 2).await;
+    let calls = scripted(
+        &server,
+        "GET",
+        vec![ResponseTemplate::new(429).insert_header("retry-after", "45")],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let c = Client::builder()
+        .base_url(server.uri())
+        .client_credentials("my-id", "my-secret")
+        .runtime(Runtime::manual(&clock, 0.5))
+        .overall_timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let err = c.execute(&ping()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(45)));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert!(
+        clock.sleeps().is_empty(),
+        "never slept: {:?}",
+        clock.sleeps()
+    );
+    // A Retry-After above the policy's ceiling is also handed to the caller.
+    let capped = Client::builder()
+        .base_url(server.uri())
+        .client_credentials("my-id", "my-secret")
+        .runtime(Runtime::manual(&clock, 0.5))
+        .retry_policy(RetryPolicy::default().with_max_retry_after(Duration::from_secs(10)))
+        .build()
+        .unwrap();
+    let calls = scripted(
+        &server,
+        "DELETE",
+        vec![ResponseTemplate::new(429).insert_header("retry-after", "11")],
+    )
+    .await;
+    let del = Request::delete("/v1/{practiceid}/ping").path_param("practiceid", 195900);
+    let err = capped.execute(&del).await.unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(11)));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn the_retry_budget_stops_retry_storms() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let calls = scripted(&server, "GET", vec![ResponseTemplate::new(503); 10]).await;
+    let clock = ManualClock::new();
+    let c = Client::builder()
+        .base_url(server.uri())
+        .client_credentials("my-id", "my-secret")
+        .runtime(Runtime::manual(&clock, 0.5))
+        .retry_budget(Some(7))
+        .build()
+        .unwrap();
+    let err = c.execute(&ping()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RetryBudgetExhausted);
+    assert_eq!(err.status(), Some(503));
+    // One retry (cost 5) was affordable, the second was not.
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_non_json_403_is_rate_limiting_but_a_json_403_is_final() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let calls = scripted(
+        &server,
+        "GET",
+        vec![ResponseTemplate::new(403).set_body_string("<h1>Developer Over Qps</h1>")],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    c.execute(&ping()).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(c.rate_limit_status().throttled_responses, 1);
+
+    let calls = scripted(
+        &server,
+        "DELETE",
+        vec![ResponseTemplate::new(403).set_body_json(serde_json::json!({
+            "error": "Changed messages require setup (subscription) that has not been done."
+        }))],
+    )
+    .await;
+    let del = Request::delete("/v1/{practiceid}/ping").path_param("practiceid", 195900);
+    let err = c.execute(&del).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn the_qps_limiter_spaces_calls_and_reads_quota_headers() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/195900/ping"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-ratelimit-limit", "50000")
+                .insert_header("x-ratelimit-remaining", "49998")
+                .set_body_json(serde_json::json!({"Pong": "true"})),
+        )
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let c = Client::builder()
+        .base_url(server.uri())
+        .client_credentials("my-id", "my-secret")
+        .runtime(Runtime::manual(&clock, 0.5))
+        .max_qps(10.0)
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        c.execute(&ping()).await.unwrap();
+    }
+    // Every call after the first waited for its 100 ms slot.
+    let waits = clock.sleeps();
+    assert_eq!(waits.len(), 4, "{waits:?}");
+    assert!(
+        waits.iter().all(|d| *d == Duration::from_millis(100)),
+        "{waits:?}"
+    );
+    let status = c.rate_limit_status();
+    assert_eq!(
+        (status.limit, status.remaining),
+        (Some(50_000), Some(49_998))
+    );
+}
+
+#[tokio::test]
+async fn an_exhausted_quota_slows_the_client() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/195900/ping"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-ratelimit-remaining", "0")
+                .set_body_json(serde_json::json!({"Pong": "true"})),
+        )
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    c.execute(&ping()).await.unwrap();
+    c.execute(&ping()).await.unwrap();
+    assert_eq!(clock.sleeps(), vec![Duration::from_secs(1)]);
+}
+
+#[tokio::test]
+async fn attempt_timeouts_retry_reads_but_not_writes() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let slow = ResponseTemplate::new(200).set_delay(Duration::from_millis(400));
+    let calls = scripted(&server, "GET", vec![slow.clone(), slow.clone()]).await;
+    let clock = ManualClock::new();
+    let c = Client::builder()
+        .base_url(server.uri())
+        .client_credentials("my-id", "my-secret")
+        .runtime(Runtime::manual(&clock, 0.5))
+        .attempt_timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    c.execute(&ping()).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+
+    let calls = scripted(&server, "POST", vec![slow]).await;
+    let post = Request::post("/v1/{practiceid}/ping").path_param("practiceid", 195900);
+    let err = c.execute(&post).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn connect_failures_are_retried_even_for_writes() {
+    // A port nobody listens on: the request provably never left.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let clock = ManualClock::new();
+    let c = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .anonymous()
+        .runtime(Runtime::manual(&clock, 0.5))
+        .build()
+        .unwrap();
+    let post = Request::post("/v1/{practiceid}/ping").path_param("practiceid", 1);
+    let err = c.execute(&post).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect);
+    assert_eq!(err.attempts(), 3);
+}
+
+#[tokio::test]
+async fn request_ids_are_captured_on_errors() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    scripted(
+        &server,
+        "GET",
+        vec![ResponseTemplate::new(409)
+            .insert_header("x-request-id", "rrt-123-c-gea1-1-2-3")
+            .set_body_json(serde_json::json!({
+                "detailedmessage": "The appointment ID is already booked or is not marked as being available to be scheduled via the API.",
+                "error": "That appointment time was already booked or not available for booking."
+            }))],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let err = client(&server, &clock).execute(&ping()).await.unwrap_err();
+    assert!(err.is_conflict());
+    assert_eq!(err.request_id(), Some("rrt-123-c-gea1-1-2-3"));
+    assert!(err.to_string().contains("rrt-123-c-gea1-1-2-3"));
+    assert!(
+        err.api_error()
+            .unwrap()
+            .detailed_message()
+            .unwrap()
+            .contains("already booked")
+    );
+}
+
+#[tokio::test]
+async fn practice_scoping_fills_the_route() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    scripted(&server, "GET", vec![]).await;
+    let clock = ManualClock::new();
+    let practice = client(&server, &clock).practice(PracticeId::new(195900));
+    let req = practice.request(http::Method::GET, "/v1/{practiceid}/ping");
+    assert_eq!(req.path(), "/v1/195900/ping");
+    practice.client().execute(&req).await.unwrap();
+}

@@ -1,0 +1,1 @@
+//! athena-testkit (being built).
