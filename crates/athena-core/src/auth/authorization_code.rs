@@ -1,1 +1,678 @@
-//! (being written)
+//! The 3-legged authorization-code grant with PKCE (S256) and refresh tokens, as SMART App
+//! Launch requires, through the `oauth2` crate.
+//!
+//! 1. [`AuthorizationCodeFlow::authorize_url`] gives the URL to send the user to and a
+//!    [`PendingAuthorization`] (PKCE verifier + CSRF `state`) to keep until the callback.
+//! 2. [`AuthorizationCodeFlow::exchange`] checks the returned `state` (constant time) and
+//!    trades the code for tokens, giving a [`RefreshTokenSource`].
+//! 3. The [`RefreshTokenSource`] is a [`TokenSource`]: it hands out the exchanged access token
+//!    once, then refreshes with the refresh-token grant, keeping a rotated refresh token.
+//!
+//! `oauth2` is built without its reqwest feature; every request goes through
+//! [`TokenEndpoint::execute`] (our one reqwest, under the token-endpoint limiter). These
+//! requests are **not** retried: a refresh token may be single-use, and a replayed exchange
+//! would be refused anyway.
+
+use std::fmt;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use oauth2::basic::{
+    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
+    BasicTokenType,
+};
+use oauth2::{
+    AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet, EndpointSet,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
+    StandardRevocableToken, TokenUrl,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize};
+use url::Url;
+
+use super::endpoint::header_str;
+use super::{AccessToken, TokenEndpoint, TokenResponse, TokenSource};
+use crate::error::{ApiError, Error, ErrorKind, Result};
+
+const ROUTE: &str = "{token endpoint}";
+
+/// The 3-legged authorization-code + PKCE flow for one registered app.
+///
+/// `Debug` never prints the client secret.
+#[derive(Clone)]
+pub struct AuthorizationCodeFlow {
+    client_id: String,
+    client_secret: Option<SecretString>,
+    authorize_url: Url,
+    token_url: Url,
+    redirect_url: Url,
+    scopes: Vec<String>,
+    audience: Option<String>,
+}
+
+impl AuthorizationCodeFlow {
+    /// A flow for `client_id` (with a secret for confidential clients, sent as HTTP Basic; a
+    /// public client sends `client_id` in the form instead).
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: Option<SecretString>,
+        authorize_url: Url,
+        token_url: Url,
+        redirect_url: Url,
+    ) -> Self {
+        AuthorizationCodeFlow {
+            client_id: client_id.into(),
+            client_secret,
+            authorize_url,
+            token_url,
+            redirect_url,
+            scopes: Vec::new(),
+            audience: None,
+        }
+    }
+
+    /// The scopes to request, space-separated, e.g.
+    /// `launch/patient openid fhirUser offline_access patient/*.rs` (`offline_access` is what
+    /// gets a refresh token).
+    pub fn with_scopes(mut self, scopes: impl AsRef<str>) -> Self {
+        self.scopes = scopes
+            .as_ref()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        self
+    }
+
+    /// The `aud` parameter SMART App Launch requires: the FHIR base URL the token is for.
+    pub fn with_audience(mut self, aud: impl Into<String>) -> Self {
+        self.audience = Some(aud.into());
+        self
+    }
+
+    /// The client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The scopes requested.
+    pub fn scopes(&self) -> &[String] {
+        &self.scopes
+    }
+
+    /// The redirect URL registered for the app.
+    pub fn redirect_url(&self) -> &Url {
+        &self.redirect_url
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> &Url {
+        &self.token_url
+    }
+
+    /// A standalone-launch authorization URL (`response_type=code`, `client_id`,
+    /// `redirect_uri`, `scope`, `state`, `code_challenge`, `code_challenge_method=S256`, and
+    /// `aud` when set), and what to keep until the callback.
+    pub fn authorize_url(&self) -> (Url, PendingAuthorization) {
+        self.build_authorize_url(None)
+    }
+
+    /// Like [`authorize_url`](Self::authorize_url) for an EHR launch: adds the `launch`
+    /// parameter the EHR passed to the app.
+    pub fn authorize_url_for_launch(&self, launch: &str) -> (Url, PendingAuthorization) {
+        self.build_authorize_url(Some(launch))
+    }
+
+    fn build_authorize_url(&self, launch: Option<&str>) -> (Url, PendingAuthorization) {
+        let client = oauth_client(
+            &self.client_id,
+            self.client_secret.as_ref(),
+            &self.token_url,
+        )
+        .set_auth_uri(AuthUrl::from_url(self.authorize_url.clone()))
+        .set_redirect_uri(RedirectUrl::from_url(self.redirect_url.clone()));
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut request = client
+            .authorize_url(CsrfToken::new_random)
+            .add_scopes(self.scopes.iter().cloned().map(Scope::new))
+            .set_pkce_challenge(challenge);
+        if let Some(aud) = &self.audience {
+            request = request.add_extra_param("aud", aud.as_str());
+        }
+        if let Some(launch) = launch {
+            request = request.add_extra_param("launch", launch);
+        }
+        let (url, state) = request.url();
+        let pending = PendingAuthorization {
+            state: SecretString::from(state.into_secret()),
+            code_verifier: SecretString::from(verifier.into_secret()),
+        };
+        (url, pending)
+    }
+
+    /// Completes the flow at the redirect: checks `returned_state` against `pending` (in
+    /// constant time; a mismatch is an [`ErrorKind::Auth`] error and nothing is sent), then
+    /// exchanges `code` with its PKCE verifier at the token endpoint.
+    pub async fn exchange(
+        &self,
+        endpoint: &TokenEndpoint,
+        code: &str,
+        returned_state: &str,
+        pending: PendingAuthorization,
+    ) -> Result<RefreshTokenSource> {
+        if !constant_time_eq(
+            returned_state.as_bytes(),
+            pending.state.expose_secret().as_bytes(),
+        ) {
+            return Err(Error::new(
+                ErrorKind::Auth,
+                "authorization response `state` does not match the pending request (possible \
+                 CSRF); start a new authorization",
+            ));
+        }
+        if code.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Auth,
+                "authorization response has no code",
+            ));
+        }
+        let client = oauth_client(
+            &self.client_id,
+            self.client_secret.as_ref(),
+            &self.token_url,
+        )
+        .set_redirect_uri(RedirectUrl::from_url(self.redirect_url.clone()));
+        let http = Driver::new(endpoint);
+        let now = endpoint.runtime().clock.system_now();
+        let wire = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .set_pkce_verifier(PkceCodeVerifier::new(
+                pending.code_verifier.expose_secret().to_owned(),
+            ))
+            .request_async(&http)
+            .await
+            .map_err(|e| token_error(e, http.take_seen(), false))?;
+        let (token, refresh) = wire.into_tokens(now)?;
+        let source = RefreshTokenSource {
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            token_url: self.token_url.clone(),
+            scopes: self.scopes.join(" "),
+            session: random_session_id(),
+            held: Mutex::new(Held {
+                unused: Some(token.clone()),
+                latest: Some(token),
+                refresh,
+            }),
+            refreshing: tokio::sync::Mutex::new(()),
+        };
+        Ok(source)
+    }
+
+    /// A [`RefreshTokenSource`] for this app from a stored refresh token (to resume a session
+    /// after a restart).
+    pub fn resume(&self, refresh_token: SecretString) -> RefreshTokenSource {
+        RefreshTokenSource::from_refresh_token(
+            self.client_id.clone(),
+            self.client_secret.clone(),
+            self.token_url.clone(),
+            refresh_token,
+        )
+        .with_scopes(self.scopes.join(" "))
+    }
+}
+
+impl fmt::Debug for AuthorizationCodeFlow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationCodeFlow")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("authorize_url", &self.authorize_url.as_str())
+            .field("token_url", &self.token_url.as_str())
+            .field("redirect_url", &self.redirect_url.as_str())
+            .field("scopes", &self.scopes)
+            .field("audience", &self.audience)
+            .finish()
+    }
+}
+
+/// What to keep between sending the user to the authorization URL and the callback: the CSRF
+/// `state` and the PKCE code verifier. Store it server-side (e.g. in the session); `Debug`
+/// prints neither value.
+pub struct PendingAuthorization {
+    state: SecretString,
+    code_verifier: SecretString,
+}
+
+impl PendingAuthorization {
+    /// Rebuilds a pending authorization from stored parts.
+    pub fn from_parts(state: SecretString, code_verifier: SecretString) -> Self {
+        PendingAuthorization {
+            state,
+            code_verifier,
+        }
+    }
+
+    /// The `state` sent in the authorization URL.
+    pub fn state(&self) -> &SecretString {
+        &self.state
+    }
+
+    /// The PKCE code verifier (its S256 hash is the URL's `code_challenge`).
+    pub fn code_verifier(&self) -> &SecretString {
+        &self.code_verifier
+    }
+}
+
+impl fmt::Debug for PendingAuthorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingAuthorization")
+            .field("state", &"<redacted>")
+            .field("code_verifier", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A [`TokenSource`] for one authorized user: it hands out the access token from the code
+/// exchange once, then uses the refresh-token grant, keeping the rotated refresh token when
+/// the server sends one. Without a refresh token (no `offline_access`) it fails with an
+/// [`ErrorKind::Auth`] error asking for a new authorization.
+///
+/// Persist [`refresh_token`](Self::refresh_token) after use (it may rotate) and resume with
+/// [`from_refresh_token`](Self::from_refresh_token). Refreshes through one source are
+/// serialized, so a single-use refresh token is never sent twice. `Debug` prints no token.
+pub struct RefreshTokenSource {
+    client_id: String,
+    client_secret: Option<SecretString>,
+    token_url: Url,
+    scopes: String,
+    session: String,
+    held: Mutex<Held>,
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+struct Held {
+    /// The exchanged access token, not yet handed out.
+    unused: Option<AccessToken>,
+    latest: Option<AccessToken>,
+    refresh: Option<SecretString>,
+}
+
+impl RefreshTokenSource {
+    /// Resumes from a stored refresh token.
+    pub fn from_refresh_token(
+        client_id: impl Into<String>,
+        client_secret: Option<SecretString>,
+        token_url: Url,
+        refresh_token: SecretString,
+    ) -> Self {
+        RefreshTokenSource {
+            client_id: client_id.into(),
+            client_secret,
+            token_url,
+            scopes: String::new(),
+            session: random_session_id(),
+            held: Mutex::new(Held {
+                unused: None,
+                latest: None,
+                refresh: Some(refresh_token),
+            }),
+            refreshing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Records the scopes the session was granted (informational; part of the cache key).
+    pub fn with_scopes(mut self, scopes: impl Into<String>) -> Self {
+        self.scopes = scopes.into();
+        self
+    }
+
+    /// Names the session in the [`TokenCache`](super::TokenCache) key (e.g. your user id), so
+    /// processes sharing a cache share this user's token. By default the key carries a random
+    /// id, so two users of one app never share a cache entry.
+    pub fn with_session_id(mut self, id: impl Into<String>) -> Self {
+        self.session = id.into();
+        self
+    }
+
+    /// The current refresh token, to persist (it may have rotated since the last call).
+    pub fn refresh_token(&self) -> Option<SecretString> {
+        self.held().refresh.clone()
+    }
+
+    /// The most recent access token obtained.
+    pub fn access_token(&self) -> Option<AccessToken> {
+        self.held().latest.clone()
+    }
+
+    /// The client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The token endpoint.
+    pub fn token_url(&self) -> &Url {
+        &self.token_url
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Held> {
+        self.held.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    async fn refresh(&self, endpoint: &TokenEndpoint) -> Result<AccessToken> {
+        // One refresh at a time: a rotated refresh token must not be sent twice.
+        let _one = self.refreshing.lock().await;
+        let now = endpoint.runtime().clock.system_now();
+        let refresh = {
+            let mut held = self.held();
+            if let Some(token) = held.unused.take()
+                && token.is_fresh_at(now)
+            {
+                return Ok(token);
+            }
+            held.refresh.clone()
+        };
+        let Some(refresh) = refresh else {
+            return Err(Error::new(
+                ErrorKind::Auth,
+                "no refresh token (was `offline_access` granted?); the user must authorize the \
+                 app again",
+            ));
+        };
+        let client = oauth_client(
+            &self.client_id,
+            self.client_secret.as_ref(),
+            &self.token_url,
+        );
+        let http = Driver::new(endpoint);
+        let refresh_token = RefreshToken::new(refresh.expose_secret().to_owned());
+        let wire = client
+            .exchange_refresh_token(&refresh_token)
+            .request_async(&http)
+            .await
+            .map_err(|e| token_error(e, http.take_seen(), true))?;
+        let (token, rotated) = wire.into_tokens(now)?;
+        let mut held = self.held();
+        if let Some(rotated) = rotated {
+            held.refresh = Some(rotated);
+        }
+        held.latest = Some(token.clone());
+        Ok(token)
+    }
+}
+
+impl fmt::Debug for RefreshTokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let held = self.held();
+        f.debug_struct("RefreshTokenSource")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("token_url", &self.token_url.as_str())
+            .field("scopes", &self.scopes)
+            .field("session", &self.session)
+            .field("latest", &held.latest)
+            .field("has_refresh_token", &held.refresh.is_some())
+            .finish()
+    }
+}
+
+impl TokenSource for RefreshTokenSource {
+    fn fetch_token<'a>(
+        &'a self,
+        endpoint: &'a TokenEndpoint,
+    ) -> BoxFuture<'a, Result<AccessToken>> {
+        Box::pin(self.refresh(endpoint))
+    }
+
+    fn cache_key(&self) -> String {
+        format!(
+            "authorization_code|{}|{}|{}|{}",
+            self.token_url, self.client_id, self.scopes, self.session
+        )
+    }
+}
+
+type OAuthClient = oauth2::Client<
+    BasicErrorResponse,
+    WireToken,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+fn oauth_client(client_id: &str, secret: Option<&SecretString>, token_url: &Url) -> OAuthClient {
+    let client = oauth2::Client::new(ClientId::new(client_id.to_owned()))
+        .set_token_uri(TokenUrl::from_url(token_url.clone()));
+    match secret {
+        Some(s) => client.set_client_secret(ClientSecret::new(s.expose_secret().to_owned())),
+        None => client,
+    }
+}
+
+/// What the token endpoint answered, kept for the error when `oauth2` reports a failure.
+struct Seen {
+    status: u16,
+    request_id: Option<String>,
+    api: Option<ApiError>,
+}
+
+/// `oauth2`'s async HTTP client: [`TokenEndpoint::execute`], noting the status (and, for a
+/// failure, athena/OAuth error fields) for error reporting.
+///
+/// It owns a clone of the endpoint (a few `Arc`s) rather than borrowing it: a borrowed
+/// lifetime here trips rustc's `Send` check of the boxed future (higher-ranked lifetimes).
+struct Driver {
+    endpoint: TokenEndpoint,
+    seen: Mutex<Option<Seen>>,
+}
+
+impl Driver {
+    fn new(endpoint: &TokenEndpoint) -> Self {
+        Driver {
+            endpoint: endpoint.clone(),
+            seen: Mutex::new(None),
+        }
+    }
+
+    fn take_seen(&self) -> Option<Seen> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Driver {
+    type Error = Error;
+    type Future = BoxFuture<'c, Result<oauth2::HttpResponse>>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let response = self.endpoint.execute(request).await?;
+            let failed = !response.status().is_success();
+            let seen = Seen {
+                status: response.status().as_u16(),
+                request_id: header_str(response.headers(), "x-request-id"),
+                api: if failed {
+                    ApiError::parse(response.body())
+                } else {
+                    None
+                },
+            };
+            *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(seen);
+            Ok(response)
+        })
+    }
+}
+
+/// A value-free error from an `oauth2` failure: never the body, the token or the description.
+fn token_error(
+    error: RequestTokenError<Error, BasicErrorResponse>,
+    seen: Option<Seen>,
+    refreshing: bool,
+) -> Error {
+    let (status, request_id, api) = match seen {
+        Some(s) => (Some(s.status), s.request_id, s.api),
+        None => (None, None, None),
+    };
+    let refused = status.is_some_and(|s| !(200..300).contains(&s));
+    let err = match error {
+        RequestTokenError::Request(e) => return e,
+        _ if status == Some(429) => {
+            Error::new(ErrorKind::RateLimited, "token endpoint refused the request")
+        }
+        RequestTokenError::ServerResponse(_) | RequestTokenError::Parse(..) if refused => {
+            let invalid_grant = api.as_ref().and_then(ApiError::error) == Some("invalid_grant");
+            if refreshing && invalid_grant {
+                Error::new(
+                    ErrorKind::Auth,
+                    "refresh token was rejected (invalid_grant); the user must authorize the app \
+                     again",
+                )
+            } else {
+                Error::new(ErrorKind::Auth, "token endpoint refused the request")
+            }
+        }
+        RequestTokenError::Parse(e, _) => Error::new(
+            ErrorKind::Auth,
+            format!(
+                "token response is not the expected JSON (at `{}`)",
+                e.path()
+            ),
+        ),
+        _ => Error::new(
+            ErrorKind::Auth,
+            "token endpoint sent an unexpected response (not JSON, empty, or an unexpected status)",
+        ),
+    };
+    let err = err
+        .with_endpoint("POST", ROUTE)
+        .with_request_id(request_id)
+        .with_api_error(api);
+    match status {
+        Some(s) => err.with_status(s),
+        None => err,
+    }
+}
+
+/// The token response as `oauth2` sees it, lenient where athena differs from RFC 6749:
+/// `expires_in` may be a string (`"3600"`) and `token_type` may be missing.
+#[derive(Debug, Serialize, Deserialize)]
+struct WireToken {
+    access_token: oauth2::AccessToken,
+    #[serde(default = "bearer", deserialize_with = "lenient_token_type")]
+    token_type: BasicTokenType,
+    #[serde(default, deserialize_with = "lenient_seconds")]
+    expires_in: Option<u64>,
+    #[serde(default)]
+    refresh_token: Option<RefreshToken>,
+    #[serde(default, rename = "scope", deserialize_with = "space_delimited")]
+    scopes: Option<Vec<Scope>>,
+}
+
+impl WireToken {
+    fn into_tokens(
+        self,
+        now: std::time::SystemTime,
+    ) -> Result<(AccessToken, Option<SecretString>)> {
+        if self.access_token.secret().is_empty() {
+            return Err(
+                Error::new(ErrorKind::Auth, "token response has an empty access_token")
+                    .with_endpoint("POST", ROUTE),
+            );
+        }
+        let refresh = self
+            .refresh_token
+            .filter(|r| !r.secret().is_empty())
+            .map(|r| SecretString::from(r.into_secret()));
+        let response = TokenResponse {
+            access_token: SecretString::from(self.access_token.into_secret()),
+            expires_in: self.expires_in.map(Duration::from_secs),
+            token_type: Some(self.token_type.as_ref().to_owned()),
+            scope: self
+                .scopes
+                .map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")),
+            refresh_token: None,
+        };
+        Ok((response.into_access_token(now), refresh))
+    }
+}
+
+impl oauth2::TokenResponse for WireToken {
+    type TokenType = BasicTokenType;
+
+    fn access_token(&self) -> &oauth2::AccessToken {
+        &self.access_token
+    }
+    fn token_type(&self) -> &BasicTokenType {
+        &self.token_type
+    }
+    fn expires_in(&self) -> Option<Duration> {
+        self.expires_in.map(Duration::from_secs)
+    }
+    fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.refresh_token.as_ref()
+    }
+    fn scopes(&self) -> Option<&Vec<Scope>> {
+        self.scopes.as_ref()
+    }
+}
+
+fn bearer() -> BasicTokenType {
+    BasicTokenType::Bearer
+}
+
+fn lenient_token_type<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BasicTokenType, D::Error> {
+    Ok(match Option::<String>::deserialize(d)? {
+        None => BasicTokenType::Bearer,
+        Some(t) if t.eq_ignore_ascii_case("bearer") => BasicTokenType::Bearer,
+        Some(t) if t.eq_ignore_ascii_case("mac") => BasicTokenType::Mac,
+        Some(t) => BasicTokenType::Extension(t),
+    })
+}
+
+/// A number or a numeric string of seconds; anything else is "not said".
+fn lenient_seconds<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<u64>, D::Error> {
+    let secs = match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    Ok(secs
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| s as u64))
+}
+
+fn space_delimited<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Vec<Scope>>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.map(|s| {
+        s.split_whitespace()
+            .map(|s| Scope::new(s.to_owned()))
+            .collect()
+    }))
+}
+
+/// Compares without an early exit, so the time taken does not reveal how much of a guessed
+/// `state` was right. (The length is not secret: every `state` we issue has the same length.)
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(diff) == 0
+}
+
+fn random_session_id() -> String {
+    CsrfToken::new_random_len(12).into_secret()
+}
