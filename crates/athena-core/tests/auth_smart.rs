@@ -496,7 +496,7 @@ fn bad_keys_give_value_free_config_errors() {
 
     // Not JSON, a JWK Set without a private key, an RSA JWK missing its CRT members.
     assert_config_error(SigningKey::from_jwk_json("{not json"), &[], "JSON");
-    let set = serde_json::json!({ "keys": [ec.clone()] });
+    let set = serde_json::json!({ "keys": [ec] });
     assert_config_error(SigningKey::from_jwk(&set), &[x], "exactly one private key");
     let rsa = serde_json::json!({"kty": "RSA", "kid": "r1", "n": x, "e": "AQAB", "d": d});
     assert_config_error(

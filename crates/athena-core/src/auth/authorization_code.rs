@@ -676,3 +676,58 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 fn random_session_id() -> String {
     CsrfToken::new_random_len(12).into_secret()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_time_eq_compares_whole_values() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"xbc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+        assert!(!constant_time_eq(b"", b"a"));
+        assert!(constant_time_eq(b"", b""));
+    }
+
+    #[test]
+    fn token_responses_are_read_leniently() {
+        let wire: WireToken = serde_json::from_str(
+            r#"{"access_token":"a","expires_in":"3600","scope":"openid  fhirUser"}"#,
+        )
+        .unwrap();
+        assert_eq!(wire.expires_in, Some(3600));
+        assert_eq!(wire.token_type, BasicTokenType::Bearer);
+        let scopes: Vec<&str> = wire
+            .scopes
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(scopes, ["openid", "fhirUser"]);
+
+        let wire: WireToken = serde_json::from_str(
+            r#"{"access_token":"a","token_type":"MAC","expires_in":299.9,"refresh_token":"r"}"#,
+        )
+        .unwrap();
+        assert_eq!(wire.expires_in, Some(299));
+        assert_eq!(wire.token_type, BasicTokenType::Mac);
+        assert!(wire.refresh_token.is_some());
+
+        for odd in [r#""soon""#, "null", "-5", "true"] {
+            let wire: WireToken =
+                serde_json::from_str(&format!(r#"{{"access_token":"a","expires_in":{odd}}}"#))
+                    .unwrap();
+            assert_eq!(wire.expires_in, None, "{odd}");
+        }
+    }
+
+    #[test]
+    fn an_empty_access_token_is_refused() {
+        let wire: WireToken = serde_json::from_str(r#"{"access_token":""}"#).unwrap();
+        let err = wire.into_tokens(std::time::SystemTime::now()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Auth);
+    }
+}

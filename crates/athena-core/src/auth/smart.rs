@@ -538,3 +538,94 @@ mod der {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn der_integers_are_minimal_and_non_negative() {
+        assert_eq!(der::uint(&[0]).as_slice(), [0x02, 0x01, 0x00]);
+        assert_eq!(der::uint(&[]).as_slice(), [0x02, 0x01, 0x00]);
+        assert_eq!(der::uint(&[0, 0, 1]).as_slice(), [0x02, 0x01, 0x01]);
+        // A set high bit gets a leading zero so the value stays positive.
+        assert_eq!(der::uint(&[0x80]).as_slice(), [0x02, 0x02, 0x00, 0x80]);
+        assert_eq!(
+            der::uint(&[0x01, 0x00, 0x01]).as_slice(),
+            [0x02, 0x03, 0x01, 0x00, 0x01]
+        );
+    }
+
+    #[test]
+    fn der_lengths_use_the_long_form_above_127() {
+        assert_eq!(der::tlv(0x04, &[7; 127])[..2], [0x04, 0x7F]);
+        assert_eq!(der::tlv(0x04, &[7; 128])[..3], [0x04, 0x81, 0x80]);
+        assert_eq!(der::tlv(0x04, &[7; 256])[..4], [0x04, 0x82, 0x01, 0x00]);
+        assert_eq!(der::tlv(0x04, &[7; 256]).len(), 4 + 256);
+    }
+
+    #[test]
+    fn pem_armour_wraps_at_64_columns() {
+        let pem = der::pem(&[0xAB; 100]);
+        let lines: Vec<&str> = pem.lines().collect();
+        assert_eq!(lines.first(), Some(&"-----BEGIN PRIVATE KEY-----"));
+        assert_eq!(lines.last(), Some(&"-----END PRIVATE KEY-----"));
+        assert!(lines[1..lines.len() - 1].iter().all(|l| l.len() <= 64));
+        assert_eq!(lines[1].len(), 64);
+    }
+
+    #[test]
+    fn jti_is_128_random_bits_in_hex() {
+        let a = new_jti();
+        let b = new_jti();
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    /// The PKCS#8 documents built from the SMART example JWKs load through the PEM
+    /// constructor, and the wrong algorithm for a key is refused.
+    #[test]
+    fn jwk_to_pkcs8_round_trips_through_the_pem_constructor() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/fixtures/smart-jwks");
+        for (file, alg, wrong) in [
+            (
+                "RS384.private.json",
+                SigningAlgorithm::Rs384,
+                SigningAlgorithm::Es384,
+            ),
+            (
+                "ES384.private.json",
+                SigningAlgorithm::Es384,
+                SigningAlgorithm::Rs384,
+            ),
+        ] {
+            let Ok(text) = std::fs::read_to_string(dir.join(file)) else {
+                eprintln!(
+                    "skipping: SMART example keys not found in {}",
+                    dir.display()
+                );
+                return;
+            };
+            let set: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let jwk = set["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|k| k.get("d").is_some())
+                .unwrap();
+            let obj = jwk.as_object().unwrap();
+            let der = match alg {
+                SigningAlgorithm::Rs384 => der::rsa_pkcs8(obj).unwrap(),
+                SigningAlgorithm::Es384 => der::ec_p384_pkcs8(obj).unwrap(),
+            };
+            assert_eq!(der[0], 0x30, "a SEQUENCE");
+            let pem = der::pem(&der);
+            let key = SigningKey::from_pkcs8_pem(alg, "kid-1", &pem).unwrap();
+            assert_eq!(key.kid(), "kid-1");
+            let err = SigningKey::from_pkcs8_pem(wrong, "kid-1", &pem).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config);
+        }
+    }
+}
