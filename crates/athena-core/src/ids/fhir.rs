@@ -23,6 +23,16 @@ const EXPECTED_REF: &str = "a FHIR reference such as Patient/a-{practice}.E-{pat
 
 /// An athena FHIR logical id, typed.
 ///
+/// | FHIR id | meaning | canonical reference type |
+/// |---|---|---|
+/// | `a-{practice}.E-{patient}` | patient | `Patient` |
+/// | `a-1.Practice-{practice}` | the practice as an organization | `Organization` |
+/// | `a-{practice}.Department-{department}` | department | `Location` (also seen on `Organization`) |
+/// | `a-{practice}.Provider-{provider}` | provider | `Practitioner` |
+/// | `a-{practice}.Enc-{encounter}` | encounter | `Encounter` |
+/// | `a-{practice}.CSG-{group}` | chart sharing group | `Organization` |
+/// | `a-1.c-{practice}` | bulk-export group of the practice | `Group` |
+///
 /// `Display` writes the id; `FromStr` is strict (exact prefixes and tags, ASCII digits, no
 /// leading zeros, no surrounding text) so that parsing and writing are inverse, and its errors
 /// are value-free. Serde uses the same string form.
@@ -96,7 +106,7 @@ impl FhirId {
     }
 
     /// Parses a reference `{ResourceType}/{id}` such as `Patient/a-195900.E-60178`, checking
-    /// that the resource type fits the id (see the [module table](self); departments are
+    /// that the resource type fits the id (see the table on [`FhirId`]; departments are
     /// accepted as `Location` or `Organization`, providers as `Practitioner` or
     /// `PractitionerRole`).
     pub fn from_reference(reference: &str) -> Result<Self, ParseError> {
@@ -118,7 +128,7 @@ impl FhirId {
         if fits { Ok(id) } else { Err(malformed) }
     }
 
-    /// The canonical reference, `{ResourceType}/{id}` (see the [module table](self)).
+    /// The canonical reference, `{ResourceType}/{id}` (see the table on [`FhirId`]).
     pub fn to_reference(&self) -> String {
         format!("{}/{self}", self.resource_type())
     }
