@@ -1,0 +1,202 @@
+//! Patients, generated lazily from `(seed, practice, patient id)`.
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use super::rng::Rng;
+use super::tables::{CITIES, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, PAYERS, STREETS};
+
+/// A patient record as the sandbox stores it (generated, or overlaid after a write).
+#[derive(Debug, Clone)]
+pub(crate) struct Patient {
+    pub(crate) id: u64,
+    pub(crate) firstname: String,
+    pub(crate) lastname: String,
+    pub(crate) sex: String,
+    pub(crate) dob: NaiveDate,
+    pub(crate) departmentid: u64,
+    pub(crate) address1: String,
+    pub(crate) city: String,
+    pub(crate) state: String,
+    pub(crate) zip: String,
+    pub(crate) homephone: String,
+    pub(crate) mobilephone: String,
+    pub(crate) email: String,
+    pub(crate) status: String,
+    pub(crate) ssn4: String,
+    pub(crate) registrationdate: NaiveDate,
+    pub(crate) maritalstatus: String,
+    pub(crate) primaryproviderid: u64,
+    /// Extra simple fields written through `PUT /patients/{id}` or `POST /patients`.
+    pub(crate) extra: Vec<(String, String)>,
+}
+
+/// The cheap part of a generated patient, computed without allocation (for scans).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PatientKey {
+    pub(crate) female: bool,
+    pub(crate) first: usize,
+    pub(crate) last: usize,
+    pub(crate) dob: NaiveDate,
+    pub(crate) departmentid: u64,
+}
+
+impl PatientKey {
+    pub(crate) fn firstname(&self) -> &'static str {
+        if self.female {
+            FEMALE_NAMES[self.first]
+        } else {
+            MALE_NAMES[self.first]
+        }
+    }
+    pub(crate) fn lastname(&self) -> &'static str {
+        LAST_NAMES[self.last]
+    }
+}
+
+/// Compute the key of generated patient `id`.
+pub(crate) fn patient_key(
+    seed: u64,
+    practice: u64,
+    id: u64,
+    departments: u64,
+    today: NaiveDate,
+) -> PatientKey {
+    let mut r = Rng::new(seed, &[1, practice, id]);
+    let female = r.chance(52);
+    let first = if female {
+        r.below(FEMALE_NAMES.len() as u64)
+    } else {
+        r.below(MALE_NAMES.len() as u64)
+    } as usize;
+    let last = r.below(LAST_NAMES.len() as u64) as usize;
+    // Ages 0..95, skewed to adults.
+    let age_days = if r.chance(15) {
+        r.range(30, 17 * 365)
+    } else {
+        r.range(18 * 365, 92 * 365)
+    };
+    let dob = today - Duration::days(age_days);
+    let departmentid = 1 + (id % departments.max(1));
+    PatientKey {
+        female,
+        first,
+        last,
+        dob,
+        departmentid,
+    }
+}
+
+/// Generate the full record of patient `id`.
+pub(crate) fn gen_patient(
+    seed: u64,
+    practice: u64,
+    id: u64,
+    departments: u64,
+    providers: u64,
+    today: NaiveDate,
+) -> Patient {
+    let key = patient_key(seed, practice, id, departments, today);
+    let mut r = Rng::new(seed, &[2, practice, id]);
+    let (city, state, zip3) = *r.pick(CITIES);
+    let street = r.pick(STREETS);
+    let number = r.range(1, 2999);
+    let first = key.firstname().to_string();
+    let last = key.lastname().to_string();
+    let email = format!(
+        "{}.{}{}@example.com",
+        first.to_lowercase(),
+        last.to_lowercase(),
+        id % 1000
+    );
+    let phone = |r: &mut Rng| format!("{}555{:04}", r.range(201, 989), 100 + r.below(100));
+    let homephone = phone(&mut r);
+    let mobilephone = phone(&mut r);
+    let ms = *r.pick(&["S", "M", "M", "D", "W"]);
+    let reg_days = r.range(30, 3650);
+    let registrationdate = today - Duration::days(reg_days);
+    let status = if r.chance(3) { "inactive" } else { "active" };
+    Patient {
+        id,
+        firstname: first,
+        lastname: last,
+        sex: if key.female { "F".into() } else { "M".into() },
+        dob: key.dob,
+        departmentid: key.departmentid,
+        address1: format!("{number} {street}"),
+        city: city.into(),
+        state: state.into(),
+        zip: format!("{zip3}{:02}", r.below(100)),
+        homephone,
+        mobilephone,
+        email,
+        status: status.into(),
+        ssn4: format!("{:04}", r.below(10000)),
+        registrationdate,
+        maritalstatus: ms.into(),
+        primaryproviderid: 1 + (id % providers.max(1)),
+        extra: Vec::new(),
+    }
+}
+
+/// A patient insurance policy.
+#[derive(Debug, Clone)]
+pub(crate) struct Insurance {
+    pub(crate) insuranceid: u64,
+    pub(crate) payer: usize,
+    pub(crate) memberid: String,
+    pub(crate) sequence: u64,
+    pub(crate) eligibility: String,
+    pub(crate) policyholder_first: String,
+    pub(crate) policyholder_last: String,
+    pub(crate) policyholder_dob: NaiveDate,
+    pub(crate) policyholder_sex: String,
+    pub(crate) cancelled: bool,
+    pub(crate) issue_date: NaiveDate,
+    pub(crate) expiration_date: Option<NaiveDate>,
+}
+
+/// Generate the insurances of a patient (primary, sometimes secondary).
+pub(crate) fn gen_insurances(
+    seed: u64,
+    practice: u64,
+    p: &Patient,
+    today: NaiveDate,
+) -> Vec<Insurance> {
+    let mut r = Rng::new(seed, &[3, practice, p.id]);
+    let age = today.year() - p.dob.year();
+    let mut out = Vec::new();
+    let n = if r.chance(15) {
+        2
+    } else if r.chance(4) {
+        0
+    } else {
+        1
+    };
+    for seq in 1..=n {
+        let payer = if age >= 65 && seq == 1 {
+            4
+        } else {
+            r.below(PAYERS.len() as u64) as usize
+        };
+        let prefix = &PAYERS[payer].0[..1];
+        out.push(Insurance {
+            insuranceid: p.id * 10 + seq,
+            payer,
+            memberid: format!("{prefix}{:09}", r.below(1_000_000_000)),
+            sequence: seq,
+            eligibility: if r.chance(85) {
+                "Eligible".into()
+            } else {
+                "Unverified".into()
+            },
+            policyholder_first: p.firstname.to_uppercase(),
+            policyholder_last: p.lastname.to_uppercase(),
+            policyholder_dob: p.dob,
+            policyholder_sex: p.sex.clone(),
+            cancelled: false,
+            issue_date: today - Duration::days(r.range(200, 2000)),
+            expiration_date: None,
+        });
+    }
+    out
+}

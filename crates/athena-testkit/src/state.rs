@@ -1,0 +1,256 @@
+//! The mutable world: one [`Practice`] per practice id, holding overlays on top of the lazily
+//! generated data, the eager schedule/claims/inbox, and the changed-data feeds.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::data::clinical::{Allergy, Chart, Problem, Reading, gen_chart};
+use crate::data::patients::{
+    Insurance, Patient, PatientKey, gen_insurances, gen_patient, patient_key,
+};
+use crate::data::schedule::{self, Appointment, Claim, PatientCase};
+use crate::feeds::Feeds;
+use crate::truth::DenialCause;
+
+/// Writes to a patient's chart on top of the generated chart.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ChartOverlay {
+    pub(crate) problems: Vec<Problem>,
+    pub(crate) vitals: Vec<Reading>,
+    pub(crate) allergies: Option<Vec<Allergy>>,
+    pub(crate) nkda: Option<bool>,
+}
+
+/// A document filed through the API.
+#[derive(Debug, Clone)]
+pub(crate) struct Document {
+    pub(crate) id: u64,
+    pub(crate) class: String,
+    pub(crate) subclass: String,
+    pub(crate) departmentid: u64,
+    pub(crate) providerid: Option<u64>,
+    pub(crate) created: NaiveDateTime,
+    pub(crate) description: String,
+    pub(crate) internalnote: String,
+    pub(crate) status: String,
+    pub(crate) priority: String,
+}
+
+/// A payment recorded through `POST /patients/{pid}/recordpayment`.
+#[derive(Debug, Clone)]
+pub(crate) struct Payment {
+    pub(crate) batchid: u64,
+    pub(crate) patientid: u64,
+    pub(crate) amount: String,
+    pub(crate) method: String,
+}
+
+/// One practice's state.
+#[derive(Debug)]
+pub(crate) struct Practice {
+    pub(crate) id: u64,
+    pub(crate) seed: u64,
+    pub(crate) today: NaiveDate,
+    pub(crate) departments: u64,
+    pub(crate) providers: u64,
+    pub(crate) base_patients: u64,
+    pub(crate) patients: HashMap<u64, Patient>,
+    pub(crate) next_patient: u64,
+    pub(crate) insurances: HashMap<u64, Vec<Insurance>>,
+    pub(crate) next_insurance: u64,
+    pub(crate) charts: HashMap<u64, ChartOverlay>,
+    pub(crate) customfields: HashMap<u64, Vec<(String, String)>>,
+    pub(crate) appointments: BTreeMap<u64, Appointment>,
+    pub(crate) next_appointment: u64,
+    pub(crate) claims: BTreeMap<u64, Claim>,
+    pub(crate) next_claim: u64,
+    pub(crate) cases: BTreeMap<u64, PatientCase>,
+    pub(crate) next_case: u64,
+    pub(crate) documents: HashMap<u64, Vec<Document>>,
+    pub(crate) next_document: u64,
+    pub(crate) next_chart_id: u64,
+    pub(crate) payments: Vec<Payment>,
+    pub(crate) next_batch: u64,
+    pub(crate) ineligible: HashSet<u64>,
+    pub(crate) feeds: Feeds,
+}
+
+impl Practice {
+    /// Build a practice and generate its eager data.
+    pub(crate) fn new(
+        id: u64,
+        seed: u64,
+        today: NaiveDate,
+        departments: u64,
+        providers: u64,
+        patients: u64,
+    ) -> Self {
+        let g = schedule::generate(seed, id, departments, providers, patients, today);
+        let mut ineligible = HashSet::new();
+        for c in &g.claims {
+            if let Some(d) = &c.denial
+                && d.cause == DenialCause::InactiveEligibility
+            {
+                ineligible.insert(c.patientid);
+            }
+        }
+        let next_appointment = g
+            .appointments
+            .last()
+            .map_or(schedule::FIRST_APPOINTMENT_ID, |a| a.id + 1);
+        let next_claim = g
+            .claims
+            .iter()
+            .map(|c| c.id + 1)
+            .max()
+            .unwrap_or(schedule::FIRST_CLAIM_ID);
+        let next_case = g.cases.last().map_or(schedule::FIRST_CASE_ID, |c| c.id + 1);
+        Practice {
+            id,
+            seed,
+            today,
+            departments,
+            providers,
+            base_patients: patients,
+            patients: HashMap::new(),
+            next_patient: patients + 1,
+            insurances: HashMap::new(),
+            next_insurance: 9_000_000_001,
+            charts: HashMap::new(),
+            customfields: HashMap::new(),
+            appointments: g.appointments.into_iter().map(|a| (a.id, a)).collect(),
+            next_appointment,
+            claims: g.claims.into_iter().map(|c| (c.id, c)).collect(),
+            next_claim,
+            cases: g.cases.into_iter().map(|c| (c.id, c)).collect(),
+            next_case,
+            documents: HashMap::new(),
+            next_document: 300_001,
+            next_chart_id: 8_000_000_001,
+            payments: Vec::new(),
+            next_batch: 5,
+            ineligible,
+            feeds: Feeds::default(),
+        }
+    }
+
+    /// The highest patient id that exists.
+    pub(crate) fn max_patient_id(&self) -> u64 {
+        self.next_patient - 1
+    }
+
+    /// A patient by id (generated or overlaid).
+    pub(crate) fn patient(&self, id: u64) -> Option<Patient> {
+        if let Some(p) = self.patients.get(&id) {
+            return Some(p.clone());
+        }
+        if id >= 1 && id <= self.base_patients {
+            Some(gen_patient(
+                self.seed,
+                self.id,
+                id,
+                self.departments,
+                self.providers,
+                self.today,
+            ))
+        } else {
+            None
+        }
+    }
+
+    /// The cheap key of a generated, not overlaid patient.
+    pub(crate) fn key(&self, id: u64) -> PatientKey {
+        patient_key(self.seed, self.id, id, self.departments, self.today)
+    }
+
+    /// Store a patient in the overlay.
+    pub(crate) fn put_patient(&mut self, p: Patient) {
+        self.patients.insert(p.id, p);
+    }
+
+    /// A patient's insurances (copy of the generated ones unless written).
+    pub(crate) fn insurances(&self, p: &Patient) -> Vec<Insurance> {
+        if let Some(v) = self.insurances.get(&p.id) {
+            return v.clone();
+        }
+        if p.id > self.base_patients {
+            return Vec::new();
+        }
+        let mut v = gen_insurances(self.seed, self.id, p, self.today);
+        if self.ineligible.contains(&p.id) {
+            for i in &mut v {
+                i.eligibility = "Ineligible".into();
+                i.expiration_date = Some(self.today - chrono::Duration::days(90));
+            }
+        }
+        v
+    }
+
+    /// Mutable insurances (materialised in the overlay).
+    pub(crate) fn insurances_mut(&mut self, p: &Patient) -> &mut Vec<Insurance> {
+        if !self.insurances.contains_key(&p.id) {
+            let v = self.insurances(p);
+            self.insurances.insert(p.id, v);
+        }
+        self.insurances.entry(p.id).or_default()
+    }
+
+    /// The chart of a patient, with writes applied.
+    pub(crate) fn chart(&self, p: &Patient) -> Chart {
+        let mut c = if p.id <= self.base_patients {
+            gen_chart(
+                self.seed,
+                self.id,
+                p.id,
+                p.departmentid,
+                self.providers,
+                self.today,
+            )
+        } else {
+            Chart::default()
+        };
+        if let Some(o) = self.charts.get(&p.id) {
+            c.problems.extend(o.problems.iter().cloned());
+            c.vitals.extend(o.vitals.iter().cloned());
+            if let Some(a) = &o.allergies {
+                c.allergies = a.clone();
+            }
+        }
+        c
+    }
+
+    /// A fresh id for chart items.
+    pub(crate) fn chart_id(&mut self) -> u64 {
+        self.next_chart_id += 1;
+        self.next_chart_id
+    }
+
+    /// Custom field values of a patient.
+    pub(crate) fn custom_values(&self, pid: u64) -> Vec<(String, String)> {
+        if let Some(v) = self.customfields.get(&pid) {
+            return v.clone();
+        }
+        if pid <= self.base_patients {
+            vec![("1".into(), format!("LEG-{pid:06}"))]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Does the department exist?
+    pub(crate) fn has_department(&self, id: u64) -> bool {
+        id >= 1 && id <= self.departments
+    }
+
+    /// Does the provider exist?
+    pub(crate) fn has_provider(&self, id: u64) -> bool {
+        id >= 1 && id <= self.providers
+    }
+}
+
+/// The whole sandbox state.
+#[derive(Debug)]
+pub(crate) struct World {
+    pub(crate) practices: BTreeMap<u64, Practice>,
+}

@@ -1,0 +1,514 @@
+//! REST behaviour: required fields, state consistency, paging links, error shapes.
+
+mod common;
+
+use athena_testkit::{Sandbox, ops};
+use chrono::Duration;
+use common::{S, date, first_open};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn practice_level_calls_and_errors() {
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    assert_eq!(s.get("/ping").await, (200, json!({"Pong": "true"})));
+    let (st, v) = s
+        .get_url(&format!("{}/v1/999999/ping", sb.base_url()))
+        .await;
+    assert_eq!(st, 404);
+    assert_eq!(
+        v,
+        json!({"error": "Invalid practice.", "detailedmessage": "The practice ID does not exist."})
+    );
+    let (st, _) = s.get("/no/such/path").await;
+    assert_eq!(st, 404);
+    let (st, v) = s.get("/departments/2").await;
+    assert_eq!(st, 200);
+    assert!(v.is_array());
+    assert!(
+        v[0]["departmentid"].is_string()
+            && v[0]["timezone"].is_number()
+            && v[0]["timezonename"].is_string()
+    );
+    let (_, v) = s.get("/providers").await;
+    assert!(v["providers"][0]["providerid"].is_number());
+    assert!(v["providers"][0]["homedepartment"].is_string());
+    let (_, v) = s.get("/customfields").await;
+    assert!(v.is_array());
+}
+
+#[tokio::test]
+async fn patient_search_rules_and_paging_links() {
+    let sb = Sandbox::builder().patients(500).start().await;
+    let s = S::new(&sb).await;
+    let (st, _) = s.get("/patients").await;
+    assert_eq!(st, 400);
+    let (st, v) = s.get("/patients?departmentid=1").await;
+    assert_eq!(st, 200);
+    let total = v["totalcount"].as_u64().unwrap();
+    assert!(total > 10);
+    assert_eq!(
+        v["patients"].as_array().unwrap().len(),
+        10,
+        "default limit 10"
+    );
+    assert_eq!(
+        v["next"],
+        json!("/v1/195900/patients?DEPARTMENTID=1&offset=10")
+    );
+    assert!(v.get("previous").is_none());
+    // Last page: next absent, previous present, limit rewritten when fewer remain.
+    let last = total - 3;
+    let (_, v) = s
+        .get(&format!("/patients?departmentid=1&limit=5&offset={last}"))
+        .await;
+    assert_eq!(v["patients"].as_array().unwrap().len(), 3);
+    assert!(v.get("next").is_none());
+    assert!(
+        v["previous"]
+            .as_str()
+            .unwrap()
+            .starts_with("/v1/195900/patients?DEPARTMENTID=1&offset=")
+    );
+    let (_, v) = s
+        .get(&format!(
+            "/patients?departmentid=1&limit=5&offset={}",
+            total - 8
+        ))
+        .await;
+    assert_eq!(
+        v["next"],
+        json!(format!(
+            "/v1/195900/patients?DEPARTMENTID=1&limit=3&offset={}",
+            total - 3
+        ))
+    );
+    // Max 1000.
+    let (_, v) = s.get("/patients?departmentid=1&limit=5000").await;
+    assert_eq!(
+        v["patients"].as_array().unwrap().len() as u64,
+        total.min(1000)
+    );
+    // One patient: a one-element array with options.
+    let (_, v) = s
+        .get("/patients/7?showinsurance=true&showcustomfields=true")
+        .await;
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["patientid"], "7");
+    assert!(v[0]["customfields"].is_array());
+    assert!(v[0]["insurances"].is_array());
+    // Dates are percent-encoded and upper-cased in next links.
+    let dob = v[0]["dob"].as_str().unwrap().to_string();
+    let (_, v) = s.get(&format!("/patients?dob={dob}&limit=1")).await;
+    if v["totalcount"].as_u64().unwrap() > 1 {
+        assert!(
+            v["next"].as_str().unwrap().contains("DOB=")
+                && v["next"].as_str().unwrap().contains("%2F")
+        );
+    }
+}
+
+#[tokio::test]
+async fn create_patient_then_search_and_best_match() {
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    let (st, v) = s.post("/patients", &[("departmentid", "1")]).await;
+    assert_eq!(st, 400);
+    assert_eq!(
+        v,
+        json!({"invalidfields": [], "missingfields": ["lastname", "dob", "firstname"], "error": "Additional fields are required."})
+    );
+    let (st, v) = s
+        .post(
+            "/patients",
+            &[
+                ("departmentid", "1"),
+                ("firstname", "Zed"),
+                ("lastname", "Quux"),
+                ("dob", "13/45/2000"),
+                ("zip", "02472"),
+            ],
+        )
+        .await;
+    assert_eq!((st, v), (400, json!({"error": "Improper DOB."})));
+    let form = [
+        ("departmentid", "1"),
+        ("firstname", "Zed"),
+        ("lastname", "Quuxley"),
+        ("dob", "01/02/1980"),
+        ("mobilephone", "6175550123"),
+    ];
+    let (st, v) = s.post("/patients", &form).await;
+    assert_eq!(st, 200);
+    let id = v[0]["patientid"].as_str().unwrap().to_string();
+    assert_eq!(id, "51");
+    let (_, v) = s.get("/patients?lastname=Quuxley").await;
+    assert_eq!(v["totalcount"], 1);
+    assert_eq!(v["patients"][0]["patientid"], json!(id));
+    // Best match: the same person again returns the existing id, no new write.
+    let (_, v) = s.post("/patients", &form).await;
+    assert_eq!(v[0]["patientid"], json!(id));
+    assert_eq!(sb.stats().writes(ops::CREATE_PATIENT), 1);
+    let (_, v) = s
+        .get("/patients/enhancedbestmatch?firstname=Zed&lastname=Quuxley&dob=01/02/1980")
+        .await;
+    assert_eq!(v[0]["patientid"], json!(id));
+    assert_eq!(v[0]["score"], "27");
+    let (st, _) = s
+        .put(&format!("/patients/{id}"), &[("homephone", "6175550199")])
+        .await;
+    assert_eq!(st, 200);
+    let (_, v) = s.get(&format!("/patients/{id}")).await;
+    assert_eq!(v[0]["homephone"], "6175550199");
+}
+
+#[tokio::test]
+async fn scheduling_state_is_consistent() {
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    let today = sb.today();
+    let (st, _) = s.get("/appointments/open?departmentid=1").await;
+    assert_eq!(st, 400, "appointmenttypeid or reasonid required");
+    let (st, _) = s.get("/appointments/booked?departmentid=1").await;
+    assert_eq!(st, 400, "dates required");
+    let (st, _) = s
+        .get(&format!(
+            "/appointments/booked?startdate={}&enddate={}",
+            date(today),
+            date(today)
+        ))
+        .await;
+    assert_eq!(st, 400, "department or provider required");
+
+    let (slot, _, _) = first_open(&s, &sb).await;
+    let (st, v) = s.put(&format!("/appointments/{slot}"), &[]).await;
+    assert_eq!(st, 400);
+    assert_eq!(v["missingfields"], json!(["patientid"]));
+    let (st, v) = s
+        .put(&format!("/appointments/{slot}"), &[("patientid", "3")])
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(v[0]["appointmentid"], json!(slot.to_string()));
+    assert_eq!(v[0]["appointmentstatus"], "f");
+    let (st, v) = s
+        .put(&format!("/appointments/{slot}"), &[("patientid", "4")])
+        .await;
+    assert_eq!(st, 409);
+    assert_eq!(
+        v["error"],
+        "That appointment time was already booked or not available for booking."
+    );
+    let window = format!(
+        "startdate={}&enddate={}",
+        date(today),
+        date(today + Duration::days(14))
+    );
+    let (_, open) = s
+        .get(&format!(
+            "/appointments/open?departmentid=1&reasonid=-1&{window}&limit=10000"
+        ))
+        .await;
+    assert!(
+        !open["appointments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["appointmentid"] == json!(slot))
+    );
+    let (_, booked) = s
+        .get(&format!(
+            "/appointments/booked?departmentid=1&{window}&patientid=3&showpatientdetail=true"
+        ))
+        .await;
+    let mine = booked["appointments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["appointmentid"] == json!(slot.to_string()))
+        .unwrap()
+        .clone();
+    assert_eq!(mine["patient"]["patientid"], "3");
+    assert!(
+        mine["patient"]["portalaccessgiven"].is_string(),
+        "string booleans in embedded patients"
+    );
+
+    let (st, v) = s.post(&format!("/appointments/{slot}/checkout"), &[]).await;
+    assert_eq!(st, 400, "cannot check out before check-in: {v}");
+    assert_eq!(
+        s.post(&format!("/appointments/{slot}/startcheckin"), &[])
+            .await,
+        (200, json!({"success": "true"}))
+    );
+    assert_eq!(
+        s.post(&format!("/appointments/{slot}/checkin"), &[]).await,
+        (200, json!({"success": "true"}))
+    );
+    assert_eq!(
+        s.get(&format!("/appointments/{slot}")).await.1[0]["appointmentstatus"],
+        "2"
+    );
+    assert_eq!(
+        s.post(&format!("/appointments/{slot}/checkout"), &[]).await,
+        (200, json!({"success": "true"}))
+    );
+    assert_eq!(
+        s.get(&format!("/appointments/{slot}")).await.1[0]["appointmentstatus"],
+        "3"
+    );
+
+    // Book, reschedule, cancel.
+    let (a, _, _) = first_open(&s, &sb).await;
+    s.put(&format!("/appointments/{a}"), &[("patientid", "5")])
+        .await;
+    let (b, _, _) = first_open(&s, &sb).await;
+    let (st, v) = s
+        .put(
+            &format!("/appointments/{a}/reschedule"),
+            &[("patientid", "5"), ("newappointmentid", &b.to_string())],
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v[0]["appointmentid"], json!(b.to_string()));
+    assert_eq!(v[0]["rescheduledappointmentid"], json!(a.to_string()));
+    assert_eq!(
+        s.get(&format!("/appointments/{a}")).await.1[0]["appointmentstatus"],
+        "x"
+    );
+    assert_eq!(
+        s.put(&format!("/appointments/{b}/cancel"), &[("patientid", "5")])
+            .await,
+        (200, json!({"status": "x"}))
+    );
+    assert_eq!(
+        s.get(&format!("/appointments/{b}")).await.1[0]["appointmentstatus"],
+        "x"
+    );
+    // Update booked answers bare 1 or a bare string.
+    let (c, _, _) = first_open(&s, &sb).await;
+    s.put(&format!("/appointments/{c}"), &[("patientid", "6")])
+        .await;
+    assert_eq!(
+        s.put(&format!("/appointments/booked/{c}"), &[("providerid", "2")])
+            .await,
+        (200, json!(1))
+    );
+    assert_eq!(
+        s.put(
+            &format!("/appointments/booked/{c}"),
+            &[("providerid", "999")]
+        )
+        .await,
+        (200, json!("Invalid PROVIDERID input"))
+    );
+    let st = sb.stats();
+    assert_eq!(st.writes(ops::BOOK_APPOINTMENT), 3);
+    assert_eq!(st.writes(ops::CHECK_IN), 1);
+    assert_eq!(st.writes(ops::CANCEL_APPOINTMENT), 1);
+}
+
+#[tokio::test]
+async fn chart_endpoints() {
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    let (st, v) = s.get("/chart/1/problems").await;
+    assert_eq!(st, 400);
+    assert_eq!(v["missingfields"], json!(["departmentid"]));
+    let (_, v) = s.get("/chart/1/medications?departmentid=1").await;
+    assert!(v["medications"].is_array());
+    if let Some(first) = v["medications"].as_array().unwrap().first() {
+        assert!(first.is_array(), "medications is an array of arrays");
+    }
+    let (_, v) = s.get("/chart/2/labresults?departmentid=1").await;
+    assert!(v["results"].is_array() && v.get("labresults").is_none());
+    let (_, v) = s.get("/chart/2/vitals?departmentid=1").await;
+    assert!(v["vitals"][0]["readings"][0].is_array());
+    let (st, v) = s
+        .post(
+            "/chart/1/problems",
+            &[("departmentid", "1"), ("snomedcode", "0")],
+        )
+        .await;
+    assert_eq!(
+        (st, v),
+        (
+            200,
+            json!({"success": "false", "errormessage": "Submitted snomedcode of '0' is not valid."})
+        )
+    );
+    let (st, _) = s
+        .post(
+            "/chart/1/problems",
+            &[("departmentid", "1"), ("snomedcode", "abc")],
+        )
+        .await;
+    assert_eq!(st, 400);
+    let (st, v) = s
+        .post(
+            "/chart/1/problems",
+            &[("departmentid", "1"), ("snomedcode", "38341003")],
+        )
+        .await;
+    assert_eq!(st, 200);
+    let pid = v["problemid"].clone();
+    let (_, v) = s.get("/chart/1/problems?departmentid=1").await;
+    assert!(
+        v["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["problemid"] == pid)
+    );
+    let (st, _) = s
+        .post(
+            "/chart/1/vitals",
+            &[
+                ("departmentid", "1"),
+                (
+                    "vitals",
+                    r#"[[{"clinicalelementid":"VITALS.WEIGHT","value":"150"}]]"#,
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(st, 200);
+    let (st, _) = s
+        .put(
+            "/chart/1/allergies",
+            &[
+                ("departmentid", "1"),
+                (
+                    "allergies",
+                    r#"[{"allergenid":24640,"reactions":[{"reactionname":"hives"}]}]"#,
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(st, 200);
+    let (_, v) = s.get("/chart/1/allergies?departmentid=1").await;
+    assert_eq!(v["allergies"][0]["allergenid"], 24640);
+    let (_, v) = s.get("/chart/1/encounters?departmentid=1").await;
+    let enc = v["encounters"][0]["encounterid"].as_u64().unwrap();
+    let (_, v) = s.get(&format!("/chart/encounter/{enc}")).await;
+    assert!(v.is_array());
+    let (_, v) = s.get(&format!("/chart/encounters/{enc}/summary")).await;
+    assert!(v["summaryhtml"].as_str().unwrap().starts_with("<html>"));
+}
+
+#[tokio::test]
+async fn documents_cases_inbox_claims_payments() {
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    let (_, v) = s
+        .post(
+            "/patients/1/documents/clinicaldocument",
+            &[
+                ("departmentid", "1"),
+                ("documentsubclass", "CLINICALDOCUMENT"),
+            ],
+        )
+        .await;
+    assert_eq!(v["success"], true);
+    assert!(v["clinicaldocumentid"].is_number());
+    let (st, v) = s
+        .post(
+            "/patients/1/documents/patientcase",
+            &[
+                ("departmentid", "1"),
+                ("documentsource", "patient"),
+                ("documentsubclass", "PATIENTCASE_OTHER"),
+                ("providerid", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(st, 400);
+    assert_eq!(
+        v["detailedmessage"],
+        "The value 'patient' did not match any of the enum values for SOURCE"
+    );
+    let (_, v) = s
+        .post(
+            "/patients/1/documents/patientcase",
+            &[
+                ("departmentid", "1"),
+                ("documentsource", "PORTAL"),
+                ("documentsubclass", "PATIENTCASE_OTHER"),
+                ("providerid", "1"),
+                ("subject", "Hi"),
+            ],
+        )
+        .await;
+    let case = v["patientcaseid"].as_u64().unwrap();
+    let (_, v) = s.get("/patients/1/patientcases").await;
+    assert!(
+        v["patientcases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["patientcaseid"] == case)
+    );
+    assert_eq!(
+        s.post(
+            &format!("/documents/patientcase/{case}/actions"),
+            &[("actionnote", "called back")]
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        s.get(&format!("/documents/patientcase/{case}/actions"))
+            .await
+            .1["totalcount"],
+        1
+    );
+    let (_, v) = s.get("/providers/1/inbox").await;
+    assert!(v["totalcount"].as_u64().unwrap() >= 1);
+    assert!(!sb.urgent_cases().is_empty());
+
+    let (_, v) = s.get("/claims?limit=2").await;
+    let claim = v["claims"][0]["claimid"].as_str().unwrap().to_string();
+    let (_, v) = s.get(&format!("/claims/{claim}")).await;
+    assert!(v.is_object() && v["claimid"].is_string() && v["departmentid"].is_number());
+    let charges = r#"[{"procedurecode":"99213","units":1,"icd10code1":"I10","unitamount":125}]"#;
+    let (st, v) = s
+        .post(
+            "/claims",
+            &[
+                ("claimcharges", charges),
+                ("departmentid", "1"),
+                ("patientid", "1"),
+                ("servicedate", "01/02/2024"),
+                ("supervisingproviderid", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(v["success"], true);
+    assert_eq!(v["errormessage"], "");
+    assert!(v["claimids"][0].is_string());
+    let (_, v) = s
+        .post(
+            "/patients/1/recordpayment",
+            &[
+                ("departmentid", "1"),
+                ("paymentmethod", "CASH"),
+                ("copayamount", "20"),
+            ],
+        )
+        .await;
+    assert_eq!(v, json!([{"success": "true", "paymentbatchid": "5"}]));
+    let st = sb.stats();
+    assert_eq!(st.writes(ops::CREATE_CLAIM), 1);
+    assert_eq!(st.writes(ops::RECORD_PAYMENT), 1);
+    // Planted denials are visible on the wire.
+    let d = sb.planted_denials();
+    assert!(d.len() >= 6, "{}", d.len());
+    let (_, v) = s.get(&format!("/claims/{}", d[0].claim_id)).await;
+    assert_eq!(v["primaryinsurancepayer"]["status"], "DENIED");
+    assert_eq!(
+        v["adjustments"][0]["adjustmentcode"],
+        json!(d[0].adjustment_code)
+    );
+    let _: Value = v;
+}

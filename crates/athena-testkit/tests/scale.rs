@@ -1,0 +1,54 @@
+//! A 100,000-patient sandbox starts in seconds and serves pages in milliseconds.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use athena_testkit::Sandbox;
+use common::S;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundred_thousand_patients() {
+    let t = Instant::now();
+    let sb = Sandbox::builder().patients(100_000).start().await;
+    let startup = t.elapsed();
+    let s = S::new(&sb).await;
+    // Warm up the connection.
+    s.get("/ping").await;
+
+    let t = Instant::now();
+    let (st, v) = s.get("/patients/99999").await;
+    let one = t.elapsed();
+    assert_eq!(st, 200);
+    assert_eq!(v[0]["patientid"], "99999");
+
+    let t = Instant::now();
+    let (st, v) = s
+        .get("/patients?departmentid=2&limit=100&offset=5000")
+        .await;
+    let page = t.elapsed();
+    assert_eq!(st, 200);
+    assert_eq!(v["patients"].as_array().unwrap().len(), 100);
+    assert!(v["totalcount"].as_u64().unwrap() > 30_000);
+
+    let t = Instant::now();
+    let (st, v) = s.get("/patients?lastname=Smith").await;
+    let by_name = t.elapsed();
+    assert_eq!(st, 200);
+    assert!(v["totalcount"].as_u64().unwrap() > 100);
+
+    let t = Instant::now();
+    for i in 0..200u64 {
+        let (st, _) = s.get(&format!("/patients/{}", 1 + i * 499)).await;
+        assert_eq!(st, 200);
+    }
+    let per_get = t.elapsed() / 200;
+    println!(
+        "100k patients: startup {startup:?}; GET /patients/{{id}} {one:?} (mean over 200: {per_get:?}); \
+         page of 100 by department {page:?}; search by last name {by_name:?}"
+    );
+    assert!(startup < Duration::from_secs(10), "startup {startup:?}");
+    assert!(one < Duration::from_millis(500));
+    assert!(page < Duration::from_secs(3), "page {page:?}");
+    assert!(per_get < Duration::from_millis(100));
+}
