@@ -1,0 +1,111 @@
+//! Extension traits that hang endpoint groups off core's handles.
+
+use athena_core::ids::{PatientId, ProviderId};
+use athena_core::{Department, Practice};
+
+use super::chart::{Chart, Encounters};
+use super::claims::{Claims, DepartmentPayments};
+use super::documents::{DepartmentDocuments, PatientCases, ProviderInbox};
+use super::insurances::PatientInsurances;
+use super::patients::{CustomFields, Patients};
+use super::practice::{Departments, GetPracticeInfo, Ping, Providers};
+use super::scheduling::{AppointmentCatalog, Appointments, DepartmentAppointments};
+
+/// Endpoint groups of a practice.
+pub trait PracticeExt {
+    /// Patients: search, get, create, update, best match, custom field values.
+    fn patients(&self) -> Patients;
+    /// A patient's insurances and eligibility.
+    fn insurances(&self, patient: PatientId) -> PatientInsurances;
+    /// Custom field definitions of the practice.
+    fn custom_fields(&self) -> CustomFields;
+    /// Departments.
+    fn departments(&self) -> Departments;
+    /// Providers.
+    fn providers(&self) -> Providers;
+    /// A provider's inbox.
+    fn inbox(&self, provider: ProviderId) -> ProviderInbox;
+    /// Practice information.
+    fn practice_info(&self) -> GetPracticeInfo;
+    /// `GET /ping`.
+    fn ping(&self) -> Ping;
+    /// Appointments by id: get, book, cancel, reschedule, check-in, check-out.
+    fn appointments(&self) -> Appointments;
+    /// Appointment types and reasons.
+    fn appointment_catalog(&self) -> AppointmentCatalog;
+    /// Encounters by id: detail and summary.
+    fn encounters(&self) -> Encounters;
+    /// A patient's cases: list, get, add a note, close.
+    fn patient_cases(&self, patient: PatientId) -> PatientCases;
+    /// Claims: search, get, create, patient outstanding.
+    fn claims(&self) -> Claims;
+}
+
+impl PracticeExt for Practice {
+    fn patients(&self) -> Patients {
+        Patients::new(self.clone())
+    }
+    fn insurances(&self, patient: PatientId) -> PatientInsurances {
+        PatientInsurances::new(self.clone(), patient)
+    }
+    fn custom_fields(&self) -> CustomFields {
+        CustomFields::new(self.clone())
+    }
+    fn departments(&self) -> Departments {
+        Departments::new(self.clone())
+    }
+    fn providers(&self) -> Providers {
+        Providers::new(self.clone())
+    }
+    fn inbox(&self, provider: ProviderId) -> ProviderInbox {
+        ProviderInbox::new(self.clone(), provider)
+    }
+    fn practice_info(&self) -> GetPracticeInfo {
+        GetPracticeInfo::for_practice(self)
+    }
+    fn ping(&self) -> Ping {
+        Ping::for_practice(self)
+    }
+    fn appointments(&self) -> Appointments {
+        Appointments::new(self.clone())
+    }
+    fn appointment_catalog(&self) -> AppointmentCatalog {
+        AppointmentCatalog::new(self.clone())
+    }
+    fn encounters(&self) -> Encounters {
+        Encounters::new(self.clone())
+    }
+    fn patient_cases(&self, patient: PatientId) -> PatientCases {
+        PatientCases::new(self.clone(), patient)
+    }
+    fn claims(&self) -> Claims {
+        Claims::new(self.clone())
+    }
+}
+
+/// Endpoint groups that need a department.
+pub trait DepartmentExt {
+    /// A patient's chart in this department.
+    fn chart(&self, patient: PatientId) -> Chart;
+    /// Open slots and booked appointments of this department.
+    fn appointments(&self) -> DepartmentAppointments;
+    /// A patient's documents and cases created in this department.
+    fn documents(&self, patient: PatientId) -> DepartmentDocuments;
+    /// Payments posted in this department.
+    fn payments(&self, patient: PatientId) -> DepartmentPayments;
+}
+
+impl DepartmentExt for Department {
+    fn chart(&self, patient: PatientId) -> Chart {
+        Chart::new(self.clone(), patient)
+    }
+    fn appointments(&self) -> DepartmentAppointments {
+        DepartmentAppointments::new(self.clone())
+    }
+    fn documents(&self, patient: PatientId) -> DepartmentDocuments {
+        DepartmentDocuments::new(self.clone(), patient)
+    }
+    fn payments(&self, patient: PatientId) -> DepartmentPayments {
+        DepartmentPayments::new(self.clone(), patient)
+    }
+}

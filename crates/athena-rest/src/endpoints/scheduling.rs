@@ -1,0 +1,549 @@
+//! Scheduling: open slots, booked appointments, book, cancel, reschedule, check-in/out,
+//! appointment types and reasons.
+
+use athena_core::codec::AthenaDate;
+use athena_core::ids::{
+    AppointmentId, AppointmentTypeId, DepartmentId, PatientId, ProviderId, ReasonId,
+};
+use athena_core::{Department, Error, ErrorKind, Page, Practice, Request, Result, RetrySafety};
+use futures::Stream;
+use http::Method;
+
+use crate::models::{
+    Appointment, AppointmentReason, AppointmentType, CancelledAppointment, CheckInRequirements,
+    Success,
+};
+use crate::send::{self, builder, param, pure_build};
+
+/// Recognising "that slot is taken" (athena's 409 on booking).
+pub trait ConflictExt {
+    /// True when athena refused because the slot is already booked or not bookable (409).
+    fn is_slot_taken(&self) -> bool;
+}
+
+impl ConflictExt for Error {
+    fn is_slot_taken(&self) -> bool {
+        self.kind() == ErrorKind::Conflict
+    }
+}
+
+/// The result of a booking attempt where a taken slot is a normal answer.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Booking {
+    /// Booked; athena's view of the appointment.
+    Booked(Box<Appointment>),
+    /// The slot was already booked or not available for booking via the API (409).
+    SlotTaken,
+}
+
+/// Department-scoped scheduling (`department.appointments()`).
+#[derive(Debug, Clone)]
+pub struct DepartmentAppointments {
+    department: Department,
+}
+
+impl DepartmentAppointments {
+    pub(crate) fn new(department: Department) -> Self {
+        DepartmentAppointments { department }
+    }
+
+    fn request(&self, route: &'static str) -> Request {
+        self.department
+            .practice()
+            .request(Method::GET, route)
+            .query("departmentid", self.department.id())
+    }
+
+    /// `GET /appointments/open`: open slots. Set an appointment type or a reason
+    /// ([`OpenSlots::reason_any`] for any web-schedulable one).
+    pub fn open(&self) -> OpenSlots {
+        OpenSlots {
+            client: self.department.client().clone(),
+            req: self.request("/v1/{practiceid}/appointments/open"),
+            kind_set: false,
+        }
+    }
+
+    /// `GET /appointments/booked` between two dates (both required by athena).
+    pub fn booked(&self, start: AthenaDate, end: AthenaDate) -> BookedAppointments {
+        BookedAppointments::new(
+            self.department.client(),
+            self.request("/v1/{practiceid}/appointments/booked")
+                .query("startdate", start)
+                .query("enddate", end),
+        )
+    }
+}
+
+/// `GET /appointments/open`. See [`DepartmentAppointments::open`].
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `send`"]
+pub struct OpenSlots {
+    client: athena_core::Client,
+    req: Request,
+    kind_set: bool,
+}
+
+impl OpenSlots {
+    /// Slots of this appointment type.
+    pub fn appointment_type(mut self, id: AppointmentTypeId) -> Self {
+        self.req = self.req.set_query("appointmenttypeid", id);
+        self.kind_set = true;
+        self
+    }
+    /// Slots for this reason (athena then also wants a provider).
+    pub fn reason(mut self, id: ReasonId) -> Self {
+        self.req = self.req.set_query("reasonid", id);
+        self.kind_set = true;
+        self
+    }
+    /// Slots for any web-schedulable reason (`reasonid=-1`).
+    pub fn reason_any(mut self) -> Self {
+        self.req = self.req.set_query("reasonid", -1);
+        self.kind_set = true;
+        self
+    }
+    param!(/// Provider.
+        query provider(ProviderId) => "providerid");
+    param!(/// First date (default today).
+        query startdate(AthenaDate) => "startdate");
+    param!(/// Last date (default a week ahead).
+        query enddate(AthenaDate) => "enddate");
+    param!(/// Include frozen slots.
+        query showfrozenslots(bool) => "showfrozenslots");
+    param!(/// Ignore schedulable permissions.
+        query ignoreschedulablepermission(bool) => "ignoreschedulablepermission");
+    param!(/// Bypass schedule time checks.
+        query bypassscheduletimechecks(bool) => "bypassscheduletimechecks");
+    param!(/// Page size (default 1000, max 10000).
+        query limit(u32) => "limit");
+
+    /// The request; `InvalidInput` when neither an appointment type nor a reason was set.
+    pub fn build(&self) -> Result<Request> {
+        if !self.kind_set {
+            return Err(send::invalid(
+                &self.req,
+                "open slots need an appointment type or a reason (reason_any for any)",
+            ));
+        }
+        Ok(self.req.clone())
+    }
+    /// One page.
+    pub async fn send(self) -> Result<Page<Appointment>> {
+        let req = self.build()?;
+        send::page(&self.client, &req, "appointments").await
+    }
+    /// Every slot, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<Appointment>> + Send + 'static {
+        match self.build() {
+            Ok(req) => send::stream(&self.client, req, "appointments"),
+            Err(e) => send::failed_stream(e),
+        }
+    }
+}
+
+builder!(
+    /// `GET /appointments/booked`. See [`DepartmentAppointments::booked`].
+    BookedAppointments
+);
+pure_build!(BookedAppointments);
+
+impl BookedAppointments {
+    param!(/// Only this provider's.
+        query provider(ProviderId) => "providerid");
+    param!(/// Only this patient's.
+        query patient(PatientId) => "patientid");
+    param!(/// Only this status (`f`, `x`, `2`, `3`, `4`).
+        query_str appointmentstatus => "appointmentstatus");
+    param!(/// Embed the patient.
+        query showpatientdetail(bool) => "showpatientdetail");
+    param!(/// Include insurance.
+        query showinsurance(bool) => "showinsurance");
+    param!(/// Include cancelled.
+        query showcancelled(bool) => "showcancelled");
+    param!(/// Include claim detail.
+        query showclaimdetail(bool) => "showclaimdetail");
+    param!(/// Include copay.
+        query showcopay(bool) => "showcopay");
+    param!(/// Page size (default 1000, max 10000).
+        query limit(u32) => "limit");
+
+    /// One page.
+    pub async fn send(self) -> Result<Page<Appointment>> {
+        send::page(&self.client, &self.req, "appointments").await
+    }
+    /// Every appointment, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<Appointment>> + Send + 'static {
+        send::stream(&self.client, self.req, "appointments")
+    }
+}
+
+/// Appointments by id (`practice.appointments()`).
+#[derive(Debug, Clone)]
+pub struct Appointments {
+    practice: Practice,
+}
+
+impl Appointments {
+    pub(crate) fn new(practice: Practice) -> Self {
+        Appointments { practice }
+    }
+
+    fn request(&self, method: Method, route: &'static str, id: AppointmentId) -> Request {
+        self.practice
+            .request(method, route)
+            .path_param("appointmentid", id)
+    }
+
+    /// `GET /appointments/{appointmentid}` (a one-element array).
+    pub fn get(&self, id: AppointmentId) -> GetAppointment {
+        GetAppointment::new(
+            self.practice.client(),
+            self.request(
+                Method::GET,
+                "/v1/{practiceid}/appointments/{appointmentid}",
+                id,
+            ),
+        )
+    }
+
+    /// `PUT /appointments/{appointmentid}`: books an open slot for a patient. A taken slot
+    /// is a 409 ([`ConflictExt::is_slot_taken`], or [`BookAppointment::send_or_taken`]).
+    /// Never retried.
+    pub fn book(&self, slot: AppointmentId, patient: PatientId) -> BookAppointment {
+        BookAppointment::new(
+            self.practice.client(),
+            self.request(
+                Method::PUT,
+                "/v1/{practiceid}/appointments/{appointmentid}",
+                slot,
+            )
+            .retry_safety(RetrySafety::NotIdempotent)
+            .form("patientid", patient),
+        )
+    }
+
+    /// `PUT /appointments/{appointmentid}/cancel`.
+    pub fn cancel(&self, id: AppointmentId, patient: PatientId) -> CancelAppointment {
+        CancelAppointment::new(
+            self.practice.client(),
+            self.request(
+                Method::PUT,
+                "/v1/{practiceid}/appointments/{appointmentid}/cancel",
+                id,
+            )
+            .retry_safety(RetrySafety::Idempotent)
+            .form("patientid", patient),
+        )
+    }
+
+    /// `PUT /appointments/{appointmentid}/reschedule` to `new_slot`; the answer is the NEW
+    /// appointment. Never retried.
+    pub fn reschedule(
+        &self,
+        id: AppointmentId,
+        new_slot: AppointmentId,
+        patient: PatientId,
+    ) -> RescheduleAppointment {
+        RescheduleAppointment::new(
+            self.practice.client(),
+            self.request(
+                Method::PUT,
+                "/v1/{practiceid}/appointments/{appointmentid}/reschedule",
+                id,
+            )
+            .retry_safety(RetrySafety::NotIdempotent)
+            .form("newappointmentid", new_slot)
+            .form("patientid", patient),
+        )
+    }
+
+    /// `PUT /appointments/booked/{appointmentid}`: changes type, department or provider of a
+    /// booked appointment. athena answers a bare `1` or an error string.
+    pub fn update_booked(&self, id: AppointmentId) -> UpdateBookedAppointment {
+        UpdateBookedAppointment::new(
+            self.practice.client(),
+            self.request(
+                Method::PUT,
+                "/v1/{practiceid}/appointments/booked/{appointmentid}",
+                id,
+            )
+            .retry_safety(RetrySafety::Idempotent),
+        )
+    }
+
+    /// `GET /appointments/{appointmentid}/checkin`: what check-in still needs.
+    pub fn checkin_requirements(&self, id: AppointmentId) -> CheckInRequirementsRequest {
+        CheckInRequirementsRequest::new(
+            self.practice.client(),
+            self.request(
+                Method::GET,
+                "/v1/{practiceid}/appointments/{appointmentid}/checkin",
+                id,
+            ),
+        )
+    }
+
+    /// `POST /appointments/{appointmentid}/startcheckin`.
+    pub fn start_checkin(&self, id: AppointmentId) -> AppointmentAction {
+        self.action(
+            "/v1/{practiceid}/appointments/{appointmentid}/startcheckin",
+            id,
+        )
+    }
+
+    /// `POST /appointments/{appointmentid}/checkin`: completes check-in.
+    pub fn checkin(&self, id: AppointmentId) -> AppointmentAction {
+        self.action("/v1/{practiceid}/appointments/{appointmentid}/checkin", id)
+    }
+
+    /// `POST /appointments/{appointmentid}/cancelcheckin`.
+    pub fn cancel_checkin(&self, id: AppointmentId) -> AppointmentAction {
+        self.action(
+            "/v1/{practiceid}/appointments/{appointmentid}/cancelcheckin",
+            id,
+        )
+    }
+
+    /// `POST /appointments/{appointmentid}/checkout`.
+    pub fn checkout(&self, id: AppointmentId) -> AppointmentAction {
+        self.action("/v1/{practiceid}/appointments/{appointmentid}/checkout", id)
+    }
+
+    fn action(&self, route: &'static str, id: AppointmentId) -> AppointmentAction {
+        // A state transition: replaying it is harmless, athena reports the state.
+        AppointmentAction::new(
+            self.practice.client(),
+            self.request(Method::POST, route, id)
+                .retry_safety(RetrySafety::Idempotent),
+        )
+    }
+}
+
+builder!(
+    /// `GET /appointments/{appointmentid}`. See [`Appointments::get`].
+    GetAppointment
+);
+pure_build!(GetAppointment);
+
+impl GetAppointment {
+    param!(/// Embed the patient.
+        query showpatientdetail(bool) => "showpatientdetail");
+    param!(/// Include insurance.
+        query showinsurance(bool) => "showinsurance");
+
+    /// Sends.
+    pub async fn send(self) -> Result<Appointment> {
+        send::one(&self.client, &self.req).await
+    }
+    /// Sends; a 404 is `Ok(None)`.
+    pub async fn send_opt(self) -> Result<Option<Appointment>> {
+        send::opt(self.send().await)
+    }
+}
+
+builder!(
+    /// `PUT /appointments/{appointmentid}` (book). See [`Appointments::book`].
+    BookAppointment
+);
+pure_build!(BookAppointment);
+
+impl BookAppointment {
+    param!(/// Appointment type to book as.
+        form appointment_type(AppointmentTypeId) => "appointmenttypeid");
+    param!(/// Reason.
+        form reason(ReasonId) => "reasonid");
+    param!(/// Department (checks the slot's).
+        form departmentid(DepartmentId) => "departmentid");
+    param!(/// Booking note.
+        form_str bookingnote => "bookingnote");
+    param!(/// Ignore schedulable permissions.
+        form ignoreschedulablepermission(bool) => "ignoreschedulablepermission");
+    param!(/// Do not open a patient case.
+        form nopatientcase(bool) => "nopatientcase");
+    param!(/// Do not e-mail a confirmation.
+        form donotsendconfirmationemail(bool) => "donotsendconfirmationemail");
+    param!(/// Urgent.
+        form urgent(bool) => "urgent");
+
+    /// Sends; a taken slot is [`ErrorKind::Conflict`].
+    pub async fn send(self) -> Result<Appointment> {
+        send::one(&self.client, &self.req).await
+    }
+
+    /// Sends; a taken slot is `Ok(Booking::SlotTaken)`.
+    pub async fn send_or_taken(self) -> Result<Booking> {
+        match self.send().await {
+            Ok(a) => Ok(Booking::Booked(Box::new(a))),
+            Err(e) if e.is_slot_taken() => Ok(Booking::SlotTaken),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+builder!(
+    /// `PUT /appointments/{appointmentid}/cancel`. See [`Appointments::cancel`].
+    CancelAppointment
+);
+pure_build!(CancelAppointment);
+
+impl CancelAppointment {
+    param!(/// Cancel reason id.
+        form cancel_reason(u64) => "appointmentcancelreasonid");
+    param!(/// Free-text reason.
+        form_str cancellationreason => "cancellationreason");
+    param!(/// Ignore schedulable permissions.
+        form ignoreschedulablepermission(bool) => "ignoreschedulablepermission");
+    param!(/// Do not open a patient case.
+        form nopatientcase(bool) => "nopatientcase");
+
+    /// Sends; `{"status":"x"}`.
+    pub async fn send(self) -> Result<CancelledAppointment> {
+        send::json(&self.client, &self.req).await
+    }
+}
+
+builder!(
+    /// `PUT /appointments/{appointmentid}/reschedule`. See [`Appointments::reschedule`].
+    RescheduleAppointment
+);
+pure_build!(RescheduleAppointment);
+
+impl RescheduleAppointment {
+    param!(/// Cancel reason id for the old appointment.
+        form cancel_reason(u64) => "appointmentcancelreasonid");
+    param!(/// Reason for the new appointment.
+        form reason(ReasonId) => "reasonid");
+    param!(/// Free-text reschedule reason.
+        form_str reschedulereason => "reschedulereason");
+    param!(/// Ignore schedulable permissions.
+        form ignoreschedulablepermission(bool) => "ignoreschedulablepermission");
+    param!(/// Do not open a patient case.
+        form nopatientcase(bool) => "nopatientcase");
+
+    /// Sends; the new appointment (a taken slot is [`ErrorKind::Conflict`]).
+    pub async fn send(self) -> Result<Appointment> {
+        send::one(&self.client, &self.req).await
+    }
+}
+
+builder!(
+    /// `PUT /appointments/booked/{appointmentid}`. See [`Appointments::update_booked`].
+    UpdateBookedAppointment
+);
+pure_build!(UpdateBookedAppointment);
+
+impl UpdateBookedAppointment {
+    param!(/// New appointment type.
+        form appointment_type(AppointmentTypeId) => "appointmenttypeid");
+    param!(/// New department.
+        form departmentid(DepartmentId) => "departmentid");
+    param!(/// New provider.
+        form provider(ProviderId) => "providerid");
+    param!(/// New supervising provider.
+        form supervising_provider(ProviderId) => "supervisingproviderid");
+
+    /// Sends; athena's bare error string becomes [`ErrorKind::Unsuccessful`].
+    pub async fn send(self) -> Result<()> {
+        send::bare_success(&self.client, &self.req).await
+    }
+}
+
+builder!(
+    /// `GET /appointments/{appointmentid}/checkin`.
+    CheckInRequirementsRequest
+);
+pure_build!(CheckInRequirementsRequest);
+
+impl CheckInRequirementsRequest {
+    /// Sends.
+    pub async fn send(self) -> Result<CheckInRequirements> {
+        send::json(&self.client, &self.req).await
+    }
+}
+
+builder!(
+    /// A check-in/out transition (`startcheckin`, `checkin`, `cancelcheckin`, `checkout`).
+    AppointmentAction
+);
+pure_build!(AppointmentAction);
+
+impl AppointmentAction {
+    /// Sends; `{"success":"false"}` becomes [`ErrorKind::Unsuccessful`].
+    pub async fn send(self) -> Result<Success> {
+        send::json(&self.client, &self.req).await
+    }
+}
+
+/// Appointment types and reasons (`practice.appointment_catalog()`).
+#[derive(Debug, Clone)]
+pub struct AppointmentCatalog {
+    practice: Practice,
+}
+
+impl AppointmentCatalog {
+    pub(crate) fn new(practice: Practice) -> Self {
+        AppointmentCatalog { practice }
+    }
+    /// `GET /appointmenttypes`.
+    pub fn types(&self) -> ListAppointmentTypes {
+        ListAppointmentTypes::new(
+            self.practice.client(),
+            self.practice
+                .request(Method::GET, "/v1/{practiceid}/appointmenttypes"),
+        )
+    }
+    /// `GET /patientappointmentreasons` for a department and provider (both required).
+    pub fn reasons(
+        &self,
+        department: DepartmentId,
+        provider: ProviderId,
+    ) -> ListAppointmentReasons {
+        ListAppointmentReasons::new(
+            self.practice.client(),
+            self.practice
+                .request(Method::GET, "/v1/{practiceid}/patientappointmentreasons")
+                .query("departmentid", department)
+                .query("providerid", provider),
+        )
+    }
+}
+
+builder!(
+    /// `GET /appointmenttypes`.
+    ListAppointmentTypes
+);
+pure_build!(ListAppointmentTypes);
+
+impl ListAppointmentTypes {
+    param!(/// Hide generic types.
+        query hidegeneric(bool) => "hidegeneric");
+    param!(/// Hide non-patient types.
+        query hidenonpatient(bool) => "hidenonpatient");
+    param!(/// Hide template-only types.
+        query hidetemplatetypes(bool) => "hidetemplatetypes");
+    param!(/// Page size.
+        query limit(u32) => "limit");
+
+    /// One page.
+    pub async fn send(self) -> Result<Page<AppointmentType>> {
+        send::page(&self.client, &self.req, "appointmenttypes").await
+    }
+}
+
+builder!(
+    /// `GET /patientappointmentreasons`.
+    ListAppointmentReasons
+);
+pure_build!(ListAppointmentReasons);
+
+impl ListAppointmentReasons {
+    param!(/// Page size.
+        query limit(u32) => "limit");
+
+    /// One page.
+    pub async fn send(self) -> Result<Page<AppointmentReason>> {
+        send::page(&self.client, &self.req, "patientappointmentreasons").await
+    }
+}
