@@ -8,6 +8,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::auth::smart::{SigningKey, SmartBackendServices};
 use crate::auth::{
     ClientCredentials, InMemoryTokenCache, TokenCache, TokenEndpoint, TokenManager, TokenSource,
 };
@@ -239,6 +240,7 @@ pub struct ClientBuilder {
     credentials: Option<(String, SecretString)>,
     scope: Option<String>,
     token_source: Option<Arc<dyn TokenSource>>,
+    smart: Option<(String, SigningKey)>,
     token_cache: Option<Arc<dyn TokenCache>>,
     anonymous: bool,
     policy: RetryPolicy,
@@ -342,6 +344,14 @@ impl ClientBuilder {
     /// The OAuth scope for client credentials (default `athena/service/Athenanet.MDP.*`).
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
+        self
+    }
+
+    /// SMART Backend Services: a JWT client assertion signed with `key` (RS384 or ES384) sent
+    /// to this environment's token endpoint. Set the FHIR scopes with [`scope`](Self::scope)
+    /// (e.g. `system/Patient.rs system/Observation.rs`).
+    pub fn smart_backend_services(mut self, client_id: impl Into<String>, key: SigningKey) -> Self {
+        self.smart = Some((client_id.into(), key));
         self
     }
 
@@ -476,6 +486,14 @@ impl ClientBuilder {
             None
         } else if let Some(s) = self.token_source {
             Some(s)
+        } else if let Some((id, key)) = self.smart {
+            let token_url = join_path(&base, "/oauth2/v1/token")?;
+            let scope = self
+                .scope
+                .unwrap_or_else(|| crate::auth::DEFAULT_SCOPE.to_owned());
+            Some(Arc::new(
+                SmartBackendServices::new(id, token_url, key).with_scope(scope),
+            ))
         } else if let Some((id, secret)) = self.credentials {
             let token_url = join_path(&base, "/oauth2/v1/token")?;
             let mut cc = ClientCredentials::new(id, secret, token_url);
@@ -489,7 +507,7 @@ impl ClientBuilder {
         } else {
             return Err(Error::new(
                 ErrorKind::Config,
-                "no credentials: call client_credentials(), token_source() or anonymous()",
+                "no credentials: call client_credentials(), smart_backend_services(), token_source() or anonymous()",
             ));
         };
         let tokens = source.map(|source| {

@@ -1,5 +1,47 @@
-//! athena-core (being built).
+//! The transport under every athena-rs crate: how a request to athenahealth's athenaOne
+//! platform travels, not what it asks.
+//!
+//! - [`Client`] — built with [`Client::builder`] or [`Client::from_env`]; cheap to clone (one
+//!   connection pool, token cache, rate limiter and retry budget shared by all clones).
+//! - [`auth`] — OAuth 2.0: athena's client credentials (default), SMART Backend Services
+//!   (JWT assertions, RS384/ES384), 3-legged authorization code + PKCE; a single-flight token
+//!   cache and a token-endpoint limiter.
+//! - [`retry`] — a pure classifier, full-jitter back-off, `Retry-After`, a retry budget, and
+//!   the rule that writes which may have reached the server are never retried.
+//! - [`rate_limit`] — the client-side QPS limiter that also listens to the server.
+//! - [`codec`] — athena's `MM/DD/YYYY` dates, times and date-times, department time zones,
+//!   money, and lenient decoders for athena's loosely typed JSON; [`ids`] — typed ids and FHIR
+//!   id mapping; [`phi`] — `Phi<T>`, redacted in `Debug`.
+//! - [`paging`] — athena's list envelope and lazy page/item streams.
+//! - [`Error`] — one opaque, PHI-safe error type.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> athena_core::Result<()> {
+//! // A local sandbox stands in for athenahealth's preview environment.
+//! let sandbox = athena_testkit::Sandbox::start().await;
+//! let client = athena_core::Client::builder()
+//!     .base_url(sandbox.base_url())
+//!     .client_credentials(sandbox.client_id(), sandbox.client_secret())
+//!     .build()?;
+//! let practice = client.practice(athena_core::PracticeId::new(sandbox.practice_id()));
+//!
+//! // Any endpoint, as a request value: route template + parameters.
+//! let ping = practice.request(http::Method::GET, "/v1/{practiceid}/ping");
+//! let pong: serde_json::Value = client.send_json(&ping).await?;
+//! assert_eq!(pong["Pong"], "true");
+//!
+//! // A list endpoint, walked lazily.
+//! use futures::StreamExt;
+//! let departments = practice.request(http::Method::GET, "/v1/{practiceid}/departments");
+//! let mut stream = client.paginate::<serde_json::Value>(departments, "departments").items();
+//! while let Some(department) = stream.next().await {
+//!     assert!(department?.get("departmentid").is_some());
+//! }
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod auth;
 mod client;
@@ -19,8 +61,13 @@ pub use client::{
     Client, ClientBuilder, Department, Environment, PREVIEW_URL, PRODUCTION_URL, Practice, Timeouts,
 };
 pub use error::{ApiError, Error, ErrorKind, Result};
-pub use ids::{DepartmentId, PracticeId};
+pub use ids::*;
 pub use paging::{Page, PageLink, Paginator};
 pub use request::{Body, Request};
 pub use retry::{RetryPolicy, RetrySafety};
 pub use transport::RawResponse;
+
+/// The README's code blocks, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

@@ -38,7 +38,8 @@ impl fmt::Debug for Body {
     }
 }
 
-/// One API request. See the [module docs](self).
+/// One API request: method, route template, parameters, body and retry safety; built
+/// purely, sent by [`Client::execute`](crate::Client::execute).
 #[derive(Clone)]
 pub struct Request {
     method: Method,

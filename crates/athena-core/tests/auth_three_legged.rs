@@ -324,7 +324,12 @@ async fn a_state_mismatch_is_rejected_without_any_request() {
     assert_eq!(err.kind(), ErrorKind::Auth);
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("state"), "{shown}");
-    for secret in [state.as_str(), forged.as_str(), verifier.as_str(), "code-123"] {
+    for secret in [
+        state.as_str(),
+        forged.as_str(),
+        verifier.as_str(),
+        "code-123",
+    ] {
         assert!(!shown.contains(secret), "{shown}");
     }
 

@@ -1,6 +1,6 @@
 //! Retry: a pure classifier, full-jitter back-off, `Retry-After`, and a retry budget.
 //!
-//! The transport loop (in [`crate::transport`]) asks [`classify`] what to do after each
+//! The transport loop ([`Client::execute`](crate::Client::execute)) asks [`classify`] what to do after each
 //! attempt, then applies the attempt limit, the client-wide [`RetryBudget`] and the call's
 //! overall deadline. Everything here is pure or driven by the injected
 //! [`Runtime`](crate::runtime::Runtime), and table-tested.
