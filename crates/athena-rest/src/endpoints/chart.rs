@@ -328,7 +328,7 @@ pub struct UpdateAllergies {
 impl UpdateAllergies {
     /// Adds or updates an allergy by allergen id.
     pub fn allergy(mut self, allergenid: u64, note: Option<&str>) -> Self {
-        let mut a = serde_json::json!({ "allergenid": allergenid.to_string() });
+        let mut a = serde_json::json!({ "allergenid": allergenid });
         if let Some(n) = note {
             a["note"] = serde_json::Value::from(n);
         }

@@ -186,8 +186,8 @@ impl SearchPatients {
         str guarantorlastname => "guarantorlastname");
     criterion!(/// ZIP code.
         str zip => "zip");
-    param!(/// Registration department (`-1`: none); not a criterion on its own.
-        query departmentid(DepartmentId) => "departmentid");
+    criterion!(/// Registration department (`-1`: none).
+        departmentid(DepartmentId) => "departmentid");
     param!(/// `active`, `inactive`, `prospective`, `deleted`.
         query_str status => "status");
     param!(/// Leave balances out of the answer.
