@@ -1,0 +1,79 @@
+//! Runs the examples against the local sandbox and checks what they print.
+//!
+//! The examples are built once with the cargo that runs this test, then each binary is run
+//! with every `ATHENA_*` variable removed, so it starts its own sandbox.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn examples_dir() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let out = Command::new(cargo)
+            .args([
+                "build",
+                "--examples",
+                "-p",
+                "athena-examples",
+                "--message-format=short",
+            ])
+            .current_dir(&manifest)
+            .output()
+            .expect("cargo runs");
+        assert!(
+            out.status.success(),
+            "building the examples failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // target/<profile>/examples beside this test binary's deps folder.
+        let exe = std::env::current_exe().expect("test binary path");
+        exe.parent()
+            .and_then(|deps| deps.parent())
+            .map(|profile| profile.join("examples"))
+            .expect("target layout")
+    })
+}
+
+/// Runs an example with no credentials; returns its stdout.
+fn run_example(name: &str) -> String {
+    let mut cmd = Command::new(examples_dir().join(name));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("ATHENA_") {
+            cmd.env_remove(key);
+        }
+    }
+    let out = cmd.output().expect("example runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "example {name} failed:\nstdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn quickstart_books_an_appointment_in_the_sandbox() {
+    let out = run_example("quickstart");
+    assert!(
+        out.starts_with("Talking to the local athena-testkit sandbox"),
+        "{out}"
+    );
+    for step in [
+        "1. Authenticated",
+        "2. 3 departments",
+        "3. Patient search by last name: 7 found",
+        "4. Chart summary",
+        "Essential hypertension (SNOMED 59621000)",
+        "5. ",
+        "open slots in department",
+        "6. Booked appointment #",
+    ] {
+        assert!(out.contains(step), "missing `{step}` in:\n{out}");
+    }
+    // Patients are shown by id and initials only.
+    assert!(!out.contains("Sandboxtest"), "{out}");
+}
