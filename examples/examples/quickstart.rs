@@ -108,7 +108,7 @@ async fn main() -> Result<(), BoxError> {
         "\n5. {} open slots in department #{department_id}; the first few:",
         open.items().len()
     );
-    let zone = department_info.timezonename.clone();
+    let zone = department_info.timezonename;
     for slot in open.items().iter().take(3) {
         let when = match (&slot.date, &slot.starttime) {
             (Some(d), Some(t)) => format!("{d} {t}"),
