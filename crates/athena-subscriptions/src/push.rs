@@ -1,0 +1,580 @@
+//! Push: athenahealth FHIR Subscription notifications (alpha; reference §7.1).
+//!
+//! Framework-free: [`verify_signature`] checks `X-Hub-Signature: sha256=<hex>` (HMAC-SHA256 of
+//! the raw body, constant-time), [`parse_notification`] turns the id-only `history` Bundle into
+//! [`ChangeEvent`]s, and [`WebhookReceiver`] does both, drops replays and queues the events
+//! without waiting, so any HTTP framework can answer within athena's 2 s.
+//!
+//! **Replay protection and its limit.** athena signs the body but sends no timestamp or nonce,
+//! so a captured notification stays valid forever. The receiver remembers the last N bundle
+//! ids and event keys ([`Deduper`]) and drops repeats; a replay older than that window is
+//! accepted again and produces events with the **same** idempotency keys, so consumers that
+//! apply changes idempotently by key (they must anyway: athena delivers at-least-once and
+//! retries for an hour) are unaffected. Events are id-only: a replay discloses ids, and the
+//! consumer re-reads the current record from athena.
+
+use std::fmt;
+use std::sync::Mutex;
+
+use athena_core::{Client, PracticeId, Request, RetrySafety};
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use tokio::sync::mpsc;
+
+use crate::event::{ChangeEvent, Deduper, IdempotencyKey, Origin};
+use crate::feed::Feed;
+
+/// Why a signature was rejected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureError {
+    /// No `X-Hub-Signature` header.
+    Missing,
+    /// Not `sha256=` followed by 64 hex digits.
+    Malformed,
+    /// Well-formed, but not the HMAC of this body under our secret.
+    Mismatch,
+}
+
+impl fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SignatureError::Missing => "X-Hub-Signature missing",
+            SignatureError::Malformed => "X-Hub-Signature malformed",
+            SignatureError::Mismatch => "X-Hub-Signature does not match",
+        })
+    }
+}
+
+impl std::error::Error for SignatureError {}
+
+/// The `X-Hub-Signature` value for `body` (`sha256=<lowercase hex>`), as athena computes it.
+pub fn sign(secret: &[u8], body: &[u8]) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(body);
+    let tag = mac.finalize().into_bytes();
+    let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+/// Verifies `X-Hub-Signature: sha256=<hex>` over the raw `body`. The comparison is constant
+/// time (`hmac`'s `verify_slice`). Unsigned and malformed requests are rejected.
+pub fn verify_signature(
+    secret: &[u8],
+    body: &[u8],
+    header: Option<&str>,
+) -> Result<(), SignatureError> {
+    let header = header.ok_or(SignatureError::Missing)?.trim();
+    let (alg, hex) = header.split_once('=').ok_or(SignatureError::Malformed)?;
+    if !alg.eq_ignore_ascii_case("sha256") || hex.len() != 64 {
+        return Err(SignatureError::Malformed);
+    }
+    let mut tag = [0u8; 32];
+    for (i, chunk) in hex.as_bytes().chunks(2).enumerate() {
+        let s = std::str::from_utf8(chunk).map_err(|_| SignatureError::Malformed)?;
+        tag[i] = u8::from_str_radix(s, 16).map_err(|_| SignatureError::Malformed)?;
+    }
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(secret).map_err(|_| SignatureError::Mismatch)?;
+    mac.update(body);
+    mac.verify_slice(&tag).map_err(|_| SignatureError::Mismatch)
+}
+
+/// A notification Bundle that is not what athena sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationError(String);
+
+impl fmt::Display for NotificationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid notification: {}", self.0)
+    }
+}
+
+impl std::error::Error for NotificationError {}
+
+/// A parsed notification.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    /// Bundle id.
+    pub bundle_id: String,
+    /// `SubscriptionStatus.type`: `event-notification`, `heartbeat`, `handshake`.
+    pub kind: String,
+    /// `Subscription/{id}`.
+    pub subscription: Option<String>,
+    /// Topic name (`Appointment.create`).
+    pub topic: String,
+    /// One event per `notificationEvent`.
+    pub events: Vec<ChangeEvent>,
+}
+
+/// The feed that carries the same resource as a topic (`Appointment.cancel` → appointments).
+pub fn feed_for_topic(topic: &str) -> Option<Feed> {
+    let resource = topic.split('.').next()?;
+    Some(match resource {
+        "Appointment" => Feed::APPOINTMENTS,
+        "Patient" => Feed::PATIENTS,
+        "Provider" => Feed::PROVIDERS,
+        "Prescription" => Feed::PRESCRIPTIONS,
+        "Claim" => Feed::CLAIMS,
+        "PatientProblem" => Feed::PROBLEMS,
+        "HistoricalMedication" => Feed::MEDICATIONS,
+        "HistoricalVaccine" => Feed::VACCINES,
+        "LabResult" => Feed::LAB_RESULTS,
+        "ImagingResult" => Feed::IMAGING_RESULTS,
+        "Order" => Feed::ORDERS,
+        "PatientCase" => Feed::PATIENT_CASES,
+        "ReferringProvider" => Feed::REFERRING_PROVIDERS,
+        _ => return None,
+    })
+}
+
+/// The practice of a focus: identifier system `…:{practiceid}` or reference
+/// `Patient/a-{practiceid}.E-…`.
+fn practice_of(focus: &Value) -> Option<u64> {
+    if let Some(system) = focus.pointer("/identifier/system").and_then(Value::as_str)
+        && let Some(p) = system.rsplit(':').next().and_then(|t| t.parse().ok())
+    {
+        return Some(p);
+    }
+    let reference = focus.get("reference")?.as_str()?;
+    let id = reference.rsplit('/').next()?;
+    id.strip_prefix("a-")?.split('.').next()?.parse().ok()
+}
+
+fn focus_text(focus: &Value) -> String {
+    if let Some(r) = focus.get("reference").and_then(Value::as_str) {
+        return r.to_string();
+    }
+    let system = focus
+        .pointer("/identifier/system")
+        .and_then(Value::as_str)
+        .unwrap_or("-");
+    let value = focus
+        .pointer("/identifier/value")
+        .and_then(Value::as_str)
+        .unwrap_or("-");
+    format!("{system}|{value}")
+}
+
+/// Parses athena's id-only `history` Bundle into events (none for heartbeats/handshakes).
+pub fn parse_notification(body: &[u8]) -> Result<Notification, NotificationError> {
+    let bundle: Value =
+        serde_json::from_slice(body).map_err(|_| NotificationError("not JSON".into()))?;
+    if bundle.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
+        return Err(NotificationError("not a Bundle".into()));
+    }
+    let bundle_id = bundle
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| NotificationError("Bundle without id".into()))?
+        .to_string();
+    let status = bundle
+        .pointer("/entry/0/resource")
+        .filter(|r| r.get("resourceType").and_then(Value::as_str) == Some("SubscriptionStatus"))
+        .ok_or_else(|| NotificationError("entry[0] is not a SubscriptionStatus".into()))?;
+    let topic_url = status
+        .get("topic")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let topic = topic_url.rsplit('/').next().unwrap_or_default().to_string();
+    let kind = status
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("event-notification")
+        .to_string();
+    let subscription = status
+        .pointer("/subscription/reference")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let feed = feed_for_topic(&topic);
+    let mut events = Vec::new();
+    if let Some(list) = status.get("notificationEvent").and_then(Value::as_array) {
+        for ev in list {
+            let focus = ev.get("focus").cloned().unwrap_or(Value::Null);
+            let practice = practice_of(&focus)
+                .ok_or_else(|| NotificationError("focus without a practice".into()))?;
+            let event_id = ev
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                // No event id: the focus and timestamp identify the event.
+                .unwrap_or_else(|| {
+                    ev.get("timestamp")
+                        .and_then(Value::as_str)
+                        .unwrap_or("-")
+                        .to_string()
+                });
+            let timestamp = ev
+                .get("timestamp")
+                .and_then(Value::as_str)
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc));
+            let focus_key = focus_text(&focus);
+            let record_id = focus
+                .pointer("/identifier/value")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| {
+                    focus
+                        .get("reference")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.rsplit('-').next())
+                        .map(str::to_string)
+                });
+            events.push(ChangeEvent {
+                key: IdempotencyKey::from_string(format!(
+                    "{practice}:fhir:{topic}:{focus_key}#{event_id}"
+                )),
+                practice: PracticeId::new(practice),
+                feed,
+                record_id,
+                origin: Origin::Push {
+                    topic: topic.clone(),
+                    bundle_id: bundle_id.clone(),
+                    timestamp,
+                },
+                item: ev.clone(),
+            });
+        }
+    }
+    Ok(Notification {
+        bundle_id,
+        kind,
+        subscription,
+        topic,
+        events,
+    })
+}
+
+/// What the webhook should answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookOutcome {
+    /// HTTP status: 200 accepted (or a known replay), 401 bad signature, 400 bad body, 503
+    /// queue full (athena retries for up to an hour).
+    pub status: u16,
+    /// Events queued now.
+    pub queued: usize,
+    /// Events dropped as repeats.
+    pub duplicates: usize,
+}
+
+/// Verifies, parses, de-duplicates and queues notifications. Never waits: a full queue
+/// answers 503 so athena retries later.
+#[derive(Debug)]
+pub struct WebhookReceiver {
+    secret: Vec<u8>,
+    seen: Mutex<Deduper>,
+    tx: mpsc::Sender<ChangeEvent>,
+}
+
+impl WebhookReceiver {
+    /// A receiver with the `X-Hub-Secret` given to athena, queueing into a bounded channel of
+    /// `capacity` events; remembers the last `remember` bundle ids and event keys.
+    pub fn new(
+        secret: impl Into<Vec<u8>>,
+        capacity: usize,
+        remember: usize,
+    ) -> (Self, mpsc::Receiver<ChangeEvent>) {
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        (
+            WebhookReceiver {
+                secret: secret.into(),
+                seen: Mutex::new(Deduper::new(remember)),
+                tx,
+            },
+            rx,
+        )
+    }
+
+    /// Handles one POST: `signature` is the `X-Hub-Signature` header, `body` the raw body.
+    pub fn handle(&self, signature: Option<&str>, body: &[u8]) -> WebhookOutcome {
+        let reject = |status| WebhookOutcome {
+            status,
+            queued: 0,
+            duplicates: 0,
+        };
+        if verify_signature(&self.secret, body, signature).is_err() {
+            return reject(401);
+        }
+        let Ok(notification) = parse_notification(body) else {
+            return reject(400);
+        };
+        let Ok(mut seen) = self.seen.lock() else {
+            return reject(503);
+        };
+        let bundle_key = IdempotencyKey::from_string(format!("bundle:{}", notification.bundle_id));
+        if !seen.first_time(&bundle_key) {
+            return WebhookOutcome {
+                status: 200,
+                queued: 0,
+                duplicates: notification.events.len(),
+            };
+        }
+        let mut out = WebhookOutcome {
+            status: 200,
+            queued: 0,
+            duplicates: 0,
+        };
+        for event in notification.events {
+            if !seen.first_time(&event.key) {
+                out.duplicates += 1;
+                continue;
+            }
+            let key = event.key.clone();
+            if self.tx.try_send(event).is_err() {
+                // Forget what was not queued, so athena's retry delivers it.
+                seen.forget(&key);
+                seen.forget(&bundle_key);
+                out.status = 503;
+                return out;
+            }
+            out.queued += 1;
+        }
+        out
+    }
+}
+
+/// FHIR Subscription management (`/fhir/r4/Subscription`).
+#[derive(Debug, Clone)]
+pub struct FhirSubscriptions {
+    client: Client,
+}
+
+/// The FHIR topic URL host used by athena.
+pub const TOPIC_BASE: &str = "https://api.platform.athenahealth.com/fhir/r4/SubscriptionTopic/";
+
+impl FhirSubscriptions {
+    /// Subscription calls over `client`.
+    pub fn new(client: Client) -> Self {
+        FhirSubscriptions { client }
+    }
+
+    /// The JSON body of a rest-hook, id-only subscription to `topic` (`Patient.create`) for
+    /// `practice`, delivered to `endpoint`.
+    pub fn subscription_body(topic: &str, practice: PracticeId, endpoint: &str) -> Value {
+        json!({
+            "resourceType": "Subscription",
+            "meta": {"profile": ["http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription"]},
+            "status": "requested",
+            "reason": format!("athena-rs {topic}"),
+            "criteria": format!("{TOPIC_BASE}{topic}"),
+            "_criteria": {"extension": [{
+                "url": "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria",
+                "valueString": format!("ah-practice=Organization/a-1.Practice-{practice}")
+            }]},
+            "channel": {
+                "type": "rest-hook",
+                "endpoint": endpoint,
+                "payload": "application/fhir+json",
+                "_payload": {"extension": [{
+                    "url": "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content",
+                    "valueCode": "id-only"
+                }]}
+            }
+        })
+    }
+
+    /// `POST /fhir/r4/Subscription`; returns the created resource.
+    ///
+    /// athena takes the signing secret in an `X-Hub-Secret` request header; `athena_core`'s
+    /// `Request` cannot carry custom headers yet, so subscriptions created here are unsigned
+    /// until it can (see the crate docs).
+    pub async fn create(
+        &self,
+        topic: &str,
+        practice: PracticeId,
+        endpoint: &str,
+    ) -> athena_core::Result<Value> {
+        let body = Self::subscription_body(topic, practice, endpoint);
+        let req = Request::post("/fhir/r4/Subscription")
+            .json_body(serde_json::to_vec(&body).unwrap_or_default())
+            .accept("application/fhir+json")
+            .retry_safety(RetrySafety::NotIdempotent);
+        self.client.send_json(&req).await
+    }
+
+    /// `GET /fhir/r4/Subscription`: the Bundle's resources.
+    pub async fn list(&self) -> athena_core::Result<Vec<Value>> {
+        let req = Request::get("/fhir/r4/Subscription").accept("application/fhir+json");
+        let bundle: Value = self.client.send_json(&req).await?;
+        Ok(bundle
+            .get("entry")
+            .and_then(Value::as_array)
+            .map(|e| {
+                e.iter()
+                    .filter_map(|x| x.get("resource").cloned())
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// `DELETE /fhir/r4/Subscription/{id}`.
+    pub async fn delete(&self, id: &str) -> athena_core::Result<()> {
+        let req = Request::delete("/fhir/r4/Subscription/{id}")
+            .path_param("id", id)
+            .retry_safety(RetrySafety::Idempotent);
+        self.client.execute(&req).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = include_str!(
+        "../../../../shared/fixtures/fhir/athena-subscription-notification-bundle.json"
+    );
+
+    #[test]
+    fn signature_good_bad_missing_malformed() {
+        let body = FIXTURE.as_bytes();
+        let sig = sign(b"s3cret", body);
+        assert!(verify_signature(b"s3cret", body, Some(&sig)).is_ok());
+        assert!(
+            verify_signature(
+                b"s3cret",
+                body,
+                Some(&sig.to_uppercase().replace("SHA256", "sha256"))
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            verify_signature(b"other", body, Some(&sig)),
+            Err(SignatureError::Mismatch)
+        );
+        let mut tampered = body.to_vec();
+        tampered[10] ^= 1;
+        assert_eq!(
+            verify_signature(b"s3cret", &tampered, Some(&sig)),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify_signature(b"s3cret", body, None),
+            Err(SignatureError::Missing)
+        );
+        for bad in [
+            "",
+            "sha256=",
+            "sha1=abcd",
+            &sig[..sig.len() - 1],
+            &format!("{}zz", &sig[..sig.len() - 2]),
+            "sha256:00",
+        ] {
+            assert_eq!(
+                verify_signature(b"s3cret", body, Some(bad)),
+                Err(SignatureError::Malformed),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn fixture_parses_into_one_appointment_event() {
+        let n = parse_notification(FIXTURE.as_bytes()).unwrap();
+        assert_eq!(n.bundle_id, "05f90103-5ce1-327b-b8fe-287225e176a8");
+        assert_eq!(n.topic, "Appointment.create");
+        assert_eq!(n.kind, "event-notification");
+        assert_eq!(n.events.len(), 1);
+        let e = &n.events[0];
+        assert_eq!(e.practice, PracticeId::new(195900));
+        assert_eq!(e.feed, Some(Feed::APPOINTMENTS));
+        assert_eq!(e.record_id.as_deref(), Some("1"));
+        assert!(
+            e.key
+                .as_str()
+                .ends_with("#0901fb5b-6858-33f2-994f-6680c0c6aadb"),
+            "{}",
+            e.key
+        );
+        assert!(e.appointment().is_none(), "push events are id-only");
+    }
+
+    #[test]
+    fn reference_focus_yields_practice() {
+        assert_eq!(
+            practice_of(&json!({"reference": "Patient/a-432.E-528595"})),
+            Some(432)
+        );
+        assert_eq!(
+            practice_of(
+                &json!({"identifier": {"system": "urn:athenahealth:athenanet:patient:432", "value": "528595"}})
+            ),
+            Some(432)
+        );
+    }
+
+    #[test]
+    fn not_a_notification_is_rejected() {
+        assert!(parse_notification(b"{").is_err());
+        assert!(parse_notification(br#"{"resourceType":"Patient"}"#).is_err());
+        assert!(parse_notification(br#"{"resourceType":"Bundle","id":"x","entry":[]}"#).is_err());
+    }
+
+    #[tokio::test]
+    async fn receiver_verifies_queues_and_drops_replays() {
+        let (rx_side, mut rx) = WebhookReceiver::new(b"k".to_vec(), 8, 100);
+        let body = FIXTURE.as_bytes();
+        let sig = sign(b"k", body);
+        assert_eq!(rx_side.handle(None, body).status, 401);
+        assert_eq!(rx_side.handle(Some("sha256=00"), body).status, 401);
+        assert_eq!(rx_side.handle(Some(&sign(b"k", b"{}")), b"{}").status, 400);
+        let first = rx_side.handle(Some(&sig), body);
+        assert_eq!((first.status, first.queued), (200, 1));
+        // The same signed bundle again (athena retry or an attacker's replay): 200, nothing queued.
+        let again = rx_side.handle(Some(&sig), body);
+        assert_eq!((again.status, again.queued, again.duplicates), (200, 0, 1));
+        // A new bundle id carrying the same event: the event key still dedupes.
+        let rebundled = FIXTURE.replace("05f90103-5ce1-327b-b8fe-287225e176a8", "another-bundle");
+        let out = rx_side.handle(
+            Some(&sign(b"k", rebundled.as_bytes())),
+            rebundled.as_bytes(),
+        );
+        assert_eq!((out.status, out.queued, out.duplicates), (200, 0, 1));
+        assert_eq!(rx.try_recv().unwrap().record_id.as_deref(), Some("1"));
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn full_queue_answers_503_and_the_retry_is_delivered() {
+        let (recv, mut rx) = WebhookReceiver::new(b"k".to_vec(), 1, 100);
+        let mk = |bundle: &str, event: &str| {
+            FIXTURE
+                .replace("05f90103-5ce1-327b-b8fe-287225e176a8", bundle)
+                .replace("0901fb5b-6858-33f2-994f-6680c0c6aadb", event)
+        };
+        let a = mk("b1", "e1");
+        let b = mk("b2", "e2");
+        assert_eq!(
+            recv.handle(Some(&sign(b"k", a.as_bytes())), a.as_bytes())
+                .status,
+            200
+        );
+        assert_eq!(
+            recv.handle(Some(&sign(b"k", b.as_bytes())), b.as_bytes())
+                .status,
+            503
+        );
+        rx.recv().await.unwrap();
+        let retry = recv.handle(Some(&sign(b"k", b.as_bytes())), b.as_bytes());
+        assert_eq!((retry.status, retry.queued), (200, 1));
+    }
+
+    #[test]
+    fn subscription_body_has_practice_filter_and_id_only() {
+        let b = FhirSubscriptions::subscription_body(
+            "Patient.create",
+            PracticeId::new(195900),
+            "https://example.invalid/hook",
+        );
+        assert_eq!(
+            b["_criteria"]["extension"][0]["valueString"],
+            "ah-practice=Organization/a-1.Practice-195900"
+        );
+        assert_eq!(
+            b["channel"]["_payload"]["extension"][0]["valueCode"],
+            "id-only"
+        );
+        assert_eq!(b["channel"]["type"], "rest-hook");
+    }
+}
