@@ -1,0 +1,69 @@
+//! Model behaviour: lenient decoding, unknown fields kept, PHI redacted, open enums.
+
+use athena_rest::models::{
+    Appointment, AppointmentStatus, ClaimPayer, ClaimStatus, DenialReasonCode, Patient, RemarkCode,
+};
+
+#[test]
+fn patient_debug_redacts_phi_and_keeps_unknown_fields() {
+    let body = r#"{"patientid":"5","firstname":"Waylon","lastname":"Smithers","dob":"03/04/1970",
+        "ssn":"111223333","email":"w@example.com","homephone":"5555550100","portalaccessgiven":"true",
+        "brandnewfield":{"nested":"Smithers"},"sex":"M"}"#;
+    let p: Patient = serde_json::from_str(body).unwrap();
+    assert_eq!(p.portalaccessgiven, Some(true));
+    let dbg = format!("{p:?}");
+    for secret in [
+        "Waylon",
+        "Smithers",
+        "03/04/1970",
+        "111223333",
+        "w@example.com",
+        "5555550100",
+    ] {
+        assert!(!dbg.contains(secret), "{secret} leaked: {dbg}");
+    }
+    assert!(dbg.contains("brandnewfield"), "extra keys are named: {dbg}");
+    let back = serde_json::to_value(&p).unwrap();
+    assert_eq!(back["brandnewfield"]["nested"], "Smithers");
+    assert_eq!(back["dob"], "03/04/1970");
+    assert_eq!(back["lastname"], "Smithers");
+}
+
+#[test]
+fn blanks_are_none_and_numbers_or_strings_both_decode() {
+    let a: Appointment = serde_json::from_str(
+        r#"{"appointmentid":"3132","departmentid":5,"duration":"30","patientid":"","starttime":"09:30","date":"10/25/2020"}"#,
+    )
+    .unwrap();
+    assert_eq!(a.appointmentid.unwrap().get(), 3132);
+    assert_eq!(a.departmentid.unwrap().get(), 5);
+    assert_eq!(a.duration, Some(30));
+    assert_eq!(a.patientid, None);
+    let err = serde_json::from_str::<Appointment>(r#"{"date":"2020-13-45"}"#).unwrap_err();
+    assert!(!err.to_string().contains("2020-13-45"), "value-free: {err}");
+}
+
+#[test]
+fn open_enums_keep_unknown_codes() {
+    assert_eq!(
+        "f".parse::<AppointmentStatus>().unwrap(),
+        AppointmentStatus::Future
+    );
+    assert_eq!(
+        "z".parse::<AppointmentStatus>().unwrap(),
+        AppointmentStatus::Other("z".into())
+    );
+    let payer: ClaimPayer = serde_json::from_str(
+        r#"{"status":"NEWSTATUS","denialreason":"197","remarkcodes":["N130","ZZ9"]}"#,
+    )
+    .unwrap();
+    assert_eq!(payer.status, Some(ClaimStatus::Other("NEWSTATUS".into())));
+    assert_eq!(payer.denialreason, Some(DenialReasonCode::NoAuthorization));
+    assert_eq!(
+        payer.remarkcodes.as_deref(),
+        Some(&[RemarkCode::N130, RemarkCode::Other("ZZ9".into())][..])
+    );
+    let back = serde_json::to_value(&payer).unwrap();
+    assert_eq!(back["status"], "NEWSTATUS");
+    assert_eq!(back["remarkcodes"][1], "ZZ9");
+}
