@@ -555,3 +555,51 @@ fn sec1_and_malformed_pems_are_refused_with_guidance() {
         "kid",
     );
 }
+
+#[tokio::test]
+async fn a_retried_token_request_carries_a_fresh_assertion() {
+    let Some(private) = private_jwk("RS384") else {
+        return;
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": "t", "expires_in": "300"})),
+        )
+        .mount(&server)
+        .await;
+    let token_url = Url::parse(&format!("{}{TOKEN_PATH}", server.uri())).unwrap();
+    let source = SmartBackendServices::new(
+        CLIENT_ID,
+        token_url,
+        SigningKey::from_jwk(&private).unwrap(),
+    )
+    .with_scope(SCOPE);
+    let clock = ManualClock::new();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token_source(Arc::new(source.clone()))
+        .runtime(Runtime::manual(&clock, 0.5))
+        .build()
+        .unwrap();
+    source.fetch_token(&client.token_endpoint()).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    let jti = |body: &[u8]| {
+        let assertion = url::form_urlencoded::parse(body)
+            .find(|(k, _)| k == "client_assertion")
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        payload(&assertion)["jti"].as_str().unwrap().to_owned()
+    };
+    assert_ne!(jti(&requests[0].body), jti(&requests[1].body));
+}

@@ -185,10 +185,30 @@ impl TokenEndpoint {
         form: &[(&str, &str)],
         basic: Option<(&str, &SecretString)>,
     ) -> Result<TokenResponse> {
+        let owned: Vec<(String, String)> = form
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        self.post_form_with(url, || Ok(owned.clone()), basic).await
+    }
+
+    /// Like [`post_form`](Self::post_form), but builds the form anew for every attempt —
+    /// for forms that must not be replayed, such as a JWT client assertion whose `jti` a
+    /// server may remember.
+    pub async fn post_form_with<F>(
+        &self,
+        url: &Url,
+        make_form: F,
+        basic: Option<(&str, &SecretString)>,
+    ) -> Result<TokenResponse>
+    where
+        F: Fn() -> Result<Vec<(String, String)>> + Send + Sync,
+    {
         let mut attempt = 0;
         loop {
             attempt += 1;
             self.limiter.acquire(&self.runtime).await;
+            let form = make_form()?;
             self.requests
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut req = self
@@ -196,7 +216,7 @@ impl TokenEndpoint {
                 .post(url.clone())
                 .timeout(self.attempt_timeout)
                 .header(reqwest::header::ACCEPT, "application/json")
-                .form(form);
+                .form(&form);
             if let Some((id, secret)) = basic {
                 req = req.basic_auth(id, Some(secret.expose_secret()));
             }

@@ -16,7 +16,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use futures::future::BoxFuture;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use secrecy::zeroize::Zeroizing;
 use serde::Serialize;
 use url::Url;
 
@@ -361,15 +360,25 @@ impl TokenSource for SmartBackendServices {
         Box::pin(async move {
             let scope = self.required_scope()?;
             // Lifetimes are counted from before the request: the conservative end.
-            let now = endpoint.runtime().clock.system_now();
-            let assertion = Zeroizing::new(self.assertion(now)?);
-            let form = [
-                ("grant_type", "client_credentials"),
-                ("scope", scope),
-                ("client_assertion_type", CLIENT_ASSERTION_TYPE),
-                ("client_assertion", assertion.as_str()),
-            ];
-            let response = endpoint.post_form(&self.token_url, &form, None).await?;
+            let clock = endpoint.runtime().clock.clone();
+            let now = clock.system_now();
+            // A fresh assertion (new `jti`, `iat`, `exp`) for every attempt: a server that
+            // remembers `jti`s would refuse a replayed one.
+            let make_form = || {
+                let assertion = self.assertion(clock.system_now())?;
+                Ok(vec![
+                    ("grant_type".to_owned(), "client_credentials".to_owned()),
+                    ("scope".to_owned(), scope.to_owned()),
+                    (
+                        "client_assertion_type".to_owned(),
+                        CLIENT_ASSERTION_TYPE.to_owned(),
+                    ),
+                    ("client_assertion".to_owned(), assertion),
+                ])
+            };
+            let response = endpoint
+                .post_form_with(&self.token_url, make_form, None)
+                .await?;
             Ok(response.into_access_token(now))
         })
     }
