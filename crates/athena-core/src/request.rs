@@ -128,6 +128,14 @@ impl Request {
         self
     }
 
+    /// Sets a form field, replacing any earlier value of the same key.
+    pub fn set_form(mut self, key: &'static str, value: impl fmt::Display) -> Self {
+        if let Body::Form(pairs) = &mut self.body {
+            pairs.retain(|(k, _)| k != key);
+        }
+        self.form(key, value)
+    }
+
     /// Adds a form field when `value` is `Some`.
     pub fn form_opt<V: fmt::Display>(
         self,
@@ -332,6 +340,15 @@ mod tests {
         assert!(!d.contains("Smithers") && !d.contains("Waylon"), "{d}");
         assert!(d.contains("lastname") && d.contains("firstname"), "{d}");
         assert_eq!(r.safety(), RetrySafety::NotIdempotent);
+    }
+
+    #[test]
+    fn set_form_replaces() {
+        let r = Request::put("/x")
+            .form("a", 1)
+            .form("b", 2)
+            .set_form("a", 3);
+        assert_eq!(r.encoded_form().as_deref(), Some("b=2&a=3"));
     }
 
     #[test]

@@ -105,6 +105,33 @@ impl Client {
         .map_err(|e| e.with_request_id(response.request_id().map(str::to_owned)))
     }
 
+    /// Sends a write whose answer is athena's bare outcome: `1`, `true` or
+    /// `{"success": true}` for success; a bare error string or `success: false` becomes
+    /// [`ErrorKind::Unsuccessful`] carrying the server's text in
+    /// [`Error::api_error`](crate::Error::api_error) (e.g. `PUT /appointments/booked/{id}`).
+    pub async fn send_bare_outcome(&self, request: &Request) -> Result<()> {
+        use crate::codec::lenient::BareOutcome;
+        let response = self.execute(request).await?;
+        let endpoint = Endpoint {
+            method: request.method_str(),
+            route: request.route(),
+        };
+        let request_id = response.request_id().map(str::to_owned);
+        let outcome: BareOutcome = decode_json(response.body(), endpoint)
+            .map_err(|e| e.with_request_id(request_id.clone()))?;
+        match outcome.failure_text() {
+            None if outcome.is_success() => Ok(()),
+            text => Err(
+                Error::new(ErrorKind::Unsuccessful, "athena reported failure")
+                    .with_endpoint(endpoint.method, endpoint.route)
+                    .with_api_error(Some(
+                        ApiError::default().with_error_message(text.map(|t| t.as_str().to_owned())),
+                    ))
+                    .with_request_id(request_id),
+            ),
+        }
+    }
+
     async fn execute_inner(&self, request: &Request) -> Result<RawResponse> {
         request.validate()?;
         let inner = &self.inner;

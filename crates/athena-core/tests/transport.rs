@@ -586,3 +586,33 @@ async fn practice_scoping_fills_the_route() {
     assert_eq!(req.path(), "/v1/195900/ping");
     practice.client().execute(&req).await.unwrap();
 }
+
+#[tokio::test]
+async fn bare_outcomes_are_success_or_a_typed_failure() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    scripted(
+        &server,
+        "PUT",
+        vec![
+            ResponseTemplate::new(200).set_body_string("1"),
+            ResponseTemplate::new(200).set_body_string("\"Invalid PROVIDERID input\""),
+            ResponseTemplate::new(200)
+                .set_body_string(r#"{"success":"false","errormessage":"nope"}"#),
+        ],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    let put = Request::put("/v1/{practiceid}/ping").path_param("practiceid", 195900);
+    c.send_bare_outcome(&put).await.unwrap();
+    let err = c.send_bare_outcome(&put).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsuccessful);
+    assert_eq!(
+        err.api_error().unwrap().error_message(),
+        Some("Invalid PROVIDERID input")
+    );
+    assert!(!err.to_string().contains("PROVIDERID"));
+    let err = c.send_bare_outcome(&put).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsuccessful);
+}
