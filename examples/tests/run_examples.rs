@@ -77,3 +77,77 @@ fn quickstart_books_an_appointment_in_the_sandbox() {
     // Patients are shown by id and initials only.
     assert!(!out.contains("Sandboxtest"), "{out}");
 }
+
+#[test]
+fn patient_chart_shows_a_readable_chart() {
+    let out = run_example("patient_chart");
+    assert!(
+        out.starts_with("Talking to the local athena-testkit sandbox"),
+        "{out}"
+    );
+    for part in [
+        "\nPatient #",
+        "\nProblems (",
+        "(SNOMED ",
+        "\nMedications (",
+        "\nAllergies (",
+        // Vitals with units and the time they were taken.
+        " mmHg",
+        "(taken ",
+        // Lab results with analytes, units and reference ranges.
+        "\nLab results (",
+        " mg/dL",
+        "ref ",
+        "\nRecent encounters (",
+        "\nSummary of encounter #",
+        // The summary is text: tags gone, entities decoded, name and birth date masked.
+        "Assessment & Plan",
+        "[name]",
+        "[dob]",
+    ] {
+        assert!(out.contains(part), "missing `{part}` in:\n{out}");
+    }
+    assert!(!out.contains('<'), "HTML left in:\n{out}");
+    assert!(!out.contains("&amp;"), "entity left in:\n{out}");
+    // Not a debug dump.
+    assert!(!out.contains("Some("), "{out}");
+    assert!(!out.contains("<redacted>"), "{out}");
+}
+
+#[test]
+fn schedule_appointment_walks_the_whole_flow() {
+    let out = run_example("schedule_appointment");
+    assert!(
+        out.starts_with("Talking to the local athena-testkit sandbox"),
+        "{out}"
+    );
+    // Each step, in order, with the status it leaves the appointment in.
+    let steps = [
+        "1. Open: ",
+        "2. Booked for #",
+        "booked (future) [f]",
+        "3. Booking slot #",
+        "refused, Booking::SlotTaken (409 conflict)",
+        "as an error: conflict (PUT /v1/{practiceid}/appointments/{appointmentid} -> 409)",
+        "status after the refused attempt: appointment #",
+        "4. Check-in:",
+        "after check-in: appointment #",
+        "is checked in [2]",
+        "5. Checked out: appointment #",
+        "is checked out [3]",
+        "6. Booked for #",
+        "rescheduled to: #",
+        "the original: appointment #",
+        "is cancelled [x]",
+        "7. Cancelled appointment #",
+        "looked up again: appointment #",
+    ];
+    let mut from = 0;
+    for step in steps {
+        let at = out[from..]
+            .find(step)
+            .unwrap_or_else(|| panic!("missing `{step}` after byte {from} in:\n{out}"));
+        from += at + step.len();
+    }
+    assert!(!out.contains("Sandboxtest"), "{out}");
+}
