@@ -616,3 +616,25 @@ async fn bare_outcomes_are_success_or_a_typed_failure() {
     let err = c.send_bare_outcome(&put).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unsuccessful);
 }
+
+#[tokio::test]
+async fn the_overall_deadline_bounds_the_whole_call() {
+    // Real time here: the deadline is about wall-clock time.
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(2));
+    let calls = scripted(&server, "GET", vec![slow; 5]).await;
+    let c = Client::builder()
+        .base_url(server.uri())
+        .client_credentials("my-id", "my-secret")
+        .attempt_timeout(Duration::from_millis(200))
+        .overall_timeout(Duration::from_millis(350))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = c.execute(&ping()).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(elapsed < Duration::from_millis(900), "{elapsed:?}");
+    assert!(calls.load(Ordering::SeqCst) <= 2);
+}
