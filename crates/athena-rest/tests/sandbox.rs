@@ -573,3 +573,49 @@ async fn claims_and_payments() {
         .unwrap();
     assert!(paid.paymentbatchid.is_some());
 }
+
+#[tokio::test]
+async fn reasons_checkin_fields_and_eligibility_against_the_sandbox() {
+    let (_sb, practice) = common::sandbox().await;
+    let reasons = practice
+        .appointment_catalog()
+        .reasons(DepartmentId::new(1), ProviderId::new(1))
+        .send()
+        .await
+        .unwrap();
+    assert!(!reasons.items().is_empty());
+    assert!(reasons.items().iter().all(|r| r.reasonid.is_some()));
+
+    let fields = practice
+        .departments()
+        .checkin_required(DepartmentId::new(1))
+        .send()
+        .await
+        .unwrap();
+    assert!(!fields.fieldlist.unwrap_or_default().is_empty());
+    let err = practice
+        .departments()
+        .checkin_required(DepartmentId::new(999_999))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+
+    let ins = practice.insurances(PatientId::new(1));
+    let list = ins.list().send().await.unwrap();
+    let iid = list
+        .items()
+        .iter()
+        .find_map(|i| i.insuranceid)
+        .expect("patient 1 has an insurance");
+    let details = ins.benefit_details(iid).send().await.unwrap();
+    assert!(details.eligibilitystatus.is_some());
+    assert!(details.dateofservice.is_some());
+    ins.check_eligibility(iid).send().await.unwrap();
+    let err = ins
+        .benefit_details(athena_core::ids::InsuranceId::new(999_999))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}

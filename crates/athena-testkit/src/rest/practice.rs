@@ -175,6 +175,17 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
             Some(i) => Reply::ok(json!([department(pid, i)])),
             None => Reply::not_found("department ID"),
         },
+        // The fields a department requires before check-in, as ids in strings (recorded
+        // shape: `{"fieldlist": ["1", "2", …]}`).
+        ["departments", id, "checkinrequired"] => {
+            match seg_id(id).filter(|i| cx.p.has_department(*i)) {
+                Some(i) => {
+                    let fields: Vec<String> = (1..=3 + i % 3).map(|f| f.to_string()).collect();
+                    Reply::ok(json!({ "fieldlist": fields }))
+                }
+                None => Reply::not_found("department ID"),
+            }
+        }
         ["providers"] => {
             let pg = match page(req, 1500, 5000) {
                 Ok(p) => p,
