@@ -1,0 +1,314 @@
+//! The PHI guard: de-identifies prompts into per-request tokens (`[NAME_1]`, `[DATE_2]`…)
+//! before a model that may not see PHI, and re-identifies its output.
+//!
+//! Known identifiers from the chart (the patient's name, date of birth, MRN) are replaced
+//! exactly, case-insensitively, on word boundaries; free text also goes through
+//! [`detect`]'s pattern and name detectors. The guard fails closed: after replacement it
+//! scans again, and any known identifier or detector hit left over is an error, never a
+//! request.
+
+pub mod detect;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+pub use detect::{PhiKind, Span};
+
+use crate::AiError;
+use crate::model::Prompt;
+
+/// A value the PHI guard has cleaned. The only constructor is [`PhiGuard::deidentify`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deidentified<T>(T);
+
+impl<T> Deidentified<T> {
+    /// Borrows the de-identified value.
+    pub fn get(&self) -> &T {
+        &self.0
+    }
+    /// Unwraps it.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// Identifiers known from the chart context, replaced exactly wherever they appear.
+#[derive(Debug, Clone, Default)]
+pub struct KnownIdentifiers {
+    entries: Vec<(PhiKind, String)>,
+}
+
+impl KnownIdentifiers {
+    /// No known identifiers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// A person's name: the full name and each part of two or more letters.
+    pub fn name(mut self, name: &str) -> Self {
+        let name = name.trim();
+        if name.is_empty() {
+            return self;
+        }
+        self.entries.push((PhiKind::Name, name.to_owned()));
+        for part in name.split(|c: char| c.is_whitespace() || c == ',') {
+            if part.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                self.entries.push((PhiKind::Name, part.to_owned()));
+            }
+        }
+        self
+    }
+    /// A date of birth, in the formats athena and people write it.
+    pub fn date(mut self, date: NaiveDate) -> Self {
+        for f in [
+            "%m/%d/%Y",
+            "%-m/%-d/%Y",
+            "%Y-%m-%d",
+            "%B %-d, %Y",
+            "%b %-d, %Y",
+            "%-d %B %Y",
+            "%m/%d/%y",
+        ] {
+            self.entries
+                .push((PhiKind::Date, date.format(f).to_string()));
+        }
+        self
+    }
+    /// An MRN, account or other id.
+    pub fn id(mut self, id: &str) -> Self {
+        if !id.trim().is_empty() {
+            self.entries.push((PhiKind::Id, id.trim().to_owned()));
+        }
+        self
+    }
+    /// Any other identifier of the given kind (address, phone, email).
+    pub fn other(mut self, kind: PhiKind, value: &str) -> Self {
+        if !value.trim().is_empty() {
+            self.entries.push((kind, value.trim().to_owned()));
+        }
+        self
+    }
+}
+
+/// The per-request token map, for re-identification. Never logged or audited.
+#[derive(Clone, Default)]
+pub struct Vault {
+    by_value: HashMap<(PhiKind, String), String>,
+    by_token: HashMap<String, String>,
+    counters: HashMap<PhiKind, usize>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Vault({} tokens)", self.by_token.len())
+    }
+}
+
+impl Vault {
+    fn token_for(&mut self, kind: PhiKind, value: &str) -> String {
+        let key = (kind, value.to_lowercase());
+        if let Some(t) = self.by_value.get(&key) {
+            return t.clone();
+        }
+        let n = self.counters.entry(kind).or_insert(0);
+        *n += 1;
+        let token = format!("[{}_{}]", kind.label(), n);
+        self.by_value.insert(key, token.clone());
+        self.by_token.insert(token.clone(), value.to_owned());
+        token
+    }
+
+    /// How many distinct identifiers were replaced.
+    pub fn len(&self) -> usize {
+        self.by_token.len()
+    }
+
+    /// True when nothing was replaced.
+    pub fn is_empty(&self) -> bool {
+        self.by_token.is_empty()
+    }
+
+    /// Puts the originals back into model output.
+    pub fn reidentify(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('[') {
+            out.push_str(&rest[..open]);
+            let tail = &rest[open..];
+            match tail
+                .find(']')
+                .map(|c| &tail[..=c])
+                .and_then(|t| self.by_token.get(t).map(|v| (t.len(), v)))
+            {
+                Some((len, value)) => {
+                    out.push_str(value);
+                    rest = &tail[len..];
+                }
+                None => {
+                    out.push('[');
+                    rest = &tail[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Re-identifies every string inside a JSON value.
+    pub fn reidentify_json(&self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => *s = self.reidentify(s),
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|v| self.reidentify_json(v)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|v| self.reidentify_json(v)),
+            _ => {}
+        }
+    }
+}
+
+/// The guard for one request.
+#[derive(Debug, Clone, Default)]
+pub struct PhiGuard {
+    known: KnownIdentifiers,
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// Case-insensitive, word-bounded occurrences of `needle` in `hay` (ASCII case folding, so
+/// byte offsets stay valid).
+fn find_word(hay: &str, needle: &str) -> Vec<(usize, usize)> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let mut out = Vec::new();
+    if n.is_empty() || n.len() > h.len() {
+        return out;
+    }
+    let mut i = 0;
+    while i + n.len() <= h.len() {
+        if h[i..i + n.len()].eq_ignore_ascii_case(n)
+            && (i == 0 || !is_word_byte(h[i - 1]) || !is_word_byte(n[0]))
+            && (i + n.len() == h.len()
+                || !is_word_byte(h[i + n.len()])
+                || !is_word_byte(n[n.len() - 1]))
+            && hay.is_char_boundary(i)
+            && hay.is_char_boundary(i + n.len())
+        {
+            out.push((i, i + n.len()));
+            i += n.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+impl PhiGuard {
+    /// A guard that also replaces `known` exactly.
+    pub fn new(known: KnownIdentifiers) -> Self {
+        PhiGuard { known }
+    }
+
+    /// Every span to replace in `text`: known identifiers, then detector hits; overlaps
+    /// resolved longest-first.
+    pub fn spans(&self, text: &str) -> Vec<Span> {
+        let mut spans: Vec<Span> = Vec::new();
+        for (kind, value) in &self.known.entries {
+            for (start, end) in find_word(text, value) {
+                spans.push(Span {
+                    start,
+                    end,
+                    kind: *kind,
+                });
+            }
+        }
+        spans.extend(detect::detect(text));
+        spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut kept: Vec<Span> = Vec::new();
+        for s in spans {
+            match kept.last_mut() {
+                Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+                _ => kept.push(s),
+            }
+        }
+        kept
+    }
+
+    /// Replaces identifiers in one text.
+    pub fn scrub(&self, text: &str, vault: &mut Vault) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for s in self.spans(text) {
+            out.push_str(&text[at..s.start]);
+            out.push_str(&vault.token_for(s.kind, &text[s.start..s.end]));
+            at = s.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+
+    /// Checks that nothing identifiable is left; the error names only kinds.
+    pub fn verify(&self, text: &str) -> Result<(), AiError> {
+        let left = self.spans(text);
+        if left.is_empty() {
+            Ok(())
+        } else {
+            let mut kinds: Vec<&str> = left.iter().map(|s| s.kind.label()).collect();
+            kinds.dedup();
+            Err(AiError::PhiBlocked(format!(
+                "identifiers left after scrubbing: {}",
+                kinds.join(",")
+            )))
+        }
+    }
+
+    /// De-identifies every text of a prompt. Fails closed.
+    pub fn deidentify(&self, prompt: Prompt) -> Result<(Deidentified<Prompt>, Vault), AiError> {
+        let mut vault = Vault::default();
+        let mut p = prompt;
+        if let Some(s) = &p.system {
+            p.system = Some(self.scrub(s, &mut vault));
+        }
+        for m in &mut p.messages {
+            m.content = self.scrub(&m.content, &mut vault);
+        }
+        for text in p.texts() {
+            self.verify(text)?;
+        }
+        Ok((Deidentified(p), vault))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_identifiers_and_detectors_round_trip() {
+        let known = KnownIdentifiers::new()
+            .name("Maria Alvarez")
+            .date(NaiveDate::from_ymd_opt(1961, 4, 9).unwrap())
+            .id("A-77812");
+        let guard = PhiGuard::new(known);
+        let text = "maria alvarez (DOB 04/09/1961, MRN A-77812) called from 617-555-0199 about Maria's refill.";
+        let (p, vault) = guard.deidentify(Prompt::user(text)).unwrap();
+        let sent = &p.get().messages[0].content;
+        for leaked in ["maria", "Maria", "alvarez", "1961", "77812", "555"] {
+            assert!(!sent.contains(leaked), "{leaked} leaked in {sent}");
+        }
+        assert!(sent.contains("[NAME_1]"), "{sent}");
+        assert_eq!(vault.reidentify(sent), text);
+    }
+
+    #[test]
+    fn reidentify_leaves_unknown_brackets() {
+        let guard = PhiGuard::default();
+        let (p, vault) = guard
+            .deidentify(Prompt::user("Call Mr. Smith at 555-123-4567"))
+            .unwrap();
+        let out = format!("{} [x] [NAME_9]", p.get().messages[0].content);
+        assert_eq!(
+            vault.reidentify(&out),
+            "Call Mr. Smith at 555-123-4567 [x] [NAME_9]"
+        );
+    }
+}

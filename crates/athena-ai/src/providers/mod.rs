@@ -1,0 +1,106 @@
+//! Backends: each is a pair of pure translators (request → JSON, JSON → response) plus a thin
+//! HTTP layer.
+//!
+//! - [`openai`] — OpenAI-compatible chat completions (OpenAI, vLLM, llama.cpp server, Ollama
+//!   `/v1`), over `athena_core::Client` (its retries and timeouts).
+//! - [`anthropic`] — Anthropic Messages, over `reqwest` with a small retry of its own (core's
+//!   `Request` cannot set `x-api-key`/`anthropic-version` headers yet).
+//! - [`scripted`] — a test double that replays turns and records requests.
+
+pub mod anthropic;
+pub mod openai;
+pub mod scripted;
+
+use std::time::Duration;
+
+/// Backend settings, usually from the environment.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ModelConfig {
+    /// The API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
+    pub base_url: String,
+    /// The model name, e.g. `gpt-4o-mini`.
+    pub model: String,
+    /// The API key (`None` for local servers that need none).
+    pub api_key: Option<String>,
+    /// Per-attempt timeout.
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for ModelConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelConfig")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl ModelConfig {
+    /// Reads `{prefix}_BASE_URL`, `{prefix}_MODEL` and `{prefix}_API_KEY` (e.g. prefix
+    /// `ATHENA_AI`). `None` when base URL or model is unset.
+    pub fn from_env(prefix: &str) -> Option<ModelConfig> {
+        Self::from_vars(prefix, |k| std::env::var(k).ok())
+    }
+
+    /// As [`ModelConfig::from_env`], reading variables through `get` (testable).
+    pub fn from_vars(prefix: &str, get: impl Fn(&str) -> Option<String>) -> Option<ModelConfig> {
+        let nonempty = |k: String| get(&k).filter(|v| !v.trim().is_empty());
+        Some(ModelConfig {
+            base_url: nonempty(format!("{prefix}_BASE_URL"))?,
+            model: nonempty(format!("{prefix}_MODEL"))?,
+            api_key: nonempty(format!("{prefix}_API_KEY")),
+            timeout: Duration::from_secs(120),
+        })
+    }
+}
+
+/// Parses a `Retry-After` header value given in seconds.
+pub(crate) fn retry_after_secs(value: Option<&str>) -> Option<Duration> {
+    value
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+}
+
+/// Strips a Markdown code fence some models wrap around JSON.
+pub(crate) fn strip_fence(text: &str) -> &str {
+    let t = text.trim();
+    if let Some(rest) = t.strip_prefix("```") {
+        let rest = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        return rest.trim().strip_suffix("```").unwrap_or(rest).trim();
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_from_vars() {
+        let vars = |k: &str| match k {
+            "ATHENA_AI_BASE_URL" => Some("http://localhost:11434/v1".to_owned()),
+            "ATHENA_AI_MODEL" => Some("llama3.1".to_owned()),
+            _ => None,
+        };
+        let c = ModelConfig::from_vars("ATHENA_AI", vars).unwrap();
+        assert_eq!(c.model, "llama3.1");
+        assert!(c.api_key.is_none());
+        assert!(ModelConfig::from_vars("NOPE", vars).is_none());
+        let shown = format!(
+            "{:?}",
+            ModelConfig {
+                api_key: Some("sk-secret".into()),
+                ..c
+            }
+        );
+        assert!(!shown.contains("sk-secret"));
+    }
+
+    #[test]
+    fn fences() {
+        assert_eq!(strip_fence("```json\n{\"a\":1}\n```"), "{\"a\":1}");
+        assert_eq!(strip_fence(" {\"a\":1} "), "{\"a\":1}");
+    }
+}
