@@ -103,4 +103,5 @@ pub use manage::{
 };
 pub use poller::{
     AutoSubscribe, Batch, Error, FeedError, FeedTarget, Poller, PollerBuilder, PollerHandle,
+    replay_query,
 };
