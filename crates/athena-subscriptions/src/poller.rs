@@ -625,9 +625,8 @@ impl Worker {
             Ok(page) => page,
             Err(e) => {
                 if !e.kind().is_ambiguous_for_poll() {
-                    // athena answered with an error: nothing was marked processed. The removal
-                    // is persisted by the next save.
-                    self.state.checkpoint.lock().await.acknowledge(&[id]);
+                    // athena answered with an error: nothing was marked processed.
+                    let _ = self.state.update(|cp| cp.acknowledge(&[id])).await;
                 }
                 return Err(Error::Api(e));
             }
@@ -637,7 +636,8 @@ impl Worker {
         let items = page.into_items();
         let n = items.len();
         if n == 0 {
-            self.state.checkpoint.lock().await.acknowledge(&[id]);
+            // Nothing was read. (A failed save only costs an empty replay later.)
+            let _ = self.state.update(|cp| cp.acknowledge(&[id])).await;
             return Ok(Step::Done(0));
         }
         // Record the batch (count, read time) BEFORE handing it out. The intent alone already

@@ -31,6 +31,18 @@ async fn next_batch(p: &mut Poller) -> Batch {
     item.unwrap_or_else(|e| panic!("unexpected feed error: {e}"))
 }
 
+/// Shuts down, drains (acking), and waits for the tasks.
+async fn stop(mut p: Poller) {
+    let h = p.handle();
+    h.shutdown();
+    while let Some(item) = p.next().await {
+        if let Ok(b) = item {
+            b.ack().await.unwrap();
+        }
+    }
+    h.join().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn subscription_management() {
     let s = Sandbox::start().await;
@@ -156,8 +168,7 @@ async fn unacked_batch_is_replayed_after_restart_with_the_same_keys() {
     assert_eq!(keys.len(), 2);
     // "Crash": the batch is never acknowledged.
     drop(batch);
-    first.handle().shutdown();
-    drop(first);
+    stop(first).await;
     assert_eq!(
         s.pending_changes("chart/healthhistory/problems"),
         0,
@@ -176,11 +187,10 @@ async fn unacked_batch_is_replayed_after_restart_with_the_same_keys() {
     }
     assert!(replay.events.iter().all(|e| e.is_replay()));
     replay.ack().await.unwrap();
+    stop(second).await;
     let key = FeedTarget::new(pid, Feed::PROBLEMS).checkpoint_key();
     assert!(store.get(&key).unwrap().outstanding.is_empty());
     // A third start has nothing to replay and new changes arrive normally.
-    second.handle().shutdown();
-    drop(second);
     let mut third = Poller::builder(c, store.clone())
         .target(fast(pid, Feed::PROBLEMS))
         .start();
