@@ -13,8 +13,8 @@
 //!   database plugs in through the trait (see its docs).
 //! - [`ChangeEvent`] with a stable [`IdempotencyKey`], and a bounded [`Deduper`].
 //! - [`push`] — FHIR Subscription notifications: HMAC verification, Bundle parsing into
-//!   [`ChangeEvent`]s, a queueing receiver, `/fhir/r4/Subscription` management; a small HTTP
-//!   server behind the `webhook-server` feature.
+//!   [`ChangeEvent`]s, a queueing receiver any HTTP framework can call, `/fhir/r4/Subscription`
+//!   management.
 //!
 //! # Nothing lost: the checkpoint protocol
 //!
