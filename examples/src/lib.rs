@@ -128,3 +128,27 @@ pub fn initials(first: Option<&str>, last: Option<&str>) -> String {
     let i = |s: Option<&str>| s.and_then(|s| s.chars().next()).unwrap_or('?');
     format!("{}. {}.", i(first), i(last))
 }
+
+/// Compiles and runs the Rust blocks of the guides in `docs/` as doctests.
+#[cfg(doctest)]
+mod guides {
+    macro_rules! guide {
+        ($name:ident, $file:literal) => {
+            #[doc = include_str!(concat!("../../docs/", $file))]
+            pub struct $name;
+        };
+    }
+    guide!(GettingStarted, "getting-started.md");
+    guide!(Authentication, "authentication.md");
+    guide!(Environments, "environments.md");
+    guide!(DatesAndTimes, "dates-and-times.md");
+    guide!(Pagination, "pagination.md");
+    guide!(Subscriptions, "subscriptions.md");
+    guide!(Fhir, "fhir.md");
+    guide!(Ai, "ai.md");
+    guide!(Testing, "testing.md");
+    guide!(Production, "production.md");
+    guide!(RetriesAndWrites, "retries-and-writes.md");
+    guide!(Phi, "phi.md");
+    guide!(Dependencies, "dependencies.md");
+}
