@@ -6,26 +6,37 @@
 //! builder: optional parameters are methods, `build()` returns the
 //! [`Request`](athena_core::Request) it would send without any I/O, and `send()` sends it.
 //!
-//! ```no_run
+//! ```
 //! use athena_rest::prelude::*;
 //! use athena_core::codec::AthenaDate;
 //! use athena_core::ids::{DepartmentId, PatientId};
 //! use futures::TryStreamExt;
 //!
-//! # async fn run() -> athena_core::Result<()> {
-//! let client = athena_core::Client::from_env()?;
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> athena_core::Result<()> {
+//! // A local sandbox stands in for athenahealth (`Client::from_env()` in real code).
+//! let sandbox = athena_testkit::Sandbox::start().await;
+//! let client = athena_core::Client::builder()
+//!     .base_url(sandbox.base_url())
+//!     .client_credentials(sandbox.client_id(), sandbox.client_secret())
+//!     .build()?;
 //! let practice = client.practice(athena_core::PracticeId::new(195900));
 //!
-//! // One page of matching patients, then every match lazily.
+//! // Register a patient, then find them: one page, then every match lazily.
 //! let dob = AthenaDate::new(1985, 1, 15).expect("valid date");
+//! let dept_id = DepartmentId::new(1);
+//! let id = practice.patients().create("Jo", "Smith", dob, dept_id).zip("02110").send().await?;
 //! let page = practice.patients().search().lastname("Smith").dob(dob).send().await?;
+//! assert!(page.items().iter().any(|p| p.patientid == Some(id)));
 //! let everyone: Vec<_> = practice.patients().search().lastname("Smith").stream().try_collect().await?;
+//! assert!(everyone.len() >= page.items().len());
 //!
 //! // Department-scoped calls.
-//! let dept = practice.department(DepartmentId::new(1));
+//! let dept = practice.department(dept_id);
 //! let problems = dept.chart(PatientId::new(1)).problems().send().await?;
 //! let slots = dept.appointments().open().reason_any().send().await?;
-//! # let _ = (page, everyone, problems, slots); Ok(()) }
+//! assert!(!slots.items().is_empty());
+//! # let _ = problems; Ok(()) }
 //! ```
 //!
 //! Retry safety: every builder declares whether a retry is safe. Booking, rescheduling,
