@@ -6,12 +6,17 @@
 //! by the same bug in the fake. It runs in-process on `wiremock`, behind a small TCP front that
 //! can drop connections and truncate bodies.
 //!
-//! ```no_run
-//! # async fn demo() {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
 //! let sandbox = athena_testkit::Sandbox::start().await;
+//! assert_eq!(sandbox.practice_id(), athena_testkit::DEFAULT_PRACTICE_ID); // 195900
 //! let token_url = format!("{}/oauth2/v1/token", sandbox.base_url());
+//! assert_eq!(sandbox.token_url(), token_url);
 //! let patients = format!("{}/v1/{}/patients?lastname=Smith", sandbox.base_url(), sandbox.practice_id());
-//! # let _ = (token_url, patients, sandbox.client_id(), sandbox.client_secret());
+//! # let _ = (patients, sandbox.client_id(), sandbox.client_secret());
+//! // Point any HTTP client (or `athena_core::Client::builder().base_url(…)`) at it.
+//! assert_eq!(sandbox.stats().api_requests, 0);
 //! # }
 //! ```
 //!
