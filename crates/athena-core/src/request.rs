@@ -50,6 +50,7 @@ pub struct Request {
     safety: RetrySafety,
     authenticated: bool,
     accept: &'static str,
+    headers: Vec<(http::HeaderName, http::HeaderValue)>,
 }
 
 impl Request {
@@ -66,6 +67,7 @@ impl Request {
             safety,
             authenticated: true,
             accept: "application/json",
+            headers: Vec::new(),
         }
     }
     /// A GET.
@@ -165,6 +167,37 @@ impl Request {
     pub fn anonymous(mut self) -> Self {
         self.authenticated = false;
         self
+    }
+
+    /// Adds a header (e.g. `Prefer: respond-async`, `X-Hub-Secret`). Values may be secrets:
+    /// `Debug` and snapshots show header names only. `Authorization` is set by the client
+    /// from its token source; one set here is sent instead.
+    pub fn header(mut self, name: http::HeaderName, value: http::HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Adds a header from strings; an invalid name or value is an
+    /// [`ErrorKind::InvalidInput`] error naming the header (never the value).
+    pub fn try_header(self, name: &str, value: &str) -> Result<Self> {
+        let header_name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            Error::new(ErrorKind::InvalidInput, "invalid header name")
+                .with_endpoint(self.method_str(), self.route)
+        })?;
+        let mut header_value = http::HeaderValue::from_str(value).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("invalid value for header `{header_name}`"),
+            )
+            .with_endpoint(self.method_str(), self.route)
+        })?;
+        header_value.set_sensitive(true);
+        Ok(self.header(header_name, header_value))
+    }
+
+    /// Extra headers set with [`Request::header`].
+    pub fn headers(&self) -> &[(http::HeaderName, http::HeaderValue)] {
+        &self.headers
     }
 
     /// Sets the `Accept` header (default `application/json`).
@@ -268,6 +301,9 @@ impl Request {
                 out.push_str(&String::from_utf8_lossy(b));
             }
         }
+        for (name, _) in &self.headers {
+            out.push_str(&format!("\nheader: {name}: <set>"));
+        }
         out.push_str(&format!("\nretry: {:?}", self.safety));
         out
     }
@@ -281,6 +317,14 @@ impl fmt::Debug for Request {
             .field("route", &self.route)
             .field("query_keys", &keys)
             .field("body", &self.body)
+            .field(
+                "header_names",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>(),
+            )
             .field("safety", &self.safety)
             .finish()
     }

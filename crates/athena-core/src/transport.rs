@@ -358,8 +358,15 @@ impl Client {
             .request(request.method().clone(), url.clone())
             .timeout(timeout)
             .header(http::header::ACCEPT, request.accept_header());
-        if let Some(t) = token {
+        let custom_auth = request
+            .headers()
+            .iter()
+            .any(|(n, _)| n == http::header::AUTHORIZATION);
+        if let (Some(t), false) = (token, custom_auth) {
             builder = builder.bearer_auth(t.secret().expose_secret());
+        }
+        for (name, value) in request.headers() {
+            builder = builder.header(name.clone(), value.clone());
         }
         if let (Some(ct), Some(b)) = (content_type, body) {
             builder = builder.header(http::header::CONTENT_TYPE, ct).body(b);

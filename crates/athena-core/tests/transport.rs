@@ -638,3 +638,29 @@ async fn the_overall_deadline_bounds_the_whole_call() {
     assert!(elapsed < Duration::from_millis(900), "{elapsed:?}");
     assert!(calls.load(Ordering::SeqCst) <= 2);
 }
+
+#[tokio::test]
+async fn custom_headers_are_sent_and_kept_out_of_debug() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/195900/ping"))
+        .and(header("prefer", "respond-async"))
+        .and(header("x-hub-secret", "hush-hush"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"Pong": "true"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let req = ping()
+        .try_header("Prefer", "respond-async")
+        .unwrap()
+        .try_header("X-Hub-Secret", "hush-hush")
+        .unwrap();
+    assert!(!format!("{req:?}").contains("hush-hush"));
+    assert!(!req.describe_for_snapshot().contains("hush-hush"));
+    client(&server, &clock).execute(&req).await.unwrap();
+    let bad = ping().try_header("X-Bad", "line\nbreak").unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::InvalidInput);
+    assert!(!bad.to_string().contains("break"));
+}
