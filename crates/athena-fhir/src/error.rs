@@ -1,0 +1,118 @@
+//! Errors of the FHIR client.
+
+use crate::r4::{IssueType, OperationOutcome};
+
+/// Anything that can go wrong talking to a FHIR server.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FhirError {
+    /// The server answered with a non-2xx status. `outcome` is the `OperationOutcome` it sent,
+    /// if any; `details` is athena's non-FHIR `{"details": …}` text, if that was sent instead.
+    #[error("FHIR server answered HTTP {status}{}", code_suffix(.outcome.as_deref()))]
+    Server {
+        /// HTTP status.
+        status: u16,
+        /// The decoded `OperationOutcome`, when the body was one.
+        outcome: Option<Box<OperationOutcome>>,
+        /// athena's `{"details": "…"}` text, when the body was that shape.
+        details: Option<String>,
+    },
+    /// Getting an access token failed.
+    #[error("authentication failed: {0}")]
+    Auth(#[source] athena_core::Error),
+    /// Connecting, sending or reading failed.
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The body was not the expected JSON.
+    #[error("could not decode the FHIR response: {0}")]
+    Decode(#[source] serde_json::Error),
+    /// A URL from the server (a `next` link, a manifest file) points away from the FHIR
+    /// server's origin while the bearer token would have been attached; it was not followed.
+    #[error("refused to send the access token to another origin: {0}")]
+    ForeignOrigin(String),
+    /// A URL could not be built or parsed.
+    #[error("invalid URL: {0}")]
+    Url(String),
+    /// The search is not allowed by athena (clinical searches need `patient` or `_id`).
+    #[error("invalid search: {0}")]
+    InvalidSearch(String),
+    /// A bulk export protocol violation (no `Content-Location`, bad manifest, …).
+    #[error("bulk export: {0}")]
+    Export(String),
+    /// Reading or writing local state (bulk resume) failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn code_suffix(outcome: Option<&OperationOutcome>) -> String {
+    outcome
+        .and_then(|o| o.issue.first())
+        .and_then(|i| i.code.as_ref())
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default()
+}
+
+impl FhirError {
+    /// The first issue's code of the server's `OperationOutcome`, if any.
+    pub fn issue_code(&self) -> Option<&IssueType> {
+        match self {
+            Self::Server {
+                outcome: Some(o), ..
+            } => o.issue.first().and_then(|i| i.code.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, for [`FhirError::Server`].
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Server { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// True when the server said the resource does not exist (404 / `not-found`).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404) || matches!(self.issue_code(), Some(IssueType::NotFound))
+    }
+
+    /// True when the `OperationOutcome` marks the failure as transient (retry later).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.issue_code(),
+            Some(
+                IssueType::Transient
+                    | IssueType::Throttled
+                    | IssueType::Timeout
+                    | IssueType::LockError
+            )
+        ) || matches!(self.status(), Some(429 | 500 | 502 | 503 | 504))
+    }
+
+    /// Builds the error for a non-2xx answer from its body.
+    pub(crate) fn from_response(status: u16, body: &[u8]) -> Self {
+        #[derive(serde::Deserialize)]
+        struct Details {
+            details: String,
+        }
+        let outcome = serde_json::from_slice::<OperationOutcome>(body)
+            .ok()
+            .filter(|o| !o.issue.is_empty())
+            .map(Box::new);
+        let details = if outcome.is_none() {
+            serde_json::from_slice::<Details>(body)
+                .ok()
+                .map(|d| d.details)
+        } else {
+            None
+        };
+        Self::Server {
+            status,
+            outcome,
+            details,
+        }
+    }
+}
+
+/// `Result` with [`FhirError`].
+pub type Result<T, E = FhirError> = std::result::Result<T, E>;
