@@ -1,0 +1,589 @@
+//! The fault matrix: every endpoint kind the SDK has today, through every fault the sandbox
+//! injects, with a `ManualClock` runtime so back-off and `Retry-After` waits take no time.
+//!
+//! For each cell it records the outcome (success, or the typed error kind), the number of
+//! attempts the client made (counted from the SDK's per-attempt `attempt finished` trace
+//! event, and cross-checked against `Error::attempts`), and, for writes, how many times the
+//! sandbox applied the write. It asserts the expected table and the invariant that matters
+//! most: a write that is not idempotent is applied at most once, whatever happens.
+//!
+//! `ATHENA_WRITE_FIGURES=1 cargo test -p athena-tests --test fault_matrix` writes the table into
+//! `docs/reliability.md`; otherwise it is only printed.
+
+use std::fmt;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use athena_core::codec::AthenaDate;
+use athena_core::ids::{AppointmentId, DepartmentId, InsuranceId, PatientId};
+use athena_core::runtime::{ManualClock, Runtime};
+use athena_core::{Client, Error, ErrorKind, PracticeId, Request};
+use athena_rest::prelude::*;
+use athena_testkit::{Fault, FaultRule, RetryAfter, Sandbox, ops};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+
+/// Per-attempt events seen (the SDK emits one `attempt finished` event per attempt).
+static ATTEMPTS: AtomicU32 = AtomicU32::new(0);
+
+struct AttemptCounter;
+
+struct IsAttemptEvent(bool);
+
+impl tracing::field::Visit for IsAttemptEvent {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "message" && value == "attempt finished" {
+            self.0 = true;
+        }
+    }
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" && format!("{value:?}") == "attempt finished" {
+            self.0 = true;
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for AttemptCounter {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if !event.metadata().target().starts_with("athena_core") {
+            return;
+        }
+        let mut v = IsAttemptEvent(false);
+        event.record(&mut v);
+        if v.0 {
+            ATTEMPTS.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+fn install_counter() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let subscriber = tracing_subscriber::registry().with(AttemptCounter);
+        tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
+    });
+}
+
+/// The per-attempt timeout of the matrix clients (real time).
+const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(250);
+/// Latency injected past the attempt timeout.
+const LATENCY: Duration = Duration::from_millis(750);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    List,
+    GetOne,
+    Create,
+    Book,
+    Cancel,
+    Delete,
+    FhirSearch,
+    FeedPoll,
+}
+
+impl Kind {
+    const ALL: [Kind; 8] = [
+        Kind::List,
+        Kind::GetOne,
+        Kind::Create,
+        Kind::Book,
+        Kind::Cancel,
+        Kind::Delete,
+        Kind::FhirSearch,
+        Kind::FeedPoll,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Kind::List => "GET list (departments)",
+            Kind::GetOne => "GET one (patient)",
+            Kind::Create => "POST create patient",
+            Kind::Book => "PUT book (not idempotent)",
+            Kind::Cancel => "PUT cancel (idempotent)",
+            Kind::Delete => "DELETE insurance",
+            Kind::FhirSearch => "FHIR Patient search (raw)",
+            Kind::FeedPoll => "feed poll (raw)",
+        }
+    }
+
+    fn short(self) -> &'static str {
+        match self {
+            Kind::List => "list",
+            Kind::GetOne => "get",
+            Kind::Create => "create",
+            Kind::Book => "book",
+            Kind::Cancel => "cancel",
+            Kind::Delete => "delete",
+            Kind::FhirSearch => "fhir",
+            Kind::FeedPoll => "feed",
+        }
+    }
+
+    fn method(self) -> &'static str {
+        match self {
+            Kind::List | Kind::GetOne | Kind::FhirSearch | Kind::FeedPoll => "GET",
+            Kind::Create => "POST",
+            Kind::Book | Kind::Cancel => "PUT",
+            Kind::Delete => "DELETE",
+        }
+    }
+
+    fn glob(self) -> &'static str {
+        match self {
+            Kind::List => "/v1/*/departments",
+            Kind::GetOne => "/v1/*/patients/*",
+            Kind::Create => "/v1/*/patients",
+            Kind::Book => "/v1/*/appointments/*",
+            Kind::Cancel => "/v1/*/appointments/*/cancel",
+            Kind::Delete => "/v1/*/patients/*/insurances/*",
+            Kind::FhirSearch => "/fhir/r4/Patient",
+            Kind::FeedPoll => "/v1/*/appointments/changed",
+        }
+    }
+
+    /// Not idempotent: must never be applied twice.
+    fn not_idempotent(self) -> bool {
+        matches!(self, Kind::Create | Kind::Book)
+    }
+
+    fn write_op(self) -> Option<&'static str> {
+        match self {
+            Kind::Create => Some(ops::CREATE_PATIENT),
+            Kind::Book => Some(ops::BOOK_APPOINTMENT),
+            Kind::Cancel => Some(ops::CANCEL_APPOINTMENT),
+            Kind::Delete => Some(ops::INSURANCE_WRITE),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Case {
+    Inject(&'static str, Fault),
+    ExpiredToken,
+    TokenEndpoint429,
+}
+
+impl Case {
+    fn label(&self) -> &'static str {
+        match self {
+            Case::Inject(l, _) => l,
+            Case::ExpiredToken => "expired token (401)",
+            Case::TokenEndpoint429 => "token endpoint 429",
+        }
+    }
+
+    fn all() -> Vec<Case> {
+        vec![
+            Case::Inject(
+                "429, no Retry-After",
+                Fault::TooManyRequests(RetryAfter::Absent),
+            ),
+            Case::Inject(
+                "429, Retry-After: 2",
+                Fault::TooManyRequests(RetryAfter::Seconds(2)),
+            ),
+            Case::Inject(
+                "429, Retry-After: HTTP date",
+                Fault::TooManyRequests(RetryAfter::HttpDate(3)),
+            ),
+            Case::Inject("403, non-JSON (over QPS)", Fault::OverQpsHtml),
+            Case::Inject("500, empty body", Fault::GatewayError(500)),
+            Case::Inject("500, athena JSON", Fault::JsonError(500)),
+            Case::Inject("502", Fault::GatewayError(502)),
+            Case::Inject("503", Fault::GatewayError(503)),
+            Case::Inject("504", Fault::GatewayError(504)),
+            Case::Inject("latency past attempt timeout", Fault::Latency(LATENCY)),
+            Case::Inject("drop before handler", Fault::DropBeforeHandler),
+            Case::Inject("drop after handler", Fault::DropAfterHandler),
+            Case::Inject("truncated body", Fault::TruncatedBody),
+            Case::Inject("malformed JSON (200)", Fault::MalformedJson),
+            Case::Inject("HTML error page (200)", Fault::HtmlErrorPage),
+            Case::ExpiredToken,
+            Case::TokenEndpoint429,
+        ]
+    }
+
+    /// The fault reaches the handler (the write, if any, is applied).
+    fn applies_write(&self) -> bool {
+        matches!(
+            self,
+            Case::Inject(
+                _,
+                Fault::Latency(_) | Fault::DropAfterHandler | Fault::TruncatedBody
+            )
+        )
+    }
+}
+
+/// What the cell must show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Succeeds after exactly this many attempts.
+    Ok(u32),
+    /// Fails with this kind after this many attempts.
+    Err(ErrorKind, u32),
+}
+
+fn expected(kind: Kind, case: &Case) -> Expect {
+    use Expect::*;
+    let fault = match case {
+        Case::ExpiredToken => return Ok(2),
+        Case::TokenEndpoint429 => return Ok(1),
+        Case::Inject(_, f) => f,
+    };
+    match fault {
+        // Refused before athena processed it: every call retries, writes included.
+        Fault::TooManyRequests(_) | Fault::OverQpsHtml => Ok(2),
+        // A 200 whose body is not the JSON the endpoint promises: not retried.
+        Fault::MalformedJson | Fault::HtmlErrorPage => Err(ErrorKind::Decode, 1),
+        _ if kind.not_idempotent() => match fault {
+            Fault::GatewayError(_) | Fault::JsonError(_) => Err(ErrorKind::Server, 1),
+            Fault::Latency(_) => Err(ErrorKind::Timeout, 1),
+            // A connection the server closed after reading the request looks, from the
+            // client, exactly like one lost after sending: the write is not retried.
+            _ => Err(ErrorKind::Transport, 1),
+        },
+        // cancel is marked idempotent, and its effect is; but athena answers a second
+        // cancel of the same appointment with 400, so after a lost response the replay
+        // reports BadRequest although the appointment was cancelled exactly once.
+        Fault::DropAfterHandler | Fault::TruncatedBody if kind == Kind::Cancel => {
+            Err(ErrorKind::BadRequest, 2)
+        }
+        _ => Ok(2),
+    }
+}
+
+/// What a cell needs, prepared without faults.
+#[derive(Debug, Clone)]
+struct Prepared {
+    patient: PatientId,
+    slot: Option<AppointmentId>,
+    appointment: Option<AppointmentId>,
+    insurance: Option<(PatientId, InsuranceId)>,
+    name: String,
+}
+
+struct Cell {
+    outcome: Result<(), ErrorKind>,
+    attempts: u32,
+    writes: Option<u64>,
+    attempts_mismatch: Option<String>,
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.outcome {
+            Ok(()) if self.attempts > 1 => write!(f, "retried→ok")?,
+            Ok(()) => write!(f, "ok")?,
+            Err(k) => write!(f, "**{k:?}**")?,
+        }
+        write!(f, " · {}a", self.attempts)?;
+        if let Some(w) = self.writes {
+            write!(f, " · w{w}")?;
+        }
+        Ok(())
+    }
+}
+
+fn client(sandbox: &Sandbox, clock: &ManualClock) -> Client {
+    Client::builder()
+        .base_url(sandbox.base_url())
+        .client_credentials(sandbox.client_id(), sandbox.client_secret())
+        .runtime(Runtime::manual(clock, 0.5))
+        .attempt_timeout(ATTEMPT_TIMEOUT)
+        .token_requests_per_minute(1000)
+        .build()
+        .expect("client")
+}
+
+const DEPT: u64 = 1;
+
+async fn prepare(
+    sandbox: &Sandbox,
+    setup: &Client,
+    kind: Kind,
+    n: usize,
+    used_slots: &mut std::collections::HashSet<u64>,
+    insurances: &mut Vec<(PatientId, InsuranceId)>,
+) -> Prepared {
+    let practice = setup.practice(PracticeId::new(sandbox.practice_id()));
+    let patient = PatientId::new(1 + (n as u64 % 40));
+    let mut p = Prepared {
+        patient,
+        slot: None,
+        appointment: None,
+        insurance: None,
+        name: format!("Matrixcell{n}"),
+    };
+    // Generated feed changes book slots too: pick a slot that is open now.
+    let mut open_slot = || {
+        let id = sandbox
+            .open_slot_ids(sandbox.today() + chrono::Duration::days(1))
+            .into_iter()
+            .find(|id| !used_slots.contains(id))
+            .expect("an open slot");
+        used_slots.insert(id);
+        AppointmentId::new(id)
+    };
+    match kind {
+        Kind::Book => p.slot = Some(open_slot()),
+        Kind::Cancel => {
+            let slot = open_slot();
+            practice
+                .appointments()
+                .book(slot, patient)
+                .send()
+                .await
+                .expect("setup booking");
+            p.appointment = Some(slot);
+        }
+        Kind::Delete => p.insurance = Some(insurances.pop().expect("an insurance to delete")),
+        Kind::FeedPoll => {
+            sandbox.generate_changes(5);
+        }
+        _ => {}
+    }
+    p
+}
+
+async fn call(kind: Kind, client: &Client, practice_id: u64, p: &Prepared) -> Result<(), Error> {
+    let practice = client.practice(PracticeId::new(practice_id));
+    match kind {
+        Kind::List => practice.departments().list().send().await.map(drop),
+        Kind::GetOne => practice.patients().get(p.patient).send().await.map(drop),
+        Kind::Create => practice
+            .patients()
+            .create(
+                p.name.clone(),
+                "Faultmatrix",
+                AthenaDate::new(1970, 1, 2).expect("date"),
+                DepartmentId::new(DEPT),
+            )
+            .zip("02134")
+            .send()
+            .await
+            .map(drop),
+        Kind::Book => practice
+            .appointments()
+            .book(p.slot.expect("slot"), p.patient)
+            .send()
+            .await
+            .map(drop),
+        Kind::Cancel => practice
+            .appointments()
+            .cancel(p.appointment.expect("appointment"), p.patient)
+            .send()
+            .await
+            .map(drop),
+        Kind::Delete => {
+            let (patient, insurance) = p.insurance.expect("insurance");
+            practice
+                .insurances(patient)
+                .delete(insurance)
+                .send()
+                .await
+                .map(drop)
+        }
+        Kind::FhirSearch => {
+            let req = Request::get("/fhir/r4/Patient")
+                .query("_id", format!("a-{practice_id}.E-{}", p.patient))
+                .query(
+                    "ah-practice",
+                    format!("Organization/a-1.Practice-{practice_id}"),
+                )
+                .accept("application/fhir+json");
+            let bundle: serde_json::Value = client.send_json(&req).await?;
+            assert_eq!(bundle["resourceType"], "Bundle");
+            Ok(())
+        }
+        Kind::FeedPoll => {
+            let req = practice
+                .request(http::Method::GET, "/v1/{practiceid}/appointments/changed")
+                .query("departmentid", DEPT);
+            client.send_json::<serde_json::Value>(&req).await.map(drop)
+        }
+    }
+}
+
+async fn run_cell(sandbox: &Sandbox, kind: Kind, case: &Case, p: &Prepared) -> Cell {
+    let clock = ManualClock::new();
+    let client = client(sandbox, &clock);
+    let practice = client.practice(PracticeId::new(sandbox.practice_id()));
+    match case {
+        Case::Inject(_, fault) => sandbox.faults().push(
+            FaultRule::new(fault.clone())
+                .method(kind.method())
+                .path(kind.glob())
+                .once(),
+        ),
+        Case::ExpiredToken => {
+            practice.ping().send().await.expect("warm-up ping");
+            sandbox.expire_tokens();
+        }
+        Case::TokenEndpoint429 => sandbox.faults().push(
+            FaultRule::new(Fault::TooManyRequests(RetryAfter::Seconds(1)))
+                .method("POST")
+                .path("/oauth2/**")
+                .once(),
+        ),
+    }
+    let before = sandbox.stats();
+    ATTEMPTS.store(0, Ordering::SeqCst);
+    let result = call(kind, &client, sandbox.practice_id(), p).await;
+    let attempts = ATTEMPTS.load(Ordering::SeqCst);
+    if case.applies_write() {
+        // The delayed / orphaned original may still be on its way to the handler.
+        tokio::time::sleep(LATENCY + Duration::from_millis(300)).await;
+    }
+    let after = sandbox.stats();
+    assert_eq!(
+        sandbox.faults().active(),
+        0,
+        "{} / {}: the injected fault did not fire",
+        kind.label(),
+        case.label()
+    );
+    sandbox.faults().clear();
+    // Decode errors are produced after the transport finished and report 0 attempts; every
+    // other error must agree with the trace.
+    let attempts_mismatch = match &result {
+        Err(e) if e.kind() != ErrorKind::Decode && e.attempts() != attempts => Some(format!(
+            "Error::attempts() = {} but {attempts} attempts were traced",
+            e.attempts()
+        )),
+        _ => None,
+    };
+    Cell {
+        outcome: result.map_err(|e| e.kind()),
+        attempts,
+        writes: kind
+            .write_op()
+            .map(|op| after.writes(op) - before.writes(op)),
+        attempts_mismatch,
+    }
+}
+
+fn render(cases: &[Case], cells: &[Vec<Cell>]) -> String {
+    let mut out = String::new();
+    out.push_str("| fault \\ call |");
+    for k in Kind::ALL {
+        out.push_str(&format!(" {} |", k.label()));
+    }
+    out.push_str("\n|---|");
+    for _ in Kind::ALL {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for (case, row) in cases.iter().zip(cells) {
+        out.push_str(&format!("| {} |", case.label()));
+        for cell in row {
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "\n`retried→ok` = succeeded after a retry; **Kind** = the typed `ErrorKind` returned; \
+         `Na` = attempts the client made (a 401 refresh-and-replay counts as an attempt); \
+         `wN` = times the sandbox applied the write.\n",
+    );
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fault_matrix() {
+    install_counter();
+    let sandbox = Sandbox::builder()
+        .patients(60)
+        .token_rate_limit_per_minute(10_000)
+        .start()
+        .await;
+    let setup = client(&sandbox, &ManualClock::new());
+    let practice = setup.practice(PracticeId::new(sandbox.practice_id()));
+    // A feed must be subscribed before it can be read.
+    let subscribe = practice.request(
+        http::Method::POST,
+        "/v1/{practiceid}/appointments/changed/subscription",
+    );
+    setup
+        .send_json::<serde_json::Value>(&subscribe)
+        .await
+        .expect("subscribe to the appointments feed");
+
+    let cases = Case::all();
+    let mut used_slots = std::collections::HashSet::new();
+    let mut insurances = Vec::new();
+    for pid in 1..=60u64 {
+        let list = practice
+            .insurances(PatientId::new(pid))
+            .list()
+            .send()
+            .await
+            .expect("list insurances");
+        for ins in list.items() {
+            if let Some(id) = ins.insuranceid {
+                insurances.push((PatientId::new(pid), id));
+            }
+        }
+    }
+    assert!(insurances.len() >= cases.len(), "enough insurances");
+
+    let mut cells = Vec::new();
+    let mut n = 0;
+    for case in &cases {
+        let mut row = Vec::new();
+        for kind in Kind::ALL {
+            n += 1;
+            let p = prepare(&sandbox, &setup, kind, n, &mut used_slots, &mut insurances).await;
+            row.push(run_cell(&sandbox, kind, case, &p).await);
+        }
+        cells.push(row);
+    }
+
+    let table = render(&cases, &cells);
+    println!("{table}");
+    if athena_tests::write_reliability_section("fault-matrix", &table) {
+        println!("(written to docs/reliability.md)");
+    }
+
+    let mut failures = Vec::new();
+    for (case, row) in cases.iter().zip(&cells) {
+        for (kind, cell) in Kind::ALL.into_iter().zip(row) {
+            let here = format!("{} / {}", case.label(), kind.short());
+            // The invariant: a write that is not idempotent is applied at most once.
+            if kind.not_idempotent() {
+                let w = cell.writes.unwrap_or(0);
+                if w > 1 {
+                    failures.push(format!("{here}: applied {w} times"));
+                }
+                let should_apply = cell.outcome.is_ok() || case.applies_write();
+                if w != u64::from(should_apply) {
+                    failures.push(format!(
+                        "{here}: applied {w} times, expected {}",
+                        u8::from(should_apply)
+                    ));
+                }
+            }
+            // Idempotent writes take effect (once at least) whenever the call succeeded.
+            if cell.outcome.is_ok() && cell.writes == Some(0) {
+                failures.push(format!("{here}: succeeded but the write was not applied"));
+            }
+            if let Some(m) = &cell.attempts_mismatch {
+                failures.push(format!("{here}: {m}"));
+            }
+            let got = match cell.outcome {
+                Ok(()) => Expect::Ok(cell.attempts),
+                Err(k) => Expect::Err(k, cell.attempts),
+            };
+            let want = expected(kind, case);
+            if got != want {
+                failures.push(format!("{here}: got {got:?}, expected {want:?}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fault matrix failures:\n{}",
+        failures.join("\n")
+    );
+}
