@@ -8,6 +8,7 @@
 //! - [`prompt`] — versioned prompt templates; [`audit`] — JSON-lines audit records.
 //! - [`review`] — drafts, named reviewers and [`review::Approved`] values.
 //! - [`engine`] — one guarded, audited, validated model call.
+//! - [`triage`] — inbox triage with deterministic red-flag escalation.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -35,6 +36,7 @@ pub mod phi;
 pub mod prompt;
 pub mod providers;
 pub mod review;
+pub mod triage;
 
 pub use error::AiError;
 pub use model::{LanguageModel, ModelAccess, ModelRequest, ModelResponse, PhiAllowedModel, Prompt};

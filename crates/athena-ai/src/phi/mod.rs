@@ -202,6 +202,36 @@ fn find_word(hay: &str, needle: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Masks our own `[KIND_n]` tokens (same byte length) so detectors skip them.
+fn mask_tokens(text: &str) -> String {
+    let mut out = text.to_owned();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(open) = text[i..].find('[').map(|o| o + i) {
+        let close = text[open..].find(']').map(|c| c + open);
+        let is_token = close.is_some_and(|c| {
+            let inner = &text[open + 1..c];
+            inner.split_once('_').is_some_and(|(k, n)| {
+                !k.is_empty()
+                    && k.bytes().all(|b| b.is_ascii_uppercase())
+                    && !n.is_empty()
+                    && n.bytes().all(|b| b.is_ascii_digit())
+            })
+        });
+        match close {
+            Some(c) if is_token => {
+                out.replace_range(open..=c, &"#".repeat(c + 1 - open));
+                i = c + 1;
+            }
+            _ => i = open + 1,
+        }
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    out
+}
+
 impl PhiGuard {
     /// A guard that also replaces `known` exactly.
     pub fn new(known: KnownIdentifiers) -> Self {
@@ -211,6 +241,8 @@ impl PhiGuard {
     /// Every span to replace in `text`: known identifiers, then detector hits; overlaps
     /// resolved longest-first.
     pub fn spans(&self, text: &str) -> Vec<Span> {
+        let masked = mask_tokens(text);
+        let text = masked.as_str();
         let mut spans: Vec<Span> = Vec::new();
         for (kind, value) in &self.known.entries {
             for (start, end) in find_word(text, value) {
@@ -265,11 +297,15 @@ impl PhiGuard {
     pub fn deidentify(&self, prompt: Prompt) -> Result<(Deidentified<Prompt>, Vault), AiError> {
         let mut vault = Vault::default();
         let mut p = prompt;
-        if let Some(s) = &p.system {
-            p.system = Some(self.scrub(s, &mut vault));
-        }
-        for m in &mut p.messages {
-            m.content = self.scrub(&m.content, &mut vault);
+        // A replacement can change a neighbour's context (a title now followed by another
+        // word), so scrub until stable; `verify` below still fails closed.
+        for _ in 0..3 {
+            if let Some(s) = &p.system {
+                p.system = Some(self.scrub(s, &mut vault));
+            }
+            for m in &mut p.messages {
+                m.content = self.scrub(&m.content, &mut vault);
+            }
         }
         for text in p.texts() {
             self.verify(text)?;
