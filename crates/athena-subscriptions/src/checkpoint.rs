@@ -151,7 +151,7 @@ impl std::error::Error for StoreError {
 ///       -- with leases: ... WHERE athena_checkpoints.owner = $3  (0 rows → lost the lease)
 /// ```
 ///
-/// ```ignore
+/// ```text
 /// impl CheckpointStore for PgStore {
 ///     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, StoreError>> {
 ///         Box::pin(async move {

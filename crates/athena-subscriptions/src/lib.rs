@@ -14,7 +14,10 @@
 //! - [`ChangeEvent`] with a stable [`IdempotencyKey`], and a bounded [`Deduper`].
 //! - [`push`] — FHIR Subscription notifications: HMAC verification, Bundle parsing into
 //!   [`ChangeEvent`]s, a queueing receiver any HTTP framework can call, `/fhir/r4/Subscription`
-//!   management.
+//!   management (signed with `X-Hub-Secret` via
+//!   [`FhirSubscriptions::create_signed`](push::FhirSubscriptions::create_signed)).
+//! - `webhook_server` (feature `webhook-server`, on by default, no extra dependencies) — a
+//!   small HTTP/1.1 endpoint that answers athena within its 2 s and queues verified events.
 //!
 //! # Nothing lost: the checkpoint protocol
 //!
@@ -92,6 +95,8 @@ pub mod feed;
 pub mod manage;
 pub mod poller;
 pub mod push;
+#[cfg(feature = "webhook-server")]
+pub mod webhook_server;
 
 pub use checkpoint::{
     Checkpoint, CheckpointStore, FileCheckpointStore, MemoryCheckpointStore, ReadWindow, StoreError,

@@ -375,11 +375,29 @@ impl FhirSubscriptions {
         })
     }
 
-    /// `POST /fhir/r4/Subscription`; returns the created resource.
-    ///
-    /// athena takes the signing secret in an `X-Hub-Secret` request header; `athena_core`'s
-    /// `Request` cannot carry custom headers yet, so subscriptions created here are unsigned
-    /// until it can (see the crate docs).
+    /// `POST /fhir/r4/Subscription` with the signing secret athena will use for
+    /// `X-Hub-Signature` (sent as the `X-Hub-Secret` request header); returns the created
+    /// resource. Give the same secret to [`WebhookReceiver::new`].
+    pub async fn create_signed(
+        &self,
+        topic: &str,
+        practice: PracticeId,
+        endpoint: &str,
+        secret: &secrecy::SecretString,
+    ) -> athena_core::Result<Value> {
+        use secrecy::ExposeSecret;
+        let body = Self::subscription_body(topic, practice, endpoint);
+        let req = Request::post("/fhir/r4/Subscription")
+            .json_body(serde_json::to_vec(&body).unwrap_or_default())
+            .accept("application/fhir+json")
+            .retry_safety(RetrySafety::NotIdempotent)
+            .try_header("X-Hub-Secret", secret.expose_secret())?;
+        self.client.send_json(&req).await
+    }
+
+    /// `POST /fhir/r4/Subscription` without a signing secret (athena then sends unsigned
+    /// notifications, which [`WebhookReceiver`] rejects: prefer
+    /// [`create_signed`](Self::create_signed)); returns the created resource.
     pub async fn create(
         &self,
         topic: &str,
