@@ -151,3 +151,16 @@ fn schedule_appointment_walks_the_whole_flow() {
     }
     assert!(!out.contains("Sandboxtest"), "{out}");
 }
+
+#[test]
+fn changed_data_poller_prints_the_changes_it_caused() {
+    let out = run_example("changed_data_poller");
+    assert!(out.contains("local sandbox"), "{out}");
+    assert!(out.contains("subscribed to appointments: Active"), "{out}");
+    let booked = out.matches("booked appointment ").count();
+    assert!(booked >= 1, "{out}");
+    // Every booking and the cancellation come back as events with idempotency keys.
+    assert!(out.contains("status Some(Cancelled)"), "{out}");
+    assert!(out.contains(":appointments:"), "{out}");
+    assert!(out.contains("distinct change events"), "{out}");
+}
