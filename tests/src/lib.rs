@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+pub mod fuzz;
+
 /// The `../shared/fixtures` folder beside the project root, when it exists.
 ///
 /// Conformance tests call this and skip with a printed notice when it returns `None`, so that a
