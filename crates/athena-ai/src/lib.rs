@@ -32,10 +32,12 @@ pub mod audit;
 pub mod engine;
 mod error;
 pub mod model;
+pub mod pdf;
 pub mod phi;
 pub mod prompt;
 pub mod providers;
 pub mod review;
+pub mod soap;
 pub mod triage;
 
 pub use error::AiError;

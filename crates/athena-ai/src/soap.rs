@@ -1,0 +1,316 @@
+//! SOAP note drafting from cited source facts, and the validator that catches statements the
+//! sources do not support (a number or a drug name that appears in none of the cited facts).
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::AiError;
+use crate::engine::{Call, Engine};
+use crate::model::Prompt;
+use crate::phi::KnownIdentifiers;
+use crate::prompt::SOAP_V1;
+use crate::review::Draft;
+
+/// One source fact from the chart, e.g. `vital:1` → `BP 128/82 (2025-03-02)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fact {
+    /// Stable id cited by statements (`vital:1`, `med:2`, `problem:3`, `lab:1`, `transcript`).
+    pub id: String,
+    /// The fact's text.
+    pub text: String,
+}
+
+/// One statement in a note, with the facts it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// The sentence.
+    pub text: String,
+    /// Cited fact ids.
+    pub sources: Vec<String>,
+}
+
+/// A SOAP note.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SoapNote {
+    /// Subjective.
+    pub subjective: Vec<Statement>,
+    /// Objective.
+    pub objective: Vec<Statement>,
+    /// Assessment.
+    pub assessment: Vec<Statement>,
+    /// Plan.
+    pub plan: Vec<Statement>,
+}
+
+impl SoapNote {
+    fn sections(&self) -> [(&'static str, &[Statement]); 4] {
+        [
+            ("S", &self.subjective),
+            ("O", &self.objective),
+            ("A", &self.assessment),
+            ("P", &self.plan),
+        ]
+    }
+
+    /// Plain text with citations, for review and the PDF.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for (name, statements) in self.sections() {
+            out.push_str(match name {
+                "S" => "SUBJECTIVE\n",
+                "O" => "OBJECTIVE\n",
+                "A" => "ASSESSMENT\n",
+                _ => "PLAN\n",
+            });
+            for s in statements {
+                out.push_str(&format!("- {} [{}]\n", s.text, s.sources.join(", ")));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Drug names the validator knows to look for (a small formulary; a statement naming one must
+/// cite a fact that names it too).
+pub const DRUGS: &[&str] = &[
+    "lisinopril",
+    "metformin",
+    "atorvastatin",
+    "amlodipine",
+    "levothyroxine",
+    "omeprazole",
+    "sertraline",
+    "gabapentin",
+    "albuterol",
+    "insulin",
+    "warfarin",
+    "apixaban",
+    "metoprolol",
+    "losartan",
+    "hydrochlorothiazide",
+    "furosemide",
+    "prednisone",
+    "amoxicillin",
+    "azithromycin",
+    "ibuprofen",
+    "acetaminophen",
+    "aspirin",
+    "simvastatin",
+    "rosuvastatin",
+    "tramadol",
+    "oxycodone",
+    "fluoxetine",
+    "escitalopram",
+    "montelukast",
+    "pantoprazole",
+    "carvedilol",
+    "clopidogrel",
+];
+
+fn numbers(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map(|t| t.trim_matches('.'))
+        .filter(|t| t.chars().any(|c| c.is_ascii_digit()))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Problems that make a note unusable (cited ids that do not exist, empty citations): fed
+/// back to the model for one repair round.
+pub fn hard_problems(note: &SoapNote, facts: &[Fact]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (section, statements) in note.sections() {
+        for (i, s) in statements.iter().enumerate() {
+            if s.sources.is_empty() {
+                out.push(format!("{section}[{i}] cites no source"));
+            }
+            for id in &s.sources {
+                if !facts.iter().any(|f| &f.id == id) {
+                    out.push(format!("{section}[{i}] cites unknown source id {id}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Statements whose numbers or drug names appear in none of their cited facts. These are
+/// shown to the reviewer as unsupported (not silently dropped).
+pub fn unsupported(note: &SoapNote, facts: &[Fact]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (section, statements) in note.sections() {
+        for (i, s) in statements.iter().enumerate() {
+            let cited: String = facts
+                .iter()
+                .filter(|f| s.sources.contains(&f.id))
+                .map(|f| f.text.to_lowercase() + "\n")
+                .collect();
+            let cited_numbers = numbers(&cited);
+            for n in numbers(&s.text) {
+                if !cited_numbers.contains(&n) {
+                    out.push(format!("{section}[{i}] unsupported number {n}"));
+                }
+            }
+            let lower = s.text.to_lowercase();
+            for drug in DRUGS {
+                if lower.contains(drug) && !cited.contains(drug) {
+                    out.push(format!("{section}[{i}] unsupported drug {drug}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The JSON schema for a note.
+pub fn schema() -> serde_json::Value {
+    let statements = json!({"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["text", "sources"],
+        "properties": {"text": {"type": "string"}, "sources": {"type": "array", "items": {"type": "string"}}}}});
+    json!({"type": "object", "additionalProperties": false, "required": ["subjective", "objective", "assessment", "plan"],
+        "properties": {"subjective": statements, "objective": statements, "assessment": statements, "plan": statements}})
+}
+
+/// Drafts a note from `facts` (minimum necessary: only what the caller gathered) and an
+/// optional transcript. Unknown citations get one repair round; unsupported numbers and drugs
+/// are listed in the draft's problems.
+pub async fn draft_note(
+    engine: &Engine,
+    facts: &[Fact],
+    transcript: Option<&str>,
+    known: KnownIdentifiers,
+) -> Result<Draft<SoapNote>, AiError> {
+    let mut all = facts.to_vec();
+    if let Some(t) = transcript {
+        all.push(Fact {
+            id: "transcript".into(),
+            text: t.to_owned(),
+        });
+    }
+    let listing: String = facts
+        .iter()
+        .map(|f| format!("{}: {}\n", f.id, f.text))
+        .collect();
+    let text = SOAP_V1.render(&[
+        ("facts", listing.trim_end()),
+        ("transcript", transcript.unwrap_or("")),
+    ])?;
+    let call = Call {
+        pipeline: "soap_draft",
+        template: &SOAP_V1,
+        prompt: Prompt::user(text)
+            .with_json_schema("soap_note", schema())
+            .with_max_tokens(1500),
+        known,
+    };
+    let out = engine
+        .structured::<SoapNote>(call, |n| hard_problems(n, &all))
+        .await?;
+    let problems = unsupported(&out.value, &all);
+    Ok(Draft::new(out.value, out.draft_id, problems))
+}
+
+/// Uploads an approved note as a clinical document (PDF), `autoclose` false so it lands in
+/// the clinician's inbox, with an internal note naming the approver. Returns the document id.
+pub async fn upload_note(
+    department: &athena_core::Department,
+    patient: athena_core::ids::PatientId,
+    approved: crate::review::Approved<SoapNote>,
+) -> Result<athena_core::ids::DocumentId, AiError> {
+    use athena_rest::DepartmentExt;
+    let pdf = crate::pdf::single_page(
+        "SOAP note (AI-drafted, clinician-approved)",
+        &approved.value().render(),
+    );
+    let created = department
+        .documents(patient)
+        .upload_clinical(&pdf, "CLINICALDOCUMENT")
+        .autoclose(false)
+        .internalnote(format!(
+            "AI-drafted SOAP note approved by {}{}",
+            approved.reviewer(),
+            if approved.was_edited() {
+                " after edits"
+            } else {
+                ""
+            }
+        ))
+        .send()
+        .await
+        .map_err(|e| AiError::athena(&e))?;
+    created
+        .clinicaldocumentid
+        .ok_or_else(|| AiError::Athena("upload answered without a document id".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts() -> Vec<Fact> {
+        vec![
+            Fact {
+                id: "vital:1".into(),
+                text: "BP 128/82, HR 72".into(),
+            },
+            Fact {
+                id: "med:1".into(),
+                text: "lisinopril 10 mg daily".into(),
+            },
+            Fact {
+                id: "problem:1".into(),
+                text: "essential hypertension".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn planted_hallucinated_vital_is_caught() {
+        let note = SoapNote {
+            objective: vec![
+                Statement {
+                    text: "BP 128/82, HR 72.".into(),
+                    sources: vec!["vital:1".into()],
+                },
+                Statement {
+                    text: "Temperature 101.3 F.".into(),
+                    sources: vec!["vital:1".into()],
+                },
+            ],
+            plan: vec![Statement {
+                text: "Continue lisinopril 10 mg; start metformin 500 mg.".into(),
+                sources: vec!["med:1".into()],
+            }],
+            ..SoapNote::default()
+        };
+        let problems = unsupported(&note, &facts());
+        assert!(
+            problems.contains(&"O[1] unsupported number 101.3".to_owned()),
+            "{problems:?}"
+        );
+        assert!(
+            problems.contains(&"P[0] unsupported drug metformin".to_owned()),
+            "{problems:?}"
+        );
+        assert!(
+            problems.contains(&"P[0] unsupported number 500".to_owned()),
+            "{problems:?}"
+        );
+        assert!(
+            !problems.iter().any(|p| p.starts_with("O[0]")),
+            "{problems:?}"
+        );
+        assert!(hard_problems(&note, &facts()).is_empty());
+        let bad = SoapNote {
+            assessment: vec![Statement {
+                text: "x".into(),
+                sources: vec!["lab:9".into()],
+            }],
+            ..SoapNote::default()
+        };
+        assert_eq!(
+            hard_problems(&bad, &facts()),
+            vec!["A[0] cites unknown source id lab:9"]
+        );
+    }
+}
