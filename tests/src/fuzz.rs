@@ -43,7 +43,11 @@ where
 pub fn codecs(data: &[u8]) {
     if let Ok(s) = std::str::from_utf8(data) {
         roundtrip::<AthenaDate>(s);
-        roundtrip::<AthenaTime>(s);
+        // athena times are HH:MM: seconds are accepted and dropped, so only the printed
+        // form must round-trip.
+        if let Ok(t) = s.parse::<AthenaTime>() {
+            roundtrip::<AthenaTime>(&t.to_string());
+        }
         roundtrip::<AthenaDateTime>(s);
         roundtrip::<Money>(s);
         if let Ok(m) = s.parse::<Money>() {
@@ -72,8 +76,8 @@ pub fn rest_envelope(data: &[u8]) {
     let check = |e: athena_core::Error| {
         let text = format!("{e} {e:?}");
         // Errors name paths and routes, never values: a long input never shows up verbatim.
-        if data.len() >= 12
-            && let Ok(s) = std::str::from_utf8(data)
+        if let Ok(s) = std::str::from_utf8(data)
+            && s.trim().len() >= 12
         {
             assert!(!text.contains(s.trim()), "an error quotes the body: {text}");
         }
