@@ -515,7 +515,13 @@ impl Worker {
     }
 
     fn read_request(&self) -> athena_core::Request {
-        let mut req = feed_request(&self.practice, self.target.feed, Method::GET, Tail::Changed);
+        // A destructive read: athena marks what it returns as processed. If an answer is lost
+        // after the request reached athena, a transparent retry would return only what is
+        // left and the lost records would never be delivered. So the transport must not
+        // retry it (rate-limit refusals are still retried: they were not processed); the
+        // poller sees the failure, keeps the window and replays it by processed time.
+        let mut req = feed_request(&self.practice, self.target.feed, Method::GET, Tail::Changed)
+            .retry_safety(athena_core::RetrySafety::NotIdempotent);
         if !self.target.departments.is_empty() {
             req = req.query("departmentid", csv(&self.target.departments));
         }

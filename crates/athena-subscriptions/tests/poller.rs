@@ -255,3 +255,57 @@ async fn shutdown_stops_polling_drains_and_ends_the_stream() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(s.pending_changes("patients") > 0);
 }
+
+/// The destructive read is never retried transparently: an answer lost after athena marked
+/// the records processed would otherwise be replaced by an empty retry and the records lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_answer_to_a_destructive_read_is_replayed_not_lost() {
+    use athena_testkit::{Fault, FaultRule};
+    let s = Sandbox::start().await;
+    let c = client(&s);
+    let pid = PracticeId::new(s.practice_id());
+    FeedSubscription::new(&c.practice(pid), Feed::PATIENTS)
+        .subscribe_all()
+        .await
+        .unwrap();
+    s.generate_changes(27);
+    let pending = s.pending_changes("patients");
+    assert!(pending > 0);
+    // The first read is applied by athena (records marked processed), then the connection
+    // drops before the client sees the answer.
+    s.faults().push(
+        FaultRule::new(Fault::DropAfterHandler)
+            .method("GET")
+            .path("/v1/*/patients/changed")
+            .once(),
+    );
+    let store = Arc::new(MemoryCheckpointStore::new());
+    let mut poller = Poller::builder(c.clone(), store.clone())
+        .target(fast(pid, Feed::PATIENTS))
+        .error_backoff(Duration::from_millis(20))
+        .start();
+    let mut keys = std::collections::HashSet::new();
+    let mut replayed = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while keys.len() < pending && tokio::time::Instant::now() < deadline {
+        let Ok(Some(item)) = tokio::time::timeout(Duration::from_secs(5), poller.next()).await
+        else {
+            break;
+        };
+        // The lost answer surfaces as an error; the poller keeps going.
+        let Ok(batch) = item else { continue };
+        replayed |= batch.replay;
+        for e in &batch.events {
+            keys.insert(e.key.clone());
+        }
+        batch.ack().await.unwrap();
+    }
+    assert_eq!(
+        keys.len(),
+        pending,
+        "every change delivered despite the lost answer"
+    );
+    assert!(replayed, "the lost window came back through a replay");
+    assert_eq!(s.pending_changes("patients"), 0);
+    stop(poller).await;
+}
