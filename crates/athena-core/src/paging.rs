@@ -301,7 +301,10 @@ impl Client {
                 route: request.route(),
             },
         )
-        .map_err(|e| e.with_request_id(response.request_id().map(str::to_owned)))
+        .map_err(|e| {
+            e.with_request_id(response.request_id().map(str::to_owned))
+                .with_attempts(response.attempts())
+        })
     }
 
     /// A [`Paginator`] over `request`.

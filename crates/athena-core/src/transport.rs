@@ -102,7 +102,10 @@ impl Client {
                 route: request.route(),
             },
         )
-        .map_err(|e| e.with_request_id(response.request_id().map(str::to_owned)))
+        .map_err(|e| {
+            e.with_request_id(response.request_id().map(str::to_owned))
+                .with_attempts(response.attempts())
+        })
     }
 
     /// Sends a write whose answer is athena's bare outcome: `1`, `true` or

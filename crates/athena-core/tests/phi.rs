@@ -42,5 +42,6 @@ async fn errors_never_show_urls_bodies_or_server_text() {
     let list = Request::get("/v1/{practiceid}/patients").path_param("practiceid", 195900);
     let err = c.fetch_page::<P>(&list, "patients").await.unwrap_err();
     assert!(err.is_decode());
+    assert_eq!(err.attempts(), 1, "decode errors carry the attempt count");
     assert_clean(&format!("{err}\n{err:?}"));
 }
