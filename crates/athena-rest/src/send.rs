@@ -1,7 +1,6 @@
 //! The few ways an endpoint's answer is turned into a value, shared by every builder.
 
 use athena_core::codec::lenient::Single;
-use athena_core::decode::{Endpoint, decode_json};
 use athena_core::{Client, Error, ErrorKind, Page, Request, Result};
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -51,38 +50,6 @@ pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
 /// A stream that yields one error (a request that could not be built).
 pub(crate) fn failed_stream<T: Send + 'static>(e: Error) -> BoxStream<'static, Result<T>> {
     futures::stream::once(async move { Err(e) }).boxed()
-}
-
-/// `PUT /appointments/booked/{id}`-style bodies: bare `1`/`true` is success, a bare string
-/// is athena's error text.
-pub(crate) async fn bare_success(client: &Client, req: &Request) -> Result<()> {
-    let raw = client.execute(req).await?;
-    let endpoint = Endpoint {
-        method: req.method_str(),
-        route: req.route(),
-    };
-    let v: serde_json::Value = decode_json(raw.body(), endpoint)?;
-    match v {
-        serde_json::Value::Number(n) if n.as_u64() == Some(1) => Ok(()),
-        serde_json::Value::Bool(true) => Ok(()),
-        serde_json::Value::String(s)
-            if s.trim() == "1" || s.trim().eq_ignore_ascii_case("true") =>
-        {
-            Ok(())
-        }
-        serde_json::Value::String(text) => Err(Error::new(
-            ErrorKind::Unsuccessful,
-            "athena answered with a bare error string",
-        )
-        .with_api_error(Some(
-            athena_core::ApiError::default().with_error_message(Some(text)),
-        ))
-        .with_endpoint(endpoint.method, endpoint.route)),
-        _ => Err(
-            Error::new(ErrorKind::Decode, "expected a bare `1` or an error string")
-                .with_endpoint(endpoint.method, endpoint.route),
-        ),
-    }
 }
 
 /// An `InvalidInput` error for a request that cannot be built.

@@ -446,7 +446,7 @@ impl UpdateBookedAppointment {
 
     /// Sends; athena's bare error string becomes [`ErrorKind::Unsuccessful`].
     pub async fn send(self) -> Result<()> {
-        send::bare_success(&self.client, &self.req).await
+        self.client.send_bare_outcome(&self.req).await
     }
 }
 
