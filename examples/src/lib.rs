@@ -4,8 +4,18 @@
 //! `ATHENA_CLIENT_ID` is set (with `ATHENA_CLIENT_SECRET`, `ATHENA_PRACTICE_ID` and optionally
 //! `ATHENA_BASE_URL` / `ATHENA_ENVIRONMENT`), or else a local `athena-testkit` sandbox started
 //! in-process. Either way it prints one line saying which, so nobody mistakes one for the other.
+//!
+//! [`language_model`] does the same for the AI examples: a real model when its variables are
+//! set, else an offline scripted one.
 #![forbid(unsafe_code)]
 
+use std::sync::Arc;
+
+use athena_ai::LanguageModel;
+use athena_ai::providers::ModelConfig;
+use athena_ai::providers::anthropic::Anthropic;
+use athena_ai::providers::openai::OpenAiCompatible;
+use athena_ai::providers::scripted::ScriptedModel;
 use athena_core::codec::AthenaDate;
 use athena_core::{Client, PracticeId};
 use athena_rest::prelude::*;
@@ -123,10 +133,111 @@ async fn seed_preview_test_patients(practice: &athena_core::Practice) -> Result<
     Ok(())
 }
 
+/// Chooses the language model an AI example talks to, and says which in one line.
+///
+/// - `ATHENA_AI_BASE_URL` and `ATHENA_AI_MODEL` (optionally `ATHENA_AI_API_KEY`) set: an
+///   OpenAI-compatible server (OpenAI, vLLM, llama.cpp server, Ollama's `/v1`).
+/// - otherwise `ANTHROPIC_MODEL` (with `ANTHROPIC_API_KEY`, optionally `ANTHROPIC_BASE_URL`)
+///   set: Anthropic Messages.
+/// - otherwise the offline [`ScriptedModel`] that `scripted` builds, with replies that are
+///   plausible for the sandbox's data.
+///
+/// Real models are reached through the PHI guard (the examples never declare a model allowed
+/// to see PHI), so wrap the returned model in [`athena_ai::ModelAccess::Deidentified`]. A
+/// half-set configuration (e.g. `ANTHROPIC_MODEL` without a key) is an error, not a silent
+/// fall-back to the scripted model.
+///
+/// ```
+/// use athena_ai::providers::scripted::ScriptedModel;
+/// # // The doctest must not pick up a developer's real model settings.
+/// # for k in ["ATHENA_AI_BASE_URL", "ATHENA_AI_MODEL", "ANTHROPIC_MODEL"] {
+/// #     if std::env::var_os(k).is_some() { return; }
+/// # }
+/// let (model, description) =
+///     athena_examples::language_model(|| ScriptedModel::new("demo").reply("hi")).unwrap();
+/// assert_eq!(model.model_id(), "scripted:demo");
+/// assert!(description.starts_with("the offline scripted model"));
+/// ```
+pub fn language_model(
+    scripted: impl FnOnce() -> ScriptedModel,
+) -> Result<(Arc<dyn LanguageModel>, String), BoxError> {
+    choose_model(|k| std::env::var(k).ok(), scripted)
+}
+
+fn choose_model(
+    get: impl Fn(&str) -> Option<String>,
+    scripted: impl FnOnce() -> ScriptedModel,
+) -> Result<(Arc<dyn LanguageModel>, String), BoxError> {
+    let set = |k: &str| get(k).is_some_and(|v| !v.trim().is_empty());
+    if let Some(config) = ModelConfig::from_vars("ATHENA_AI", &get) {
+        let model = OpenAiCompatible::new(&config)?;
+        let description = format!(
+            "{} at {} (prompts de-identified before they leave)",
+            model.model_id(),
+            config.base_url
+        );
+        return Ok((Arc::new(model), description));
+    }
+    if set("ATHENA_AI_BASE_URL") || set("ATHENA_AI_MODEL") {
+        return Err("set both ATHENA_AI_BASE_URL and ATHENA_AI_MODEL (or neither)".into());
+    }
+    if set("ANTHROPIC_MODEL") {
+        let model = Anthropic::from_env()?;
+        let description = format!(
+            "{} (prompts de-identified before they leave)",
+            model.model_id()
+        );
+        return Ok((Arc::new(model), description));
+    }
+    let model = scripted();
+    let description = format!(
+        "the offline scripted model {} (set ATHENA_AI_BASE_URL and ATHENA_AI_MODEL, or \
+         ANTHROPIC_MODEL and ANTHROPIC_API_KEY, to use a real one)",
+        model.model_id()
+    );
+    Ok((Arc::new(model), description))
+}
+
 /// Initials only: examples show that a patient was found without printing who.
 pub fn initials(first: Option<&str>, last: Option<&str>) -> String {
     let i = |s: Option<&str>| s.and_then(|s| s.chars().next()).unwrap_or('?');
     format!("{}. {}.", i(first), i(last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn model_choice_follows_the_environment() {
+        let scripted = || ScriptedModel::new("offline");
+        let (m, d) = choose_model(vars(&[]), scripted).unwrap();
+        assert_eq!(m.model_id(), "scripted:offline");
+        assert!(d.contains("offline scripted model"), "{d}");
+
+        let (m, d) = choose_model(
+            vars(&[
+                ("ATHENA_AI_BASE_URL", "http://127.0.0.1:11434/v1"),
+                ("ATHENA_AI_MODEL", "llama3.1"),
+            ]),
+            scripted,
+        )
+        .unwrap();
+        assert_eq!(m.model_id(), "openai-compatible:llama3.1");
+        assert!(d.contains("http://127.0.0.1:11434/v1"), "{d}");
+
+        let half = choose_model(vars(&[("ATHENA_AI_MODEL", "llama3.1")]), scripted);
+        assert!(half.is_err());
+    }
 }
 
 /// Compiles and runs the Rust blocks of the guides in `docs/` as doctests.
