@@ -101,9 +101,12 @@ async fn openai_length_refusal_and_errors() {
         .mount(&server)
         .await;
     let err = model.generate(&request(false)).await.unwrap_err();
-    assert!(
-        matches!(err, AiError::BadRequest { status: 400, .. }),
-        "{err:?}"
+    assert_eq!(
+        err,
+        AiError::BadRequest {
+            status: 400,
+            code: "invalid_request_error".into()
+        }
     );
     assert!(
         !err.to_string().contains("Jane"),
@@ -181,7 +184,8 @@ async fn anthropic_max_tokens_refusal_overloaded_and_429() {
     let server = MockServer::start().await;
     let model = Anthropic::new(&config(&server, ""))
         .unwrap()
-        .with_retry(3, Duration::from_millis(20));
+        .with_retry(3, Duration::from_millis(20))
+        .unwrap();
 
     Mock::given(path("/v1/messages"))
         .respond_with(
@@ -237,4 +241,80 @@ async fn anthropic_max_tokens_refusal_overloaded_and_429() {
         }
     );
     assert!(!err.to_string().contains("John"));
+}
+
+#[tokio::test]
+async fn anthropic_529_overloaded_then_success_is_retried_by_core() {
+    let server = MockServer::start().await;
+    let overloaded = ResponseTemplate::new(529).set_body_json(
+        json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+    );
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .respond_with(overloaded.clone())
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/messages"))
+        .and(header("x-api-key", "sk-test"))
+        .and(header("anthropic-version", "2023-06-01"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(anthropic_message("recovered", "end_turn")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let model = Anthropic::new(&config(&server, ""))
+        .unwrap()
+        .with_retry(3, Duration::from_millis(20))
+        .unwrap();
+    let r = model.generate(&request(false)).await.unwrap();
+    assert_eq!(r.text, "recovered");
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2, "one 529, one retry");
+    // The replay carries the same headers and body.
+    assert_eq!(sent[0].body, sent[1].body);
+    assert!(
+        sent.iter()
+            .all(|r| r.headers.get("authorization").is_none())
+    );
+
+    // Overloaded on every attempt: a retryable server error after exactly 3 attempts, no body.
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/messages"))
+        .respond_with(overloaded)
+        .expect(3)
+        .mount(&server)
+        .await;
+    let model = Anthropic::new(&config(&server, ""))
+        .unwrap()
+        .with_retry(3, Duration::from_millis(20))
+        .unwrap();
+    let err = model.generate(&request(false)).await.unwrap_err();
+    assert_eq!(err, AiError::Server { status: 529 });
+    assert!(err.is_retryable());
+    assert!(!err.to_string().contains("Overloaded"), "{err}");
+}
+
+#[tokio::test]
+async fn anthropic_long_retry_after_is_returned_not_slept() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/messages"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "30").set_body_json(json!({"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let model = Anthropic::new(&config(&server, ""))
+        .unwrap()
+        .with_retry(3, Duration::from_millis(20))
+        .unwrap();
+    let err = model.generate(&request(false)).await.unwrap_err();
+    assert_eq!(
+        err,
+        AiError::RateLimited {
+            retry_after: Some(Duration::from_secs(30))
+        }
+    );
 }

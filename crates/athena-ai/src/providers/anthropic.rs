@@ -1,15 +1,19 @@
 //! Anthropic Messages (`POST {base}/v1/messages`).
 //!
-//! Sent with `reqwest` directly: Anthropic authenticates with `x-api-key` and
-//! `anthropic-version` headers, which `athena_core::Request` cannot set yet. The retry here is
-//! deliberately small: 429, 5xx and 529 (overloaded), honouring `Retry-After`, capped.
+//! Sent over `athena_core::Client` (anonymous; the key travels in `x-api-key`, with
+//! `anthropic-version`), so it gets core's retries: 429 and 529 "overloaded" and 5xx, honouring
+//! `Retry-After`, within the retry budget and the call's deadline. The POST is marked
+//! retry-safe because generation has no side effects.
 
 use std::time::Duration;
 
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
-use super::{ModelConfig, retry_after_secs};
+use athena_core::{Request, RetryPolicy, RetrySafety};
+use secrecy::SecretString;
+
+use super::ModelConfig;
 use crate::AiError;
 use crate::model::{FinishReason, LanguageModel, ModelRequest, ModelResponse, OutputMode, Usage};
 
@@ -96,32 +100,38 @@ pub fn decode_error(status: u16, body: &[u8], retry_after: Option<Duration>) -> 
 /// The Anthropic Messages backend.
 #[derive(Clone)]
 pub struct Anthropic {
-    http: reqwest::Client,
-    url: String,
-    model: String,
-    key: secrecy::SecretString,
-    max_attempts: u32,
-    max_wait: Duration,
+    client: athena_core::Client,
+    config: ModelConfig,
+    key: SecretString,
+    retry: RetryPolicy,
+}
+
+impl std::fmt::Debug for Anthropic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Anthropic")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Anthropic {
     /// Builds the backend; `config.base_url` is the API root (`https://api.anthropic.com`).
+    /// Retries (429 and 529 with `Retry-After`, 5xx), timeouts and the retry budget come from
+    /// `athena_core::Client`.
     pub fn new(config: &ModelConfig) -> Result<Self, AiError> {
         let key = config
             .api_key
             .clone()
             .ok_or_else(|| AiError::Config("Anthropic needs an API key".into()))?;
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .build()
-            .map_err(|_| AiError::Config("could not build HTTP client".into()))?;
+        // Checked once here, so a key that cannot be a header value is a config error.
+        http::HeaderValue::from_str(&key)
+            .map_err(|_| AiError::Config("the Anthropic API key is not a valid header".into()))?;
+        let retry = RetryPolicy::default();
         Ok(Anthropic {
-            http,
-            url: format!("{}/v1/messages", config.base_url.trim_end_matches('/')),
-            model: config.model.clone(),
-            key: secrecy::SecretString::from(key),
-            max_attempts: 3,
-            max_wait: Duration::from_secs(20),
+            client: build_client(config, retry)?,
+            config: config.clone(),
+            key: SecretString::from(key),
+            retry,
         })
     }
 
@@ -140,12 +150,51 @@ impl Anthropic {
         Self::new(&config)
     }
 
-    /// Caps attempts and the longest wait between them (tests use small values).
-    pub fn with_retry(mut self, max_attempts: u32, max_wait: Duration) -> Self {
-        self.max_attempts = max_attempts.max(1);
-        self.max_wait = max_wait;
-        self
+    /// Caps attempts and the longest back-off between them (tests use small values). A
+    /// `Retry-After` longer than `max_wait` ends the call with [`AiError::RateLimited`]
+    /// carrying it, rather than sleeping.
+    pub fn with_retry(mut self, max_attempts: u32, max_wait: Duration) -> Result<Self, AiError> {
+        let retry = self
+            .retry
+            .with_max_attempts(max_attempts)
+            .with_initial_backoff(max_wait.min(Duration::from_millis(500)))
+            .with_max_backoff(max_wait)
+            .with_max_retry_after(max_wait)
+            .with_rate_limit_floor(max_wait.min(Duration::from_secs(1)));
+        self.client = build_client(&self.config, retry)?;
+        self.retry = retry;
+        Ok(self)
     }
+
+    /// The HTTP request for `body` (pure apart from reading the key).
+    fn http_request(&self, body: Vec<u8>) -> Result<Request, AiError> {
+        use secrecy::ExposeSecret;
+        let mut key = http::HeaderValue::from_str(self.key.expose_secret())
+            .map_err(|_| AiError::Config("the Anthropic API key is not a valid header".into()))?;
+        key.set_sensitive(true);
+        Ok(Request::post("/v1/messages")
+            .anonymous()
+            .header(http::HeaderName::from_static("x-api-key"), key)
+            .header(
+                http::HeaderName::from_static("anthropic-version"),
+                http::HeaderValue::from_static(ANTHROPIC_VERSION),
+            )
+            .json_body(body)
+            // Generation has no side effects: sending it twice costs tokens, never data.
+            .retry_safety(RetrySafety::Idempotent))
+    }
+}
+
+fn build_client(config: &ModelConfig, retry: RetryPolicy) -> Result<athena_core::Client, AiError> {
+    athena_core::Client::builder()
+        .base_url(config.base_url.trim_end_matches('/').to_owned())
+        .anonymous()
+        .no_qps_limit()
+        .retry_policy(retry)
+        .attempt_timeout(config.timeout)
+        .overall_timeout(config.timeout * 3)
+        .build()
+        .map_err(|e| AiError::Config(format!("{:?}", e.kind())))
 }
 
 impl LanguageModel for Anthropic {
@@ -153,54 +202,21 @@ impl LanguageModel for Anthropic {
         &'a self,
         request: &'a ModelRequest,
     ) -> BoxFuture<'a, Result<ModelResponse, AiError>> {
-        use secrecy::ExposeSecret;
         Box::pin(async move {
-            let body = encode_request(&self.model, request);
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                let sent = self
-                    .http
-                    .post(&self.url)
-                    .header("x-api-key", self.key.expose_secret())
-                    .header("anthropic-version", ANTHROPIC_VERSION)
-                    .json(&body)
-                    .send()
-                    .await;
-                let err = match sent {
-                    Err(e) if e.is_timeout() => AiError::Timeout,
-                    Err(_) => AiError::Transport,
-                    Ok(resp) => {
-                        let status = resp.status().as_u16();
-                        let retry_after = retry_after_secs(
-                            resp.headers()
-                                .get("retry-after")
-                                .and_then(|v| v.to_str().ok()),
-                        );
-                        let bytes = resp.bytes().await.map_err(|_| AiError::Transport)?;
-                        if (200..300).contains(&status) {
-                            let v: Value = serde_json::from_slice(&bytes)
-                                .map_err(|_| AiError::InvalidResponse("body is not JSON".into()))?;
-                            return decode_response(&v);
-                        }
-                        decode_error(status, &bytes, retry_after)
-                    }
-                };
-                if !err.is_retryable() || attempt >= self.max_attempts {
-                    return Err(err);
-                }
-                let backoff = Duration::from_millis(250 * 2u64.pow(attempt - 1));
-                let wait = match &err {
-                    AiError::RateLimited {
-                        retry_after: Some(d),
-                    } => *d,
-                    _ => backoff,
-                };
-                tokio::time::sleep(wait.min(self.max_wait)).await;
-            }
+            let body = serde_json::to_vec(&encode_request(&self.config.model, request))
+                .map_err(|_| AiError::InvalidResponse("encode".into()))?;
+            let http = self.http_request(body)?;
+            let raw = self
+                .client
+                .execute(&http)
+                .await
+                .map_err(|e| super::error_from_core(&e))?;
+            let value: Value = serde_json::from_slice(raw.body())
+                .map_err(|_| AiError::InvalidResponse("body is not JSON".into()))?;
+            decode_response(&value)
         })
     }
     fn model_id(&self) -> String {
-        format!("anthropic:{}", self.model)
+        format!("anthropic:{}", self.config.model)
     }
 }

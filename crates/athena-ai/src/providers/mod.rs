@@ -3,8 +3,8 @@
 //!
 //! - [`openai`] — OpenAI-compatible chat completions (OpenAI, vLLM, llama.cpp server, Ollama
 //!   `/v1`), over `athena_core::Client` (its retries and timeouts).
-//! - [`anthropic`] — Anthropic Messages, over `reqwest` with a small retry of its own (core's
-//!   `Request` cannot set `x-api-key`/`anthropic-version` headers yet).
+//! - [`anthropic`] — Anthropic Messages, over `athena_core::Client` too (custom `x-api-key`
+//!   and `anthropic-version` headers; 529 "overloaded" retried like 503).
 //! - [`scripted`] — a test double that replays turns and records requests.
 
 pub mod anthropic;
@@ -12,6 +12,8 @@ pub mod openai;
 pub mod scripted;
 
 use std::time::Duration;
+
+use crate::AiError;
 
 /// Backend settings, usually from the environment.
 #[derive(Clone, PartialEq, Eq)]
@@ -55,12 +57,25 @@ impl ModelConfig {
     }
 }
 
-/// Parses a `Retry-After` header value given in seconds.
-pub(crate) fn retry_after_secs(value: Option<&str>) -> Option<Duration> {
-    value
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
+/// Maps a failed call of core's transport to an [`AiError`], keeping of the vendor's error
+/// body only its short code (`error.code`, else `error.type`), never its message: vendor
+/// messages can echo the prompt.
+pub(crate) fn error_from_core(e: &athena_core::Error) -> AiError {
+    let err = AiError::from_core(e);
+    match (&err, e.api_error().and_then(|a| a.error())) {
+        (AiError::BadRequest { status, .. }, Some(error)) => {
+            // Core read `{"error": …}`; an object arrives here as its JSON text.
+            let code = serde_json::from_str::<serde_json::Value>(error)
+                .ok()
+                .and_then(|v| {
+                    ["code", "type"]
+                        .iter()
+                        .find_map(|k| v.get(*k).and_then(|c| c.as_str()).map(str::to_owned))
+                });
+            AiError::from_status(*status, code.as_deref(), None)
+        }
+        _ => err,
+    }
 }
 
 /// Strips a Markdown code fence some models wrap around JSON.

@@ -173,14 +173,11 @@ impl LanguageModel for OpenAiCompatible {
             let http = Request::post("/chat/completions")
                 .json_body(body)
                 .retry_safety(RetrySafety::Idempotent);
-            let raw = self.client.execute(&http).await.map_err(|e| {
-                let mut err = AiError::from_core(&e);
-                if let (AiError::BadRequest { status, .. }, Some(api)) = (&err, e.api_error()) {
-                    // athena's decoder may have read `{"error": …}`; keep only an identifier.
-                    err = AiError::from_status(*status, api.error(), None);
-                }
-                err
-            })?;
+            let raw = self
+                .client
+                .execute(&http)
+                .await
+                .map_err(|e| super::error_from_core(&e))?;
             let value: Value = serde_json::from_slice(raw.body())
                 .map_err(|_| AiError::InvalidResponse("body is not JSON".into()))?;
             decode_response(&value)

@@ -55,7 +55,7 @@ pub enum RetryReason {
     ConnectionLost,
     /// 429 or the over-QPS 403 page.
     RateLimited,
-    /// A transient status (408, 500, 502, 503, 504).
+    /// A transient status (408, 500, 502, 503, 504, or 529 "overloaded").
     TransientStatus(u16),
 }
 
@@ -107,7 +107,9 @@ pub fn classify(
             // Rejected by the rate limiter before processing: safe for every method.
             429 => Decision::Retry(RetryReason::RateLimited),
             403 if !json_body => Decision::Retry(RetryReason::RateLimited),
-            408 | 500 | 502 | 503 | 504 if idempotent => {
+            // 529 is the non-standard "overloaded" that some APIs (Anthropic's among them)
+            // send instead of 503.
+            408 | 500 | 502 | 503 | 504 | 529 if idempotent => {
                 Decision::Retry(RetryReason::TransientStatus(status))
             }
             _ => Decision::Fail,
@@ -167,6 +169,7 @@ mod tests {
             (resp(503),                                   ts(503),                          Fail),
             (resp(504),                                   ts(504),                          Fail),
             (resp(505),                                   Fail,                             Fail),
+            (resp(529),                                   ts(529),                          Fail),
             (resp(599),                                   Fail,                             Fail),
             (ConnectFailed,                               Retry(RetryReason::Connect),      Retry(RetryReason::Connect)),
             (TimedOut,                                    Retry(RetryReason::Timeout),      Fail),
