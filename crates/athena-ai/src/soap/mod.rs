@@ -1,5 +1,12 @@
 //! SOAP note drafting from cited source facts, and the validator that catches statements the
 //! sources do not support (a number or a drug name that appears in none of the cited facts).
+//!
+//! The flow: [`context::gather`] (concurrent chart reads → facts with stable ids) →
+//! [`draft_note`] (model, validation, one repair round) → the review gate
+//! ([`Draft::approve`](crate::review::Draft::approve)) → [`upload_note`] (a PDF clinical
+//! document, `autoclose` false, an internal note naming the approver).
+
+pub mod context;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -208,6 +215,62 @@ pub async fn draft_note(
         .await?;
     let problems = unsupported(&out.value, &all);
     Ok(Draft::new(out.value, out.draft_id, problems))
+}
+
+/// An extractive baseline note for the offline scripted model in tests and examples (it is
+/// not a clinical note writer): reads the fact listing out of a rendered [`SOAP_V1`] prompt
+/// and restates each fact verbatim in the section it belongs to, citing it. The chief
+/// complaint and the transcript's first sentence go to S; vitals, labs and allergies to O;
+/// problems and visit diagnoses to A; medications to P. Degraded facts (`…:none`, `…:unavailable`) are left out.
+pub fn baseline_from_prompt(prompt: &str) -> SoapNote {
+    let listing = prompt
+        .split_once("Facts (id: text):\n")
+        .map(|(_, rest)| rest.split("\n\nTranscript").next().unwrap_or(rest))
+        .unwrap_or("");
+    let mut note = SoapNote::default();
+    for line in listing.lines() {
+        let Some((id, text)) = line.split_once(": ") else {
+            continue;
+        };
+        let Some((prefix, n)) = id.split_once(':') else {
+            continue;
+        };
+        if n == "none" || n == "unavailable" {
+            continue;
+        }
+        let section = match prefix {
+            "encounter" if text.starts_with("Chief complaint") => &mut note.subjective,
+            "encounter" if text.starts_with("Visit diagnosis") => &mut note.assessment,
+            "vital" | "lab" | "allergy" => &mut note.objective,
+            "problem" => &mut note.assessment,
+            "med" => &mut note.plan,
+            _ => continue,
+        };
+        let text = if prefix == "med" {
+            format!("Continue {text}.")
+        } else {
+            format!("{text}.")
+        };
+        section.push(Statement {
+            text,
+            sources: vec![id.to_owned()],
+        });
+    }
+    if let Some((_, rest)) = prompt.split_once("Transcript (may be empty):\n\"\"\"\n") {
+        let transcript = rest.split("\"\"\"").next().unwrap_or("").trim();
+        if let Some(first) = transcript
+            .split_inclusive(['.', '?', '!'])
+            .next()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            note.subjective.push(Statement {
+                text: format!("Per the visit transcript: {first}"),
+                sources: vec!["transcript".into()],
+            });
+        }
+    }
+    note
 }
 
 /// Uploads an approved note as a clinical document (PDF), `autoclose` false so it lands in
