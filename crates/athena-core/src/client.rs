@@ -10,7 +10,8 @@ use url::Url;
 
 use crate::auth::smart::{SigningKey, SmartBackendServices};
 use crate::auth::{
-    ClientCredentials, InMemoryTokenCache, TokenCache, TokenEndpoint, TokenManager, TokenSource,
+    AccessToken, ClientCredentials, InMemoryTokenCache, TokenCache, TokenEndpoint, TokenManager,
+    TokenSource,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{DepartmentId, PracticeId};
@@ -135,8 +136,8 @@ pub(crate) struct Inner {
     pub(crate) environment: Environment,
     pub(crate) tokens: Option<TokenManager>,
     pub(crate) policy: RetryPolicy,
-    pub(crate) budget: RetryBudget,
-    pub(crate) limiter: RateLimiter,
+    pub(crate) budget: Arc<RetryBudget>,
+    pub(crate) limiter: Arc<RateLimiter>,
     pub(crate) timeouts: Timeouts,
     pub(crate) runtime: Runtime,
     pub(crate) default_practice: Option<PracticeId>,
@@ -216,6 +217,56 @@ impl Client {
     /// The timeouts in force.
     pub fn timeouts(&self) -> Timeouts {
         self.inner.timeouts
+    }
+
+    /// The bearer token this client would send now: from its cache, or fetched once
+    /// (single-flight) when the cached one is missing or about to expire; `None` for an
+    /// anonymous client. For requests the transport cannot carry, such as streamed Bulk Data
+    /// file downloads: send it only to this client's origin ([`Client::base_url`]).
+    pub async fn access_token(&self) -> Result<Option<AccessToken>> {
+        match &self.inner.tokens {
+            Some(tokens) => tokens.token().await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Tells the cache the server rejected `token` (a 401 on a request sent outside the
+    /// transport); the next [`Client::access_token`] fetches a new one unless another caller
+    /// already replaced it.
+    pub async fn reject_access_token(&self, token: &AccessToken) {
+        if let Some(tokens) = &self.inner.tokens {
+            tokens.reject(token).await;
+        }
+    }
+
+    /// A client on the same origin sharing this one's connection pool, rate limiter, retry
+    /// budget, retry policy, timeouts, runtime and token-endpoint limiter, but authenticating
+    /// with `source` (e.g. client credentials with FHIR `system/*.read` scopes next to the
+    /// REST client's `athena/service/Athenanet.MDP.*`). Tokens go to the same cache under
+    /// the source's own [`TokenSource::cache_key`].
+    pub fn with_token_source(&self, source: Arc<dyn TokenSource>) -> Client {
+        let inner = &self.inner;
+        let (cache, endpoint) = match &inner.tokens {
+            Some(t) => (t.cache(), t.endpoint().clone()),
+            None => (
+                Arc::new(InMemoryTokenCache::new()) as Arc<dyn TokenCache>,
+                self.token_endpoint(),
+            ),
+        };
+        Client {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                base: inner.base.clone(),
+                environment: inner.environment.clone(),
+                tokens: Some(TokenManager::new(source, cache, endpoint)),
+                policy: inner.policy,
+                budget: inner.budget.clone(),
+                limiter: inner.limiter.clone(),
+                timeouts: inner.timeouts,
+                runtime: inner.runtime.clone(),
+                default_practice: inner.default_practice,
+            }),
+        }
     }
 
     /// The client's token endpoint door (for custom token sources and the 3-legged flow).
@@ -536,8 +587,8 @@ impl ClientBuilder {
                 environment,
                 tokens,
                 policy: self.policy,
-                budget,
-                limiter: RateLimiter::new(qps, self.burst.unwrap_or(1)),
+                budget: Arc::new(budget),
+                limiter: Arc::new(RateLimiter::new(qps, self.burst.unwrap_or(1))),
                 timeouts: self.timeouts,
                 runtime,
                 default_practice: self.practice,

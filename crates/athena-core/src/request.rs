@@ -51,6 +51,8 @@ pub struct Request {
     authenticated: bool,
     accept: &'static str,
     headers: Vec<(http::HeaderName, http::HeaderValue)>,
+    /// An absolute URL from the server (a FHIR `next` link, a bulk status URL) sent as is.
+    link: Option<url::Url>,
 }
 
 impl Request {
@@ -68,8 +70,31 @@ impl Request {
             authenticated: true,
             accept: "application/json",
             headers: Vec::new(),
+            link: None,
         }
     }
+
+    /// A request to an absolute URL the server handed out (a FHIR Bundle `next` link, a Bulk
+    /// Data status URL), logged and reported as `route` (a template such as
+    /// `/fhir/r4/{type}?{next}`), never as the URL.
+    ///
+    /// The URL's path and query are sent unchanged (parameters added with
+    /// [`Request::query`] are appended). The [`Client`](crate::Client) sends it **only** when
+    /// the URL is on its own origin (scheme, host and port); any other origin is an
+    /// [`ErrorKind::InvalidInput`] error before anything leaves, so a link can never carry the
+    /// bearer token elsewhere.
+    pub fn to_link(method: Method, route: &'static str, url: url::Url) -> Self {
+        let mut request = Self::new(method, route);
+        request.path = url.path().to_owned();
+        request.link = Some(url);
+        request
+    }
+
+    /// The absolute URL of a [`Request::to_link`] request (contains ids: do not log).
+    pub fn link_url(&self) -> Option<&url::Url> {
+        self.link.as_ref()
+    }
+
     /// A GET.
     pub fn get(route: &'static str) -> Self {
         Self::new(Method::GET, route)
@@ -246,6 +271,10 @@ impl Request {
 
     /// Checks every route parameter was filled.
     pub(crate) fn validate(&self) -> Result<()> {
+        if self.link.is_some() {
+            // A server link is sent as is; it has no template parameters to fill.
+            return Ok(());
+        }
         if let Some(start) = self.path.find('{') {
             let name = self.path[start..]
                 .split('}')
@@ -280,12 +309,20 @@ impl Request {
     /// use it in tests, never in logs.
     pub fn describe_for_snapshot(&self) -> String {
         let mut out = format!("{} {}", self.method, self.path);
+        if let Some(q) = self.link.as_ref().and_then(|l| l.query()) {
+            out.push('?');
+            out.push_str(q);
+        }
         if !self.query.is_empty() {
+            out.push(if self.link.as_ref().and_then(|l| l.query()).is_some() {
+                '&'
+            } else {
+                '?'
+            });
             let mut ser = url::form_urlencoded::Serializer::new(String::new());
             for (k, v) in &self.query {
                 ser.append_pair(k, v);
             }
-            out.push('?');
             out.push_str(&ser.finish());
         }
         match &self.body {
@@ -326,6 +363,7 @@ impl fmt::Debug for Request {
                     .collect::<Vec<_>>(),
             )
             .field("safety", &self.safety)
+            .field("link", &self.link.is_some())
             .finish()
     }
 }
@@ -393,6 +431,24 @@ mod tests {
             .form("b", 2)
             .set_form("a", 3);
         assert_eq!(r.encoded_form().as_deref(), Some("b=2&a=3"));
+    }
+
+    #[test]
+    fn links_keep_their_query_and_hide_it_in_debug() {
+        let url = url::Url::parse("https://h.example/fhir/r4/Observation?cursor=a%2Cb&patient=p1")
+            .unwrap();
+        let r = Request::to_link(Method::GET, "/fhir/r4/{type}?{next}", url)
+            .query("ah-practice", "Organization/a-1.Practice-1");
+        assert!(r.validate().is_ok());
+        assert_eq!(r.route(), "/fhir/r4/{type}?{next}");
+        assert_eq!(
+            r.describe_for_snapshot().lines().next(),
+            Some(
+                "GET /fhir/r4/Observation?cursor=a%2Cb&patient=p1&ah-practice=Organization%2Fa-1.Practice-1"
+            )
+        );
+        let d = format!("{r:?}");
+        assert!(!d.contains("p1") && !d.contains("cursor"), "{d}");
     }
 
     #[test]

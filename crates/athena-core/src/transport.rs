@@ -18,7 +18,9 @@ use crate::request::{Body, Request};
 use crate::retry::retry_after::parse_retry_after;
 use crate::retry::{AttemptOutcome, Decision, RetryReason, classify};
 
-/// A successful (2xx) response, body read in full.
+/// A response, body read in full: always 2xx from [`Client::execute`]; any status from
+/// [`Client::execute_any_status`]. `Debug` shows the status, request id and body length, never
+/// the body.
 #[derive(Clone)]
 pub struct RawResponse {
     status: u16,
@@ -88,7 +90,26 @@ impl Client {
             attempts = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.execute_inner(request).instrument(span).await
+        self.execute_inner(request, false).instrument(span).await
+    }
+
+    /// Like [`Client::execute`] (same limiter, token, retries, `Retry-After`, budget, deadline
+    /// and span), but the **final** HTTP response is returned whatever its status, once
+    /// retries are exhausted or do not apply: a 404 or a 400 after no retry, a 503 after the
+    /// last attempt, a 429 whose `Retry-After` is longer than the policy honours. For APIs
+    /// whose error bodies the caller decodes itself (FHIR `OperationOutcome`); the body never
+    /// enters an [`Error`]. Connection failures, the overall deadline and an empty retry
+    /// budget with no response in hand are still errors.
+    pub async fn execute_any_status(&self, request: &Request) -> Result<RawResponse> {
+        let span = tracing::info_span!(
+            "athena.request",
+            method = request.method_str(),
+            route = request.route(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        self.execute_inner(request, true).instrument(span).await
     }
 
     /// Sends `request` and decodes the JSON body into `T` (athena's lenient rules, errors
@@ -135,7 +156,7 @@ impl Client {
         }
     }
 
-    async fn execute_inner(&self, request: &Request) -> Result<RawResponse> {
+    async fn execute_inner(&self, request: &Request, any_status: bool) -> Result<RawResponse> {
         request.validate()?;
         let inner = &self.inner;
         let rt = &inner.runtime;
@@ -143,7 +164,7 @@ impl Client {
         let route = request.route();
         let fail = |e: Error| e.with_endpoint(method, route);
 
-        let url = self.url_for(request)?;
+        let url = self.url_for(request).map_err(fail)?;
         let (content_type, body): (Option<&'static str>, Option<Bytes>) = match request.body() {
             Body::Empty => (None, None),
             Body::Form(_) => (
@@ -198,7 +219,9 @@ impl Client {
                     headers,
                     body,
                 } => {
-                    let json_body = *status != 403 || ApiError::parse(body).is_some();
+                    let json_body = *status != 403
+                        || ApiError::parse(body).is_some()
+                        || is_fhir_json(headers, body);
                     let ra = headers
                         .get(http::header::RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
@@ -264,30 +287,46 @@ impl Client {
                     continue;
                 }
                 Decision::Retry(reason) => {
+                    // With `any_status`, a response that will not be retried is handed over
+                    // instead of becoming an error.
+                    let hand_over = any_status && matches!(attempt, Attempt::Response { .. });
                     let final_error =
                         || self.error_for(attempt_ref(&attempt), retry_after, attempts);
-                    if attempts >= inner.policy.max_attempts() + u32::from(refreshed) {
-                        return Err(fail(final_error()));
-                    }
-                    retries += 1;
                     let rate_limited = reason == RetryReason::RateLimited;
-                    let Some(delay) =
+                    let delay = if attempts >= inner.policy.max_attempts() + u32::from(refreshed) {
+                        None
+                    } else {
+                        // The server may ask for a longer wait than we honour (`None`): the
+                        // caller schedules it (the error carries retry_after).
                         inner
                             .policy
-                            .delay(retries, rt.jitter.unit(), rate_limited, retry_after)
-                    else {
-                        // The server asked for a longer wait than we honour: let the caller
-                        // schedule it (the error carries retry_after).
+                            .delay(retries + 1, rt.jitter.unit(), rate_limited, retry_after)
+                            .filter(|d| {
+                                let fits = rt.clock.now() + *d < deadline;
+                                if !fits {
+                                    tracing::debug!(
+                                        delay_ms = d.as_millis() as u64,
+                                        "next wait passes the deadline; giving up"
+                                    );
+                                }
+                                fits
+                            })
+                    };
+                    let Some(delay) = delay else {
+                        if hand_over {
+                            if rate_limited {
+                                inner
+                                    .limiter
+                                    .throttled(rt.clock.now(), retry_after.unwrap_or_default());
+                            }
+                            return Ok(final_response(attempt, attempts));
+                        }
                         return Err(fail(final_error()));
                     };
-                    if rt.clock.now() + delay >= deadline {
-                        tracing::debug!(
-                            delay_ms = delay.as_millis() as u64,
-                            "next wait passes the deadline; giving up"
-                        );
-                        return Err(fail(final_error()));
-                    }
                     if !inner.budget.try_spend(reason.is_timeout()) {
+                        if hand_over {
+                            return Ok(final_response(attempt, attempts));
+                        }
                         let last = final_error();
                         return Err(fail(
                             Error::new(
@@ -300,6 +339,7 @@ impl Client {
                             .with_attempts(attempts),
                         ));
                     }
+                    retries += 1;
                     if rate_limited {
                         inner.limiter.throttled(rt.clock.now(), delay);
                     }
@@ -323,6 +363,9 @@ impl Client {
                         span.record("status", s);
                     }
                     span.record("attempts", attempts);
+                    if any_status && let Attempt::Response { .. } = attempt {
+                        return Ok(final_response(attempt, attempts));
+                    }
                     return Err(fail(self.error_for(
                         attempt_ref(&attempt),
                         retry_after,
@@ -334,7 +377,16 @@ impl Client {
     }
 
     fn url_for(&self, request: &Request) -> Result<url::Url> {
-        let mut url = join_path(&self.inner.base, request.path())?;
+        let mut url = match request.link_url() {
+            Some(link) if link.origin() == self.inner.base.origin() => link.clone(),
+            Some(_) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    "the link points to another origin than the client's; it was not followed",
+                ));
+            }
+            None => join_path(&self.inner.base, request.path())?,
+        };
         let pairs = request.query_pairs();
         if !pairs.is_empty() {
             let mut q = url.query_pairs_mut();
@@ -371,8 +423,15 @@ impl Client {
         for (name, value) in request.headers() {
             builder = builder.header(name.clone(), value.clone());
         }
-        if let (Some(ct), Some(b)) = (content_type, body) {
-            builder = builder.header(http::header::CONTENT_TYPE, ct).body(b);
+        let custom_content_type = request
+            .headers()
+            .iter()
+            .any(|(n, _)| n == http::header::CONTENT_TYPE);
+        if let Some(b) = body {
+            if let (Some(ct), false) = (content_type, custom_content_type) {
+                builder = builder.header(http::header::CONTENT_TYPE, ct);
+            }
+            builder = builder.body(b);
         }
         let response = match builder.send().await {
             Ok(r) => r,
@@ -418,7 +477,7 @@ impl Client {
                 let kind = match status {
                     400 | 422 => ErrorKind::BadRequest,
                     401 => ErrorKind::Unauthorized,
-                    403 if api.is_some() => ErrorKind::Forbidden,
+                    403 if api.is_some() || is_fhir_json(headers, body) => ErrorKind::Forbidden,
                     403 | 429 => ErrorKind::RateLimited,
                     404 => ErrorKind::NotFound,
                     409 => ErrorKind::Conflict,
@@ -451,6 +510,54 @@ impl Client {
                     .with_source(CauseWithoutUrl::from(error))
             }
         }
+    }
+}
+
+/// The response of the last attempt, as a [`RawResponse`] (recorded on the span).
+fn final_response(attempt: Attempt, attempts: u32) -> RawResponse {
+    match attempt {
+        Attempt::Response {
+            status,
+            headers,
+            body,
+        } => {
+            let span = tracing::Span::current();
+            span.record("status", status);
+            span.record("attempts", attempts);
+            if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
+                span.record("request_id", id);
+            }
+            RawResponse {
+                status,
+                headers,
+                body,
+                attempts,
+            }
+        }
+        // Callers only pass responses.
+        Attempt::Failed { .. } => RawResponse {
+            status: 0,
+            headers: http::HeaderMap::new(),
+            body: Bytes::new(),
+            attempts,
+        },
+    }
+}
+
+/// A FHIR JSON answer (`application/fhir+json`, or a JSON object naming its `resourceType`):
+/// a 403 carrying one is a real refusal, not the gateway's over-QPS page.
+fn is_fhir_json(headers: &http::HeaderMap, body: &[u8]) -> bool {
+    let fhir_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("fhir+json"));
+    fhir_type || {
+        #[derive(serde::Deserialize)]
+        struct Typed<'a> {
+            #[serde(rename = "resourceType", borrow)]
+            resource_type: Option<&'a str>,
+        }
+        serde_json::from_slice::<Typed<'_>>(body).is_ok_and(|t| t.resource_type.is_some())
     }
 }
 

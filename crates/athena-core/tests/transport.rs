@@ -664,3 +664,180 @@ async fn custom_headers_are_sent_and_kept_out_of_debug() {
     assert_eq!(bad.kind(), ErrorKind::InvalidInput);
     assert!(!bad.to_string().contains("break"));
 }
+
+// --- Additions for callers that decode their own error bodies (FHIR) -------------------------
+
+fn fhir_outcome(code: &str) -> serde_json::Value {
+    serde_json::json!({"resourceType": "OperationOutcome",
+        "issue": [{"severity": "error", "code": code}]})
+}
+
+#[tokio::test]
+async fn execute_any_status_hands_over_the_final_response_after_retries() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let calls = scripted(
+        &server,
+        "GET",
+        vec![
+            ResponseTemplate::new(503),
+            ResponseTemplate::new(503),
+            ResponseTemplate::new(503).set_body_json(fhir_outcome("transient")),
+        ],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    let r = c.execute_any_status(&ping()).await.unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.attempts(), 3, "retried as execute would");
+    assert!(std::str::from_utf8(r.body()).unwrap().contains("transient"));
+    assert!(
+        !format!("{r:?}").contains("transient"),
+        "Debug hides the body"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn execute_any_status_returns_a_404_and_a_long_retry_after_429_at_once() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let calls = scripted(
+        &server,
+        "GET",
+        vec![
+            ResponseTemplate::new(404).set_body_json(fhir_outcome("not-found")),
+            ResponseTemplate::new(429).insert_header("retry-after", "600"),
+        ],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    assert_eq!(c.execute_any_status(&ping()).await.unwrap().status(), 404);
+    // 600 s is longer than the policy honours (60 s): handed over with its header, no wait.
+    let r = c.execute_any_status(&ping()).await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "600");
+    assert_eq!(clock.elapsed(), Duration::ZERO);
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_fhir_403_is_a_refusal_not_the_over_qps_page() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let calls = scripted(
+        &server,
+        "GET",
+        vec![ResponseTemplate::new(403).set_body_json(fhir_outcome("forbidden"))],
+    )
+    .await;
+    let clock = ManualClock::new();
+    let e = client(&server, &clock).execute(&ping()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden);
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "not retried");
+}
+
+#[tokio::test]
+async fn links_are_sent_as_is_on_the_same_origin_only() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/fhir/r4/Observation"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    let link = url::Url::parse(&format!(
+        "{}/fhir/r4/Observation?cursor=a%2Cb+c&patient=p1",
+        server.uri()
+    ))
+    .unwrap();
+    let r = Request::to_link(http::Method::GET, "/fhir/r4/{type}?{next}", link)
+        .query("ah-practice", "Organization/a-1.Practice-1");
+    c.execute(&r).await.unwrap();
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(
+        sent.last().unwrap().url.query(),
+        Some("cursor=a%2Cb+c&patient=p1&ah-practice=Organization%2Fa-1.Practice-1")
+    );
+
+    // Another origin (here: another port): an error before anything is sent, no token spent.
+    let before = server.received_requests().await.unwrap().len();
+    let foreign = url::Url::parse("http://127.0.0.1:9/fhir/r4/Observation?cursor=2").unwrap();
+    let e = c
+        .execute(&Request::to_link(
+            http::Method::GET,
+            "/fhir/r4/{type}?{next}",
+            foreign,
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert!(!e.to_string().contains("127.0.0.1:9"), "{e}");
+    assert!(e.to_string().contains("/fhir/r4/{type}?{next}"), "{e}");
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
+}
+
+#[derive(Debug)]
+struct FixedToken(&'static str);
+
+impl athena_core::auth::TokenSource for FixedToken {
+    fn fetch_token<'a>(
+        &'a self,
+        _endpoint: &'a athena_core::auth::TokenEndpoint,
+    ) -> futures::future::BoxFuture<'a, athena_core::Result<athena_core::auth::AccessToken>> {
+        let now = std::time::SystemTime::now();
+        Box::pin(async move {
+            Ok(athena_core::auth::AccessToken::new(
+                self.0.to_owned().into(),
+                now,
+                now + Duration::from_secs(3600),
+            ))
+        })
+    }
+    fn cache_key(&self) -> String {
+        format!("fixed|{}", self.0)
+    }
+}
+
+#[tokio::test]
+async fn a_derived_client_has_its_own_token_and_shares_the_budget() {
+    use secrecy::ExposeSecret;
+    let server = MockServer::start().await;
+    mount_token(&server, 2).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/195900/ping"))
+        .and(header("authorization", "Bearer fhir-token"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let rest = client(&server, &clock);
+    let fhir = rest.with_token_source(Arc::new(FixedToken("fhir-token")));
+    let token = fhir.access_token().await.unwrap().unwrap();
+    assert_eq!(token.secret().expose_secret(), "fhir-token");
+    let rest_token = rest.access_token().await.unwrap().unwrap();
+    assert_eq!(rest_token.secret().expose_secret(), "tok-1");
+    let budget = rest.retry_budget_available();
+    let e = fhir.execute(&ping()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Server);
+    assert!(
+        rest.retry_budget_available() < budget,
+        "the derived client's retries spend the shared budget"
+    );
+    // After a rejection the cache no longer serves the token: it is fetched again.
+    let anonymous = Client::builder()
+        .base_url(server.uri())
+        .anonymous()
+        .build()
+        .unwrap();
+    assert!(anonymous.access_token().await.unwrap().is_none());
+    rest.reject_access_token(&rest_token).await;
+    rest.access_token().await.unwrap();
+    assert_eq!(rest.token_requests_sent(), 2);
+}

@@ -2,9 +2,13 @@
 //!
 //! 1. [`FhirClient::export_group`] kicks off `Group/a-1.c-{practice}/$export` with
 //!    `Prefer: respond-async` and gets the polling URL from `Content-Location`.
-//! 2. [`ExportJob::wait`] polls, honouring `Retry-After` (clamped between a floor and a
-//!    ceiling), surfacing `X-Progress`, and treating a transient `OperationOutcome` as "keep
-//!    polling". [`ExportJob::cancel`] sends `DELETE`.
+//! 2. [`ExportJob::wait`] polls, honouring `Retry-After` (on a 202 "in progress" and on a
+//!    429/503 alike; never sooner than the server asked), surfacing `X-Progress`, and treating a
+//!    transient failure (429, 5xx, a transient `OperationOutcome`, a dropped connection) as
+//!    "keep polling". [`ExportJob::cancel`] sends `DELETE`. Kick-off, polls and cancel go
+//!    through the core transport (limiter, token cache, retries, spans named
+//!    `/fhir/r4/{export-status}`, never the URL); waits use the core client's
+//!    [`Runtime`](athena_core::runtime::Runtime), so tests with a manual clock run instantly.
 //! 3. [`Manifest`] accepts both `error` and `outcome`.
 //! 4. [`FhirClient::download`] streams one NDJSON file as typed resources with flat memory
 //!    (line by line; gzip accepted whether as `Content-Encoding` or as a gzip body). The
@@ -16,14 +20,16 @@
 use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use futures::{Stream, StreamExt};
+use reqwest::Method;
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::FhirClient;
+use crate::client::{prefer_respond_async, route};
 use crate::error::{FhirError, Result};
 use crate::r4::Resource;
 
@@ -64,7 +70,8 @@ pub enum ExportStatus {
 pub struct PollPolicy {
     /// Shortest wait between polls, whatever `Retry-After` says.
     pub floor: Duration,
-    /// Longest wait between polls.
+    /// Longest wait between polls of our own back-off (a server's `Retry-After` is honoured
+    /// even when longer, within `deadline`).
     pub ceiling: Duration,
     /// Wait when the server sends no `Retry-After` (doubled each time up to `ceiling`).
     pub initial: Duration,
@@ -89,7 +96,9 @@ impl Default for PollPolicy {
 pub struct Manifest {
     /// Server time the export reflects.
     pub transaction_time: String,
-    /// The kick-off URL.
+    /// The kick-off URL (required by Bulk Data 1.0–3.0; absent from the post-3.0 examples,
+    /// decoded as empty and omitted again when encoding).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub request: String,
     /// Whether file downloads need the bearer token.
     pub requires_access_token: bool,
@@ -124,8 +133,9 @@ impl Manifest {
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutputFile {
-    /// Resource type in the file.
-    #[serde(rename = "type")]
+    /// Resource type in the file (empty when the server left it out: `deleted` and
+    /// `outcome` entries, output organized by patient).
+    #[serde(rename = "type", default, skip_serializing_if = "String::is_empty")]
     pub resource_type: String,
     /// Absolute URL.
     pub url: String,
@@ -158,18 +168,15 @@ impl FhirClient {
             q.push(("_typeFilter".to_owned(), f.clone()));
         }
         let url = self.url(path, &q)?;
-        let resp = self
-            .send(
-                reqwest::Method::GET,
-                url,
-                &[("Prefer", "respond-async".to_owned())],
-                None,
-            )
-            .await?;
-        if resp.status().as_u16() != 202 {
+        let (name, value) = prefer_respond_async();
+        let request = self
+            .request(Method::GET, route::EXPORT, url)
+            .header(name, value);
+        let resp = self.send(&request).await?;
+        if resp.status() != 202 {
             return Err(FhirError::Export(format!(
                 "kick-off answered {} instead of 202",
-                resp.status().as_u16()
+                resp.status()
             )));
         }
         let location = resp
@@ -196,26 +203,46 @@ impl FhirClient {
         let requires_token = manifest.requires_access_token;
         let url = file.url.clone();
         let response = async move {
-            let url = Url::parse(&url).map_err(|e| FhirError::Url(format!("{url}: {e}")))?;
-            let mut req = client
-                .http()
-                .get(url.clone())
-                .header("Accept", "application/fhir+ndjson");
-            if requires_token {
-                if !client.is_same_origin(&url) {
-                    return Err(FhirError::ForeignOrigin(url.origin().ascii_serialization()));
-                }
-                if let Some(t) = client.bearer().await? {
-                    req = req.bearer_auth(t.expose_secret());
-                }
+            let url = Url::parse(&url)
+                .map_err(|e| FhirError::Url(format!("a manifest file URL is not valid: {e}")))?;
+            if requires_token && !client.is_same_origin(&url) {
+                return Err(FhirError::ForeignOrigin(url.origin().ascii_serialization()));
             }
-            let resp = req.send().await.map_err(FhirError::Transport)?;
-            let status = resp.status().as_u16();
-            if !resp.status().is_success() {
-                let body = resp.bytes().await.map_err(FhirError::Transport)?;
-                return Err(FhirError::from_response(status, &body));
+            // One replay with a fresh token after a 401, as the transport does.
+            let mut refreshed = false;
+            loop {
+                let mut req = client
+                    .http()
+                    .get(url.clone())
+                    .header("Accept", "application/fhir+ndjson");
+                let token = if requires_token {
+                    client
+                        .core()
+                        .access_token()
+                        .await
+                        .map_err(FhirError::from_core)?
+                } else {
+                    None
+                };
+                if let Some(t) = &token {
+                    req = req.bearer_auth(t.secret().expose_secret());
+                }
+                let resp = req.send().await.map_err(FhirError::Transport)?;
+                let status = resp.status().as_u16();
+                if status == 401
+                    && !refreshed
+                    && let Some(t) = &token
+                {
+                    client.core().reject_access_token(t).await;
+                    refreshed = true;
+                    continue;
+                }
+                if !resp.status().is_success() {
+                    let body = resp.bytes().await.map_err(FhirError::Transport)?;
+                    return Err(FhirError::from_response(status, &body));
+                }
+                return Ok(resp);
             }
-            Ok(resp)
         };
         futures::stream::once(response)
             .map(|r| match r {
@@ -384,71 +411,98 @@ impl ExportJob {
         })
     }
 
-    /// Polls once.
+    /// Polls once: `202` is [`ExportStatus::InProgress`] (with `X-Progress` and
+    /// `Retry-After`), `200` the manifest. The core transport already retries a 429 (honouring
+    /// `Retry-After` up to its policy's limit) and transient 5xx; what remains is an error.
     pub async fn poll(&self) -> Result<ExportStatus> {
+        self.poll_detailed().await.map_err(|(e, _)| e)
+    }
+
+    /// One poll; a failure comes with the `Retry-After` the server sent with it.
+    async fn poll_detailed(
+        &self,
+    ) -> std::result::Result<ExportStatus, (FhirError, Option<Duration>)> {
+        let request =
+            self.client
+                .request(Method::GET, route::EXPORT_STATUS, self.status_url.clone());
         let resp = self
             .client
-            .send(reqwest::Method::GET, self.status_url.clone(), &[], None)
-            .await?;
+            .send_raw(&request)
+            .await
+            .map_err(|e| (e, None))?;
         let header = |name: &str| {
             resp.headers()
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        if resp.status().as_u16() == 202 {
-            let progress = header("x-progress");
-            let retry_after = header("retry-after").and_then(|v| {
-                athena_core::retry::retry_after::parse_retry_after(&v, SystemTime::now())
-            });
-            return Ok(ExportStatus::InProgress {
-                progress,
+        let now = self.client.core().runtime().clock.system_now();
+        let retry_after = header("retry-after")
+            .and_then(|v| athena_core::retry::retry_after::parse_retry_after(&v, now));
+        match resp.status() {
+            202 => Ok(ExportStatus::InProgress {
+                progress: header("x-progress"),
                 retry_after,
-            });
+            }),
+            200..=299 => {
+                let manifest: Manifest = serde_json::from_slice(resp.body())
+                    .map_err(|e| (FhirError::Decode(e), None))?;
+                Ok(ExportStatus::Complete(Box::new(manifest)))
+            }
+            status => Err((FhirError::from_response(status, resp.body()), retry_after)),
         }
-        let bytes = resp.bytes().await.map_err(FhirError::Transport)?;
-        let manifest: Manifest = serde_json::from_slice(&bytes).map_err(FhirError::Decode)?;
-        Ok(ExportStatus::Complete(Box::new(manifest)))
     }
 
     /// Polls until the manifest arrives. `on_progress` sees each `X-Progress`. A transient
-    /// error (429, 5xx, or an `OperationOutcome` with a transient code) keeps polling.
+    /// error (429, 5xx, an `OperationOutcome` with a transient code, a lost connection) keeps
+    /// polling. Waits are the server's `Retry-After` when it sent one (at least `floor`, even
+    /// beyond `ceiling`), else our own back-off from `initial` doubling up to `ceiling`; they
+    /// run on the core client's runtime clock and sleeper.
     pub async fn wait(
         &self,
         policy: &PollPolicy,
         mut on_progress: impl FnMut(Option<&str>),
     ) -> Result<Manifest> {
-        let started = std::time::Instant::now();
-        let mut backoff = policy.initial;
+        let runtime = self.client.core().runtime().clone();
+        let started = runtime.clock.now();
+        let mut backoff = policy.initial.min(policy.ceiling);
         loop {
-            let delay = match self.poll().await {
+            let (retry_after, transient) = match self.poll_detailed().await {
                 Ok(ExportStatus::Complete(m)) => return Ok(*m),
                 Ok(ExportStatus::InProgress {
                     progress,
                     retry_after,
                 }) => {
                     on_progress(progress.as_deref());
-                    retry_after.unwrap_or(backoff)
+                    (retry_after, false)
                 }
-                Err(e) if e.is_transient() => backoff.max(Duration::from_secs(1)),
-                Err(e) => return Err(e),
+                Err((e, retry_after)) if e.is_transient() => (retry_after, true),
+                Err((e, _)) => return Err(e),
+            };
+            let delay = match retry_after {
+                Some(asked) => asked.max(policy.floor),
+                None if transient => backoff.max(Duration::from_secs(1)).max(policy.floor),
+                None => backoff.max(policy.floor),
             };
             backoff = (backoff * 2).min(policy.ceiling);
-            let delay = delay.clamp(policy.floor, policy.ceiling);
-            if started.elapsed() + delay > policy.deadline {
+            let elapsed = runtime.clock.now().saturating_duration_since(started);
+            if elapsed + delay > policy.deadline {
                 return Err(FhirError::Export(
                     "the export did not finish before the deadline".into(),
                 ));
             }
-            tokio::time::sleep(delay).await;
+            runtime.sleeper.sleep(delay).await;
         }
     }
 
     /// Cancels the export (`DELETE` on the polling URL).
     pub async fn cancel(&self) -> Result<()> {
-        self.client
-            .send(reqwest::Method::DELETE, self.status_url.clone(), &[], None)
-            .await?;
+        let request = self.client.request(
+            Method::DELETE,
+            route::EXPORT_STATUS,
+            self.status_url.clone(),
+        );
+        self.client.send(&request).await?;
         Ok(())
     }
 }

@@ -3,12 +3,13 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::SystemTime;
 
-use athena_core::auth::{AccessToken, ClientCredentials, TokenSource};
-use athena_core::{FhirId, PatientId, PracticeId};
+use athena_core::auth::{ClientCredentials, TokenSource};
+use athena_core::{FhirId, PatientId, PracticeId, RawResponse, Request};
 use futures::Stream;
-use secrecy::{ExposeSecret, SecretString};
+use reqwest::Method;
+use reqwest::header::{HeaderName, HeaderValue};
+use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
@@ -20,7 +21,28 @@ use crate::smart::SmartConfiguration;
 /// FHIR JSON media type.
 pub(crate) const FHIR_JSON: &str = "application/fhir+json";
 
+/// Route templates: what spans and errors name instead of the concrete URL.
+pub(crate) mod route {
+    pub(crate) const READ: &str = "/fhir/r4/{type}/{id}";
+    pub(crate) const SEARCH: &str = "/fhir/r4/{type}";
+    pub(crate) const NEXT_PAGE: &str = "/fhir/r4/{type}?{next}";
+    pub(crate) const OPERATION: &str = "/fhir/r4/{operation}";
+    pub(crate) const SMART: &str = "/fhir/r4/.well-known/smart-configuration";
+    pub(crate) const METADATA: &str = "/fhir/r4/metadata";
+    pub(crate) const EXPORT: &str = "/fhir/r4/{group}/$export";
+    pub(crate) const EXPORT_STATUS: &str = "/fhir/r4/{export-status}";
+}
+
 /// A FHIR R4 client for one athenaOne practice. Cheap to clone.
+///
+/// Every JSON call (read, search and its pages, `$`-operations, SMART discovery, the
+/// CapabilityStatement, Bulk Data kick-off, status polls and cancel) goes through an
+/// [`athena_core::Client`]: its QPS limiter, single-flight token cache (a 401 refreshes the
+/// token once and replays once), retries with full jitter, `Retry-After`, retry budget and
+/// overall deadline, and its `athena.request` tracing span, which names a route template such
+/// as `/fhir/r4/{type}/{id}`, never the URL. A non-2xx answer that retries did not cure is
+/// decoded into [`FhirError::Server`] with its `OperationOutcome`. POST operations are not
+/// retried once they may have reached the server.
 #[derive(Clone, Debug)]
 pub struct FhirClient {
     inner: Arc<Inner>,
@@ -28,17 +50,12 @@ pub struct FhirClient {
 
 #[derive(Debug)]
 struct Inner {
+    /// Carries every JSON call (and holds the token cache).
+    core: athena_core::Client,
+    /// Streams Bulk Data files.
     http: reqwest::Client,
     base: Url,
     practice: PracticeId,
-    auth: Option<Auth>,
-}
-
-#[derive(Debug)]
-struct Auth {
-    core: athena_core::Client,
-    source: Arc<dyn TokenSource>,
-    cached: tokio::sync::Mutex<Option<AccessToken>>,
 }
 
 /// Builds a [`FhirClient`].
@@ -47,6 +64,7 @@ pub struct FhirClientBuilder {
     base: String,
     practice: Option<PracticeId>,
     auth: Option<(athena_core::Client, Arc<dyn TokenSource>)>,
+    core: Option<athena_core::Client>,
     http: Option<reqwest::Client>,
 }
 
@@ -58,8 +76,44 @@ impl FhirClient {
             base: base.into(),
             practice: None,
             auth: None,
+            core: None,
             http: None,
         }
+    }
+
+    /// The FHIR server of `core`'s origin (`{base}/fhir/r4/`), authenticated as `core` is (give
+    /// it FHIR scopes with [`athena_core::ClientBuilder::scope`], e.g. `system/Patient.rs`),
+    /// sharing its limiter, retry budget, token cache and runtime.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let sandbox = athena_testkit::Sandbox::start().await;
+    /// let core = athena_core::Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .client_credentials(sandbox.client_id(), sandbox.client_secret())
+    ///     .scope("system/Patient.rs system/Observation.rs")
+    ///     .build()?;
+    /// let practice = athena_core::PracticeId::new(sandbox.practice_id());
+    /// let fhir = athena_fhir::FhirClient::from_core(core, practice)?;
+    /// let patient = fhir.read_patient(athena_core::PatientId::new(1)).await?;
+    /// assert_eq!(patient.id.as_deref(), Some(format!("a-{}.E-1", practice).as_str()));
+    /// # Ok(()) }
+    /// ```
+    pub fn from_core(core: athena_core::Client, practice: PracticeId) -> Result<Self> {
+        let base = format!(
+            "{}/fhir/r4/",
+            core.base_url().as_str().trim_end_matches('/')
+        );
+        let base = Url::parse(&base).map_err(|e| FhirError::Url(format!("FHIR base: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                core,
+                http: reqwest::Client::new(),
+                base,
+                practice,
+            }),
+        })
     }
 
     /// The FHIR base URL (always ending in `/`).
@@ -72,35 +126,15 @@ impl FhirClient {
         self.inner.practice
     }
 
-    /// The HTTP client (shared with bulk downloads).
+    /// The core client that carries this client's requests (its limiter, token cache, retry
+    /// budget and runtime).
+    pub fn core(&self) -> &athena_core::Client {
+        &self.inner.core
+    }
+
+    /// The HTTP client for streamed bulk downloads.
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
-    }
-
-    /// A bearer token (cached; refreshed a minute before expiry), `None` when anonymous.
-    pub(crate) async fn bearer(&self) -> Result<Option<SecretString>> {
-        let Some(auth) = &self.inner.auth else {
-            return Ok(None);
-        };
-        let mut cached = auth.cached.lock().await;
-        if let Some(t) = cached.as_ref().filter(|t| t.is_fresh_at(SystemTime::now())) {
-            return Ok(Some(t.secret().clone()));
-        }
-        let token = auth
-            .source
-            .fetch_token(&auth.core.token_endpoint())
-            .await
-            .map_err(FhirError::Auth)?;
-        let secret = token.secret().clone();
-        *cached = Some(token);
-        Ok(Some(secret))
-    }
-
-    /// Drops the cached token (after a 401).
-    async fn forget_token(&self) {
-        if let Some(auth) = &self.inner.auth {
-            *auth.cached.lock().await = None;
-        }
     }
 
     /// True when `url` has the FHIR server's scheme, host and port.
@@ -111,11 +145,10 @@ impl FhirClient {
     /// Resolves a link from the server against the FHIR base and refuses other origins,
     /// so the bearer token never leaves the FHIR server.
     pub fn resolve_link(&self, link: &str) -> Result<Url> {
-        let url = self
-            .inner
-            .base
-            .join(link)
-            .map_err(|e| FhirError::Url(format!("{link}: {e}")))?;
+        let url = self.inner.base.join(link).map_err(|e| {
+            // The link may carry search values: name the problem, not the link.
+            FhirError::Url(format!("a link from the server is not a valid URL: {e}"))
+        })?;
         if self.is_same_origin(&url) {
             Ok(url)
         } else {
@@ -129,8 +162,8 @@ impl FhirClient {
             .inner
             .base
             .join(path.trim_start_matches('/'))
-            .map_err(|e| FhirError::Url(format!("{path}: {e}")))?;
-        {
+            .map_err(|e| FhirError::Url(format!("invalid FHIR path: {e}")))?;
+        if !query.is_empty() {
             let mut q = url.query_pairs_mut();
             for (k, v) in query {
                 q.append_pair(k, v);
@@ -147,62 +180,45 @@ impl FhirClient {
         }
     }
 
-    /// Sends a request to the FHIR server (token attached only for its own origin), replays
-    /// once after a 401 with a fresh token, and turns non-2xx answers into [`FhirError`].
-    pub(crate) async fn send(
-        &self,
-        method: reqwest::Method,
-        url: Url,
-        headers: &[(&'static str, String)],
-        body: Option<Vec<u8>>,
-    ) -> Result<reqwest::Response> {
-        if !self.is_same_origin(&url) {
-            return Err(FhirError::ForeignOrigin(url.origin().ascii_serialization()));
-        }
-        for attempt in 0..2 {
-            let mut req = self
-                .inner
-                .http
-                .request(method.clone(), url.clone())
-                .header("Accept", FHIR_JSON);
-            for (k, v) in headers {
-                req = req.header(*k, v);
-            }
-            if let Some(b) = &body {
-                req = req.header("Content-Type", FHIR_JSON).body(b.clone());
-            }
-            if let Some(token) = self.bearer().await? {
-                req = req.bearer_auth(token.expose_secret());
-            }
-            let resp = req.send().await.map_err(FhirError::Transport)?;
-            let status = resp.status().as_u16();
-            if status == 401 && attempt == 0 && self.inner.auth.is_some() {
-                self.forget_token().await;
-                continue;
-            }
-            if resp.status().is_success() {
-                return Ok(resp);
-            }
-            let bytes = resp.bytes().await.map_err(FhirError::Transport)?;
-            return Err(FhirError::from_response(status, &bytes));
-        }
-        Err(FhirError::Server {
-            status: 401,
-            outcome: None,
-            details: None,
-        })
+    /// A request for `url` (on the FHIR server's origin) named `route` in logs and errors.
+    pub(crate) fn request(&self, method: Method, route: &'static str, url: Url) -> Request {
+        Request::to_link(method, route, url).accept(FHIR_JSON)
     }
 
-    async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<T> {
-        let resp = self.send(reqwest::Method::GET, url, &[], None).await?;
-        let bytes = resp.bytes().await.map_err(FhirError::Transport)?;
-        serde_json::from_slice(&bytes).map_err(FhirError::Decode)
+    /// Sends `request` through the core transport and returns the final response, whatever
+    /// its status. A URL on another origin is refused before anything is sent.
+    pub(crate) async fn send_raw(&self, request: &Request) -> Result<RawResponse> {
+        if let Some(url) = request.link_url()
+            && !self.is_same_origin(url)
+        {
+            return Err(FhirError::ForeignOrigin(url.origin().ascii_serialization()));
+        }
+        self.inner
+            .core
+            .execute_any_status(request)
+            .await
+            .map_err(FhirError::from_core)
+    }
+
+    /// Like [`send_raw`](Self::send_raw), with a non-2xx answer turned into [`FhirError`].
+    pub(crate) async fn send(&self, request: &Request) -> Result<RawResponse> {
+        let response = self.send_raw(request).await?;
+        if (200..300).contains(&response.status()) {
+            Ok(response)
+        } else {
+            Err(FhirError::from_response(response.status(), response.body()))
+        }
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, route: &'static str, url: Url) -> Result<T> {
+        let response = self.send(&self.request(Method::GET, route, url)).await?;
+        serde_json::from_slice(response.body()).map_err(FhirError::Decode)
     }
 
     /// `GET [base]/{resource_type}/{id}` decoded as `T` (e.g. [`crate::r4::Observation`]).
     pub async fn read<T: DeserializeOwned>(&self, resource_type: &str, id: &str) -> Result<T> {
-        self.get_json(self.url(&format!("{resource_type}/{id}"), &[])?)
-            .await
+        let url = self.url(&format!("{resource_type}/{id}"), &[])?;
+        self.get_json(route::READ, url).await
     }
 
     /// `GET [base]/{resource_type}/{id}` as a [`Resource`].
@@ -223,8 +239,8 @@ impl FhirClient {
 
     /// One search page.
     pub async fn search(&self, search: &Search) -> Result<Bundle> {
-        self.get_json(self.url(search.resource_type(), search.params())?)
-            .await
+        let url = self.url(search.resource_type(), search.params())?;
+        self.get_json(route::SEARCH, url).await
     }
 
     /// Every page of a search, following the Bundle's `next` link (athena's `cursor`
@@ -234,16 +250,18 @@ impl FhirClient {
         &self,
         search: &Search,
     ) -> impl Stream<Item = Result<Bundle>> + Send + 'static {
-        let first = self.url(search.resource_type(), search.params());
+        let first = self
+            .url(search.resource_type(), search.params())
+            .map(|u| (route::SEARCH, u));
         let client = self.clone();
         futures::stream::unfold(Some(first), move |next| {
             let client = client.clone();
             async move {
-                let url = match next? {
+                let (route, url) = match next? {
                     Ok(u) => u,
                     Err(e) => return Some((Err(e), None)),
                 };
-                match client.get_json::<Bundle>(url).await {
+                match client.get_json::<Bundle>(route, url).await {
                     Ok(bundle) => {
                         let next = bundle
                             .link
@@ -253,7 +271,7 @@ impl FhirClient {
                             .map(|u| {
                                 client.resolve_link(&u).map(|mut u| {
                                     client.with_practice(&mut u);
-                                    u
+                                    (route::NEXT_PAGE, u)
                                 })
                             });
                         Some((Ok(bundle), next))
@@ -290,16 +308,19 @@ impl FhirClient {
     /// `Parameters`).
     pub async fn operation(&self, path: &str, parameters: Option<&Parameters>) -> Result<Resource> {
         let url = self.url(path, &[])?;
-        let resp = match parameters {
-            None => self.send(reqwest::Method::GET, url, &[], None).await?,
-            Some(p) => {
-                let body = serde_json::to_vec(p).map_err(FhirError::Decode)?;
-                self.send(reqwest::Method::POST, url, &[], Some(body))
-                    .await?
-            }
+        let request = match parameters {
+            None => self.request(Method::GET, route::OPERATION, url),
+            // POST: not idempotent, so never resent once it may have reached the server.
+            Some(p) => self
+                .request(Method::POST, route::OPERATION, url)
+                .json_body(serde_json::to_vec(p).map_err(FhirError::Decode)?)
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    HeaderValue::from_static(FHIR_JSON),
+                ),
         };
-        let bytes = resp.bytes().await.map_err(FhirError::Transport)?;
-        serde_json::from_slice(&bytes).map_err(FhirError::Decode)
+        let response = self.send(&request).await?;
+        serde_json::from_slice(response.body()).map_err(FhirError::Decode)
     }
 
     /// `GET [base]/.well-known/smart-configuration` (anonymous).
@@ -309,26 +330,26 @@ impl FhirClient {
             .base
             .join(".well-known/smart-configuration")
             .map_err(|e| FhirError::Url(e.to_string()))?;
-        let resp = self
-            .inner
-            .http
-            .get(url)
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .map_err(FhirError::Transport)?;
-        let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.map_err(FhirError::Transport)?;
-        if !(200..300).contains(&status) {
-            return Err(FhirError::from_response(status, &bytes));
-        }
-        serde_json::from_slice(&bytes).map_err(FhirError::Decode)
+        let request = Request::to_link(Method::GET, route::SMART, url)
+            .accept("application/json")
+            .anonymous();
+        let response = self.send(&request).await?;
+        serde_json::from_slice(response.body()).map_err(FhirError::Decode)
     }
 
     /// `GET [base]/metadata`.
     pub async fn capability_statement(&self) -> Result<CapabilityStatement> {
-        self.get_json(self.url("metadata", &[])?).await
+        let url = self.url("metadata", &[])?;
+        self.get_json(route::METADATA, url).await
     }
+}
+
+/// `Prefer: respond-async` for Bulk Data kick-offs.
+pub(crate) fn prefer_respond_async() -> (HeaderName, HeaderValue) {
+    (
+        HeaderName::from_static("prefer"),
+        HeaderValue::from_static("respond-async"),
+    )
 }
 
 impl FhirClientBuilder {
@@ -339,8 +360,19 @@ impl FhirClientBuilder {
     }
 
     /// Tokens from `source`, fetched through `core`'s token endpoint (its limiter applies).
+    /// Requests go through a client derived from `core` (same origin, limiter, retry budget,
+    /// policy and runtime; see [`athena_core::Client::with_token_source`]); the FHIR base must
+    /// be on `core`'s origin.
     pub fn token_source(mut self, core: athena_core::Client, source: Arc<dyn TokenSource>) -> Self {
         self.auth = Some((core, source));
+        self
+    }
+
+    /// Sends through `core` as is (its token source, limiter, retries); the FHIR base must be
+    /// on `core`'s origin. Overrides [`token_source`](Self::token_source) and
+    /// [`client_credentials`](Self::client_credentials).
+    pub fn core_client(mut self, core: athena_core::Client) -> Self {
+        self.core = Some(core);
         self
     }
 
@@ -366,34 +398,56 @@ impl FhirClientBuilder {
         Ok(self.token_source(core, Arc::new(source)))
     }
 
-    /// Uses this `reqwest` client (connection pool, timeouts) instead of a new one.
+    /// Uses this `reqwest` client (connection pool, timeouts) for streamed Bulk Data file
+    /// downloads instead of a new one. JSON calls go through the core client.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
-    /// Builds the client. Fails without a practice or with a malformed base URL.
+    /// Builds the client. Fails without a practice, with a malformed base URL, or with a base
+    /// on another origin than the core client's. Without a core client or token source, the
+    /// client is anonymous (an anonymous core client on the base's origin, which must be
+    /// `https`, or `http` to a loopback host).
     pub fn build(self) -> Result<FhirClient> {
         let mut base = self.base;
         if !base.ends_with('/') {
             base.push('/');
         }
-        let base = Url::parse(&base).map_err(|e| FhirError::Url(format!("{base}: {e}")))?;
+        let base = Url::parse(&base).map_err(|e| FhirError::Url(format!("FHIR base: {e}")))?;
         let practice = self
             .practice
             .ok_or_else(|| FhirError::Url("a practice is required (ah-practice)".into()))?;
-        let http = self.http.unwrap_or_default();
-        let auth = self.auth.map(|(core, source)| Auth {
-            core,
-            source,
-            cached: tokio::sync::Mutex::new(None),
-        });
+        let same_origin = |core: &athena_core::Client| {
+            if core.base_url().origin() == base.origin() {
+                Ok(())
+            } else {
+                Err(FhirError::Url(
+                    "the FHIR base must be on the core client's origin".into(),
+                ))
+            }
+        };
+        let core = match (self.core, self.auth) {
+            (Some(core), _) => {
+                same_origin(&core)?;
+                core
+            }
+            (None, Some((core, source))) => {
+                same_origin(&core)?;
+                core.with_token_source(source)
+            }
+            (None, None) => athena_core::Client::builder()
+                .base_url(base.origin().ascii_serialization())
+                .anonymous()
+                .build()
+                .map_err(FhirError::from_core)?,
+        };
         Ok(FhirClient {
             inner: Arc::new(Inner {
-                http,
+                core,
+                http: self.http.unwrap_or_default(),
                 base,
                 practice,
-                auth,
             }),
         })
     }

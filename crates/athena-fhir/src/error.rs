@@ -20,9 +20,15 @@ pub enum FhirError {
     /// Getting an access token failed.
     #[error("authentication failed: {0}")]
     Auth(#[source] athena_core::Error),
-    /// Connecting, sending or reading failed.
+    /// Connecting, sending or reading a streamed Bulk Data file failed.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
+    /// A call through the core transport failed without an HTTP answer to decode: connect
+    /// failure, timeout, dropped connection, the overall deadline, an empty retry budget, or
+    /// a misconfigured client. [`athena_core::Error::kind`] says which; like every core error
+    /// it names the route template, never the URL.
+    #[error("request failed: {0}")]
+    Request(#[source] athena_core::Error),
     /// The body was not the expected JSON.
     #[error("could not decode the FHIR response: {0}")]
     Decode(#[source] serde_json::Error),
@@ -86,7 +92,27 @@ impl FhirError {
                     | IssueType::Timeout
                     | IssueType::LockError
             )
-        ) || matches!(self.status(), Some(429 | 500 | 502 | 503 | 504))
+        ) || matches!(self.status(), Some(408 | 429 | 500 | 502 | 503 | 504))
+            || matches!(
+                self,
+                Self::Request(e) if matches!(
+                    e.kind(),
+                    athena_core::ErrorKind::Connect
+                        | athena_core::ErrorKind::Timeout
+                        | athena_core::ErrorKind::Transport
+                        | athena_core::ErrorKind::RateLimited
+                        | athena_core::ErrorKind::RetryBudgetExhausted
+                        | athena_core::ErrorKind::Server
+                )
+            )
+    }
+
+    /// Wraps a core transport error: token failures become [`FhirError::Auth`].
+    pub(crate) fn from_core(e: athena_core::Error) -> Self {
+        match e.kind() {
+            athena_core::ErrorKind::Auth => Self::Auth(e),
+            _ => Self::Request(e),
+        }
     }
 
     /// Builds the error for a non-2xx answer from its body.

@@ -32,6 +32,10 @@ impl TokenManager {
         }
     }
 
+    pub(crate) fn cache(&self) -> Arc<dyn TokenCache> {
+        self.cache.clone()
+    }
+
     pub(crate) fn endpoint(&self) -> &TokenEndpoint {
         &self.endpoint
     }
