@@ -5,6 +5,9 @@
 //! `ATHENA_BASE_URL` / `ATHENA_ENVIRONMENT`), or else a local `athena-testkit` sandbox started
 //! in-process. Either way it prints one line saying which, so nobody mistakes one for the other.
 //!
+//! [`connect_fhir`] does the same for the FHIR examples: a [`FhirClient`] for
+//! `{ATHENA_BASE_URL}/fhir/r4`, or for the local sandbox's FHIR server.
+//!
 //! [`language_model`] does the same for the AI examples: a real model when its variables are
 //! set, else an offline scripted one.
 #![forbid(unsafe_code)]
@@ -18,6 +21,7 @@ use athena_ai::providers::openai::OpenAiCompatible;
 use athena_ai::providers::scripted::ScriptedModel;
 use athena_core::codec::AthenaDate;
 use athena_core::{Client, PracticeId};
+use athena_fhir::FhirClient;
 use athena_rest::prelude::*;
 use athena_testkit::Sandbox;
 
@@ -202,6 +206,112 @@ fn choose_model(
 pub fn initials(first: Option<&str>, last: Option<&str>) -> String {
     let i = |s: Option<&str>| s.and_then(|s| s.chars().next()).unwrap_or('?');
     format!("{}. {}.", i(first), i(last))
+}
+
+/// The FHIR scopes the FHIR examples ask for unless `ATHENA_FHIR_SCOPE` says otherwise
+/// (SMART v1 `system/*.read` syntax, space-separated; athena grants FHIR scopes per app).
+pub const DEFAULT_FHIR_SCOPE: &str = "system/Patient.read system/Condition.read \
+     system/Observation.read system/AllergyIntolerance.read system/MedicationRequest.read \
+     system/Encounter.read system/Coverage.read system/Organization.read";
+
+/// Where a FHIR example is talking to.
+pub struct FhirSession {
+    /// The FHIR R4 client (adds `ah-practice` to every request).
+    pub fhir: FhirClient,
+    /// The practice the example works in.
+    pub practice: PracticeId,
+    /// The local sandbox, when no credentials were set (kept alive for the example's run).
+    pub sandbox: Option<Sandbox>,
+    /// A one-line description of the environment.
+    pub description: String,
+}
+
+impl FhirSession {
+    /// True when running against the local sandbox.
+    pub fn is_local(&self) -> bool {
+        self.sandbox.is_some()
+    }
+}
+
+/// The FHIR R4 base of an athena API origin: `{origin}/fhir/r4`.
+///
+/// ```
+/// assert_eq!(
+///     athena_examples::fhir_base("https://api.preview.platform.athenahealth.com/"),
+///     "https://api.preview.platform.athenahealth.com/fhir/r4"
+/// );
+/// ```
+pub fn fhir_base(origin: &str) -> String {
+    format!("{}/fhir/r4", origin.trim_end_matches('/'))
+}
+
+/// Connects a [`FhirClient`] to athenahealth's FHIR R4 server (`{ATHENA_BASE_URL}/fhir/r4`,
+/// practice `ATHENA_PRACTICE_ID`, the client credentials `ATHENA_CLIENT_ID` /
+/// `ATHENA_CLIENT_SECRET`, scopes `ATHENA_FHIR_SCOPE` or [`DEFAULT_FHIR_SCOPE`]) when
+/// `ATHENA_CLIENT_ID` is set, or else to a local sandbox seeded like [`connect`]'s. Prints one
+/// line saying which.
+pub async fn connect_fhir() -> Result<FhirSession, BoxError> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let session = if let Some(client_id) = var("ATHENA_CLIENT_ID") {
+        let core = Client::from_env()?;
+        let practice = core
+            .default_practice()
+            .ok_or("ATHENA_PRACTICE_ID is not set (the preview sandbox practice is 195900)")?
+            .id();
+        let secret = var("ATHENA_CLIENT_SECRET").ok_or("ATHENA_CLIENT_SECRET is not set")?;
+        let scope = var("ATHENA_FHIR_SCOPE").unwrap_or_else(|| DEFAULT_FHIR_SCOPE.to_owned());
+        let base = fhir_base(core.base_url().as_str());
+        let description = format!(
+            "athenahealth {} FHIR R4 at {base} (practice {practice}, scopes from {})",
+            core.environment().name(),
+            if var("ATHENA_FHIR_SCOPE").is_some() {
+                "ATHENA_FHIR_SCOPE"
+            } else {
+                "DEFAULT_FHIR_SCOPE"
+            },
+        );
+        let fhir = FhirClient::builder(base)
+            .practice(practice)
+            .client_credentials(core, client_id, secret, scope)?
+            .build()?;
+        FhirSession {
+            fhir,
+            practice,
+            sandbox: None,
+            description,
+        }
+    } else {
+        let sandbox = Sandbox::start().await;
+        let core = Client::builder()
+            .base_url(sandbox.base_url())
+            .client_credentials(sandbox.client_id(), sandbox.client_secret())
+            .build()?;
+        let practice = PracticeId::new(sandbox.practice_id());
+        seed_preview_test_patients(&core.practice(practice)).await?;
+        let fhir = FhirClient::builder(sandbox.fhir_base())
+            .practice(practice)
+            .client_credentials(
+                core,
+                sandbox.client_id(),
+                sandbox.client_secret(),
+                DEFAULT_FHIR_SCOPE,
+            )?
+            .build()?;
+        let description = format!(
+            "the local athena-testkit sandbox's FHIR R4 server at {} (practice {practice}; set \
+             ATHENA_CLIENT_ID, ATHENA_CLIENT_SECRET and ATHENA_PRACTICE_ID to use athenahealth's \
+             preview)",
+            fhir.base().as_str().trim_end_matches('/'),
+        );
+        FhirSession {
+            fhir,
+            practice,
+            sandbox: Some(sandbox),
+            description,
+        }
+    };
+    println!("Talking to {}", session.description);
+    Ok(session)
 }
 
 #[cfg(test)]

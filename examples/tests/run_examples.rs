@@ -164,3 +164,148 @@ fn changed_data_poller_prints_the_changes_it_caused() {
     assert!(out.contains(":appointments:"), "{out}");
     assert!(out.contains("distinct change events"), "{out}");
 }
+
+#[test]
+fn fhir_patient_summary_reads_a_us_core_chart() {
+    let out = run_example("fhir_patient_summary");
+    assert!(
+        out.starts_with("Talking to the local athena-testkit sandbox's FHIR R4 server"),
+        "{out}"
+    );
+    let steps = [
+        "ah-practice=Organization/a-1.Practice-195900 (added by the client)",
+        "1. FHIR search Patient?name=Sandboxtest: 7 found",
+        "2. athena patient #",
+        "3. Patient ",
+        "birth sex",
+        "4. Problem list (",
+        "(SNOMED ",
+        "5. Vital signs (",
+        // Systolic blood pressure, recognised by its LOINC code, with its unit.
+        " mmHg  (LOINC 8480-6, ",
+        "6. Lab results (",
+        "LOINC ",
+        " ref ",
+        "7. Allergies (",
+        "8. US Core profile check: ",
+    ];
+    let mut from = 0;
+    for step in steps {
+        let at = out[from..]
+            .find(step)
+            .unwrap_or_else(|| panic!("missing `{step}` after byte {from} in:\n{out}"));
+        from += at + step.len();
+    }
+    // The id mapping holds both ways: #N ⇄ a-195900.E-N, read back as the same id.
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("2. athena patient #"))
+        .expect("mapping line");
+    let n = line["2. athena patient #".len()..]
+        .split(' ')
+        .next()
+        .expect("id");
+    assert!(n.parse::<u64>().is_ok(), "{line}");
+    for part in [
+        format!("FHIR Patient/a-195900.E-{n}:"),
+        format!("read back as Patient/a-195900.E-{n},"),
+        format!("maps to athena patient #{n}"),
+    ] {
+        assert!(line.contains(&part), "missing `{part}` in {line}");
+    }
+    // The chosen patient has labs and allergies, and everything read was checked.
+    let count = |prefix: &str| -> usize {
+        let l = out
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{out}"));
+        l[prefix.len()..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {l}"))
+    };
+    let problems = count("4. Problem list (");
+    let vitals = count("5. Vital signs (");
+    let labs = count("6. Lab results (");
+    let allergies = count("7. Allergies (");
+    assert!(
+        problems > 0 && vitals > 0 && labs > 0 && allergies > 0,
+        "{out}"
+    );
+    let checked = 1 + problems + vitals + labs + allergies;
+    assert!(
+        out.contains(&format!(
+            "8. US Core profile check: {checked} of {checked} resources conform"
+        )),
+        "{out}"
+    );
+    // Readable, not a debug dump; initials and birth year only.
+    assert!(!out.contains("Some("), "{out}");
+    assert!(!out.contains("Box("), "{out}");
+    assert!(!out.contains("birthDate"), "{out}");
+}
+
+#[test]
+fn fhir_bulk_export_polls_downloads_and_resumes() {
+    let out = run_example("fhir_bulk_export");
+    assert!(
+        out.starts_with("Talking to the local athena-testkit sandbox's FHIR R4 server"),
+        "{out}"
+    );
+    let steps = [
+        "1. Kicked off Group/a-1.c-195900/$export",
+        "202 Accepted",
+        "2. Polling the status URL",
+        "poll 1: 202 Accepted, X-Progress: in-progress (50%)",
+        "poll 2: 200 OK, the manifest",
+        "3. Manifest",
+        "output files:          7",
+        "error/outcome files:   0",
+        "4. Downloading 7 of 7 files (state file ",
+        "Patient ",
+        "finished",
+        "interrupted after 5 resources",
+        "5. Resume: the state file says 1 of 7 files are finished",
+        "restarts from its beginning",
+        "6. Downloaded ",
+        "Nothing was stored",
+    ];
+    let mut from = 0;
+    for step in steps {
+        let at = out[from..]
+            .find(step)
+            .unwrap_or_else(|| panic!("missing `{step}` after byte {from} in:\n{out}"));
+        from += at + step.len();
+    }
+    // Each file finishes exactly once (the interrupted one only after the resume), and the
+    // totals are the sum of the finished files.
+    let finished: Vec<(String, u64)> = out
+        .lines()
+        .filter(|l| l.trim_end().ends_with("finished") && l.contains(" resources, "))
+        .map(|l| {
+            let mut words = l.split_whitespace();
+            let ty = words.next().expect("type").to_owned();
+            let n = words.next().and_then(|n| n.parse().ok()).expect("count");
+            (ty, n)
+        })
+        .collect();
+    assert_eq!(finished.len(), 7, "{out}");
+    let mut types: Vec<&str> = finished.iter().map(|(t, _)| t.as_str()).collect();
+    types.sort_unstable();
+    types.dedup();
+    assert_eq!(types.len(), 7, "a file was downloaded twice:\n{out}");
+    let total: u64 = finished.iter().map(|(_, n)| n).sum();
+    assert!(
+        out.contains(&format!("6. Downloaded {total} resources")),
+        "{out}"
+    );
+    for (ty, n) in &finished {
+        let row = format!("   {ty:<20} {n:>7}\n");
+        assert!(out.contains(&row), "missing total row `{row}` in:\n{out}");
+    }
+    // Every patient of the practice is exported: 50 generated + 7 seeded test patients.
+    assert!(finished.contains(&("Patient".to_owned(), 57)), "{out}");
+    // Captured output: plain lines only, no progress-bar drawing.
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out}");
+}
