@@ -217,3 +217,126 @@ async fn approved_reply_is_posted_to_the_sandbox_case() {
             .any(|r| r.review.as_deref() == Some("approved by RN Maya Chen"))
     );
 }
+
+#[tokio::test]
+async fn every_urgent_sandbox_case_in_the_inboxes_comes_out_emergent() {
+    use athena_core::ids::ProviderId;
+    use std::collections::BTreeSet;
+
+    let sandbox = athena_testkit::Sandbox::start().await;
+    let client = athena_core::Client::builder()
+        .base_url(sandbox.base_url())
+        .client_credentials(sandbox.client_id(), sandbox.client_secret())
+        .build()
+        .unwrap();
+    let practice = client.practice(athena_core::PracticeId::new(sandbox.practice_id()));
+    let urgent = sandbox.urgent_cases();
+    assert!(!urgent.is_empty());
+    // A model that calls everything routine: only the red-flag layer can escalate.
+    let model = ScriptedModel::new("always-routine").with_responder(|_| {
+        Ok(r#"{"urgency":"routine","category":"clinical_question","reply":"Thanks for your message; we will get back to you.","actions":["Route to care team"]}"#.to_owned())
+    });
+    let audit = Arc::new(MemorySink::new());
+    let engine = Engine::new(
+        ModelAccess::Deidentified(Arc::new(model.clone())),
+        audit.clone(),
+    );
+    let providers: BTreeSet<u64> = urgent.iter().map(|u| u.provider_id).collect();
+    let mut seen_urgent = 0;
+    let mut triaged_total = 0;
+    let mut first_emergent = None;
+    for provider in providers {
+        let triaged = triage::triage_inbox(&engine, &practice, ProviderId::new(provider))
+            .await
+            .unwrap();
+        assert!(!triaged.is_empty());
+        triaged_total += triaged.len();
+        // Most urgent first.
+        let order: Vec<Urgency> = triaged
+            .iter()
+            .map(|t| t.draft.as_ref().unwrap().value().urgency)
+            .collect();
+        let mut sorted = order.clone();
+        sorted.sort_by_key(|u| *u as u8);
+        assert_eq!(order, sorted);
+        for t in &triaged {
+            let d = t.draft.as_ref().unwrap().value();
+            let is_urgent = urgent
+                .iter()
+                .any(|u| u.patient_case_id == t.case.case.get());
+            if is_urgent {
+                seen_urgent += 1;
+                assert_eq!(d.urgency, Urgency::Emergent, "case {:?}", t.case.case);
+                assert!(!d.red_flags.is_empty());
+                assert!(d.reply.contains("911"));
+                if first_emergent.is_none() {
+                    first_emergent = Some((t.case.patient, t.case.case));
+                }
+            } else {
+                assert_eq!(d.urgency, Urgency::Routine, "a calm case was escalated");
+            }
+        }
+    }
+    assert_eq!(
+        seen_urgent,
+        urgent.len(),
+        "every urgent case was read and triaged"
+    );
+    println!(
+        "inbox triage over the sandbox: {triaged_total} open cases read, {} urgent, all emergent",
+        urgent.len()
+    );
+
+    // The model saw no patient names (they were read for the PHI guard).
+    for r in model.requests() {
+        assert!(!r.may_contain_phi());
+    }
+
+    // Approve the first emergent reply and post it: the case's actions show it, with the
+    // approver named.
+    let (patient, case) = first_emergent.unwrap();
+    let triaged = triage::triage_inbox(
+        &engine,
+        &practice,
+        ProviderId::new(
+            urgent
+                .iter()
+                .find(|u| u.patient_case_id == case.get())
+                .unwrap()
+                .provider_id,
+        ),
+    )
+    .await
+    .unwrap();
+    let t = triaged.into_iter().find(|t| t.case.case == case).unwrap();
+    let approved = t
+        .draft
+        .unwrap()
+        .approve(&Reviewer::new("RN Maya Chen").unwrap(), audit.as_ref())
+        .unwrap();
+    let before = sandbox
+        .stats()
+        .writes(athena_testkit::ops::PATIENT_CASE_ACTION);
+    triage::post_reply(&practice, patient, case, approved)
+        .await
+        .unwrap();
+    assert_eq!(
+        sandbox
+            .stats()
+            .writes(athena_testkit::ops::PATIENT_CASE_ACTION),
+        before + 1
+    );
+    let req = practice
+        .request(
+            http::Method::GET,
+            "/v1/{practiceid}/documents/patientcase/{patientcaseid}/actions",
+        )
+        .path_param("patientcaseid", case);
+    let actions: serde_json::Value = client.send_json(&req).await.unwrap();
+    let last = actions["actions"].as_array().unwrap().last().unwrap()["note"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(last.contains("911"), "{last}");
+    assert!(last.contains("approved by RN Maya Chen"), "{last}");
+}

@@ -2,6 +2,7 @@
 //! deterministic red-flag layer that forces `emergent` whatever the model says. Approved
 //! replies go back to the chart as a patient case action.
 
+pub mod inbox;
 pub mod redflag;
 
 use athena_core::Practice;
@@ -16,6 +17,7 @@ use crate::model::Prompt;
 use crate::phi::KnownIdentifiers;
 use crate::prompt::TRIAGE_V1;
 use crate::review::{Approved, Draft};
+pub use inbox::{InboxCase, TriagedCase, read_inbox, triage_inbox};
 pub use redflag::{RedFlag, red_flags};
 
 /// How soon a message needs a human.
@@ -78,8 +80,8 @@ pub struct TriageDecision {
     pub actions: Vec<String>,
 }
 
-/// An inbox message to triage.
-#[derive(Debug, Clone)]
+/// An inbox message to triage. `Debug` does not show its text.
+#[derive(Clone)]
 pub struct InboxMessage {
     /// Subject line.
     pub subject: String,
@@ -87,6 +89,15 @@ pub struct InboxMessage {
     pub body: String,
     /// Identifiers known from the chart (patient name, DOB, MRN).
     pub known: KnownIdentifiers,
+}
+
+impl std::fmt::Debug for InboxMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InboxMessage")
+            .field("subject", &"<redacted>")
+            .field("body", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 /// The JSON schema the model must follow.
@@ -257,6 +268,19 @@ pub fn keyword_baseline(text: &str) -> (Urgency, Category) {
 }
 
 /// Posts an approved reply to the patient case as an action note naming the approver.
+///
+/// Only an [`Approved`] decision is accepted; a draft straight from [`triage`] is not:
+///
+/// ```compile_fail
+/// # async fn f(engine: athena_ai::engine::Engine, practice: athena_core::Practice,
+/// #     msg: athena_ai::triage::InboxMessage) {
+/// use athena_core::ids::{PatientCaseId, PatientId};
+/// let draft = athena_ai::triage::triage(&engine, &msg).await.unwrap();
+/// athena_ai::triage::post_reply(&practice, PatientId::new(1), PatientCaseId::new(2), draft)
+///     .await
+///     .unwrap();
+/// # }
+/// ```
 pub async fn post_reply(
     practice: &Practice,
     patient: PatientId,
