@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod denial;
 pub mod engine;
 mod error;
 pub mod model;

@@ -1,7 +1,9 @@
 //! Claims, charges, payments, adjustments, denial codes.
 
 use athena_core::codec::{AthenaDate, Money};
-use athena_core::ids::{ClaimId, DepartmentId, InsuranceId, PatientId, PaymentBatchId, ProviderId};
+use athena_core::ids::{
+    AppointmentId, ClaimId, DepartmentId, InsuranceId, PatientId, PaymentBatchId, ProviderId,
+};
 
 use crate::de::{model, open_enum};
 
@@ -96,6 +98,34 @@ model! {
         transactiondetails: serde_json::Map<String, serde_json::Value>,
         /// Custom fields.
         customfields: Vec<serde_json::Value>,
+        /// The appointment the claim was created from.
+        appointmentid: AppointmentId,
+        /// Rendering provider.
+        renderingproviderid: ProviderId,
+        /// Referral / prior authorization on the claim (`referralauthid`, as on `POST /claims`).
+        referralauthid: String,
+        /// Outstanding balance.
+        outstandingbalance: Money,
+        /// Claim-level adjustments (denials, deductibles) as remittances report them.
+        adjustments: Vec<ClaimAdjustment>,
+    }
+}
+
+model! {
+    /// A claim-level adjustment (group code, CARC, RARCs).
+    pub struct ClaimAdjustment {
+        /// Group code (`CO`, `PR`, `OA`, `PI`).
+        groupcode: String,
+        /// Reason code (CARC).
+        reasoncode: DenialReasonCode,
+        /// Group and reason, e.g. `CO-197`.
+        adjustmentcode: String,
+        /// Remark codes (RARC).
+        remarkcodes: Vec<RemarkCode>,
+        /// Description.
+        description: String,
+        /// Amount.
+        amount: Money,
     }
 }
 
@@ -136,6 +166,10 @@ model! {
         procedurecategory: String,
         /// Charge.
         chargeamount: Money,
+        /// Modifier(s), e.g. `25` (comma-separated when several).
+        proceduremodifier: String,
+        /// Units.
+        units: u32,
         /// Payments applied.
         payments: Vec<ClaimTransaction>,
         /// Adjustments applied.

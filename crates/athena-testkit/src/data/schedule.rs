@@ -81,6 +81,8 @@ pub(crate) struct Claim {
     pub(crate) lines: Vec<ClaimLine>,
     pub(crate) diagnoses: Vec<(String, String)>,
     pub(crate) primary_insurance: u64,
+    /// Prior authorization / referral number on the claim (`referralauthid`), if any.
+    pub(crate) authorization: Option<String>,
     pub(crate) status: String,
     pub(crate) denial: Option<Denial>,
     /// Patient responsibility (PR-1 deductible), if any.
@@ -257,6 +259,7 @@ pub(crate) fn generate(
             lines,
             diagnoses: vec![(dx.2.into(), dx.0.into())],
             primary_insurance: pid * 10 + 1,
+            authorization: None,
             status: "CLOSED".into(),
             denial: None,
             deductible: None,
@@ -268,13 +271,15 @@ pub(crate) fn generate(
             let cause = causes[(n / 4) % causes.len()];
             plant(&mut claim, cause, &mut txn);
             if cause == DenialCause::DuplicateClaim {
-                // The original claim, paid; the planted one is its duplicate.
+                // The original claim, paid; the planted one is its duplicate, submitted
+                // again later (so it has the later id and creation date).
                 let mut original = claim.clone();
-                original.id = cid;
-                cid += 1;
                 original.denial = None;
                 original.status = "CLOSED".into();
                 original.outstanding = "0".into();
+                claim.id = cid;
+                cid += 1;
+                claim.created = (original.created + Duration::days(7)).min(today);
                 claims.push(original);
             }
         } else if r.chance(30) {
@@ -339,6 +344,8 @@ fn plant(c: &mut Claim, cause: DenialCause, txn: &mut u64) {
             }];
             *txn += 1;
             c.diagnoses = vec![("F32.9".into(), "Major depressive disorder".into())];
+            // Authorized, but for a diagnosis that does not support the procedure.
+            c.authorization = Some(format!("PA{:07}", c.id));
         }
         DenialCause::MissingModifier => {
             // E/M and an injection on the same day without modifier 25.

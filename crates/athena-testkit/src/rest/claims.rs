@@ -57,6 +57,9 @@ pub(crate) fn claim_json(c: &Claim) -> Value {
     if let Some(a) = c.appointmentid {
         v["appointmentid"] = json!(a.to_string());
     }
+    if let Some(auth) = &c.authorization {
+        v["referralauthid"] = json!(auth);
+    }
     let mut adjustments = Vec::new();
     if let Some(den) = &c.denial {
         adjustments.push(json!({"groupcode": den.group, "reasoncode": den.carc, "adjustmentcode": format!("{}-{}", den.group, den.carc),
@@ -234,6 +237,10 @@ fn create(cx: &mut Cx<'_>) -> Reply {
         lines,
         diagnoses,
         primary_insurance: primary,
+        authorization: req
+            .param("referralauthid")
+            .filter(|a| !a.trim().is_empty())
+            .map(str::to_string),
         status: "HOLD".into(),
         denial: None,
         deductible: None,
