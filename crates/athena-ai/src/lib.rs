@@ -11,18 +11,51 @@
 //! - [`triage`] — inbox triage with deterministic red-flag escalation.
 //!
 //! ```
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), athena_ai::AiError> {
 //! use athena_ai::phi::{KnownIdentifiers, PhiGuard};
 //! use athena_ai::providers::scripted::ScriptedModel;
 //! use athena_ai::{LanguageModel, ModelRequest, Prompt};
+//! use athena_core::ids::PatientId;
+//! use athena_rest::prelude::*;
 //!
-//! let model = ScriptedModel::new("demo").reply("Hello [NAME_1].");
-//! let guard = PhiGuard::new(KnownIdentifiers::new().name("Ada Lovelace"));
-//! let (clean, vault) = guard.deidentify(Prompt::user("Greet Ada Lovelace."))?;
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A local sandbox stands in for athenahealth (`Client::from_env()` in real code).
+//! let sandbox = athena_testkit::Sandbox::start().await;
+//! let client = athena_core::Client::builder()
+//!     .base_url(sandbox.base_url())
+//!     .client_credentials(sandbox.client_id(), sandbox.client_secret())
+//!     .build()?;
+//! let practice = client.practice(athena_core::PracticeId::new(sandbox.practice_id()));
+//!
+//! // Minimum necessary context from the chart: the problem list, and who to scrub.
+//! let id = PatientId::new(3);
+//! let patient = practice.patients().get(id).send().await?;
+//! let first = patient.firstname.as_ref().map(|n| n.expose().clone()).unwrap_or_default();
+//! let last = patient.lastname.as_ref().map(|n| n.expose().clone()).unwrap_or_default();
+//! let department = patient.departmentid.expect("a registration department");
+//! let problems = practice.department(department).chart(id).problems().send().await?;
+//! let names: Vec<&str> = problems.items().iter().filter_map(|p| p.name.as_deref()).collect();
+//! assert!(!names.is_empty());
+//!
+//! // De-identify before anything reaches a model not allowed to see PHI.
+//! let mut known = KnownIdentifiers::new().name(&format!("{first} {last}"));
+//! if let Some(dob) = &patient.dob {
+//!     known = known.date(dob.expose().naive());
+//! }
+//! let guard = PhiGuard::new(known);
+//! let prompt = Prompt::user(format!("{first} {last}'s problems: {}.", names.join("; ")));
+//! let (clean, vault) = guard.deidentify(prompt)?;
+//!
+//! let model = ScriptedModel::new("demo").reply("[NAME_1] has chronic conditions to review.");
 //! let answer = model.generate(&ModelRequest::from(clean)).await?;
-//! assert_eq!(model.requests()[0].prompt().messages[0].content, "Greet [NAME_1].");
-//! assert_eq!(vault.reidentify(&answer.text), "Hello Ada Lovelace.");
+//! let requests = model.requests(); // what the model was sent
+//! let sent = &requests[0].prompt().messages[0].content;
+//! assert!(sent.starts_with("[NAME_1]'s problems: ") && !sent.contains(&last));
+//! assert!(sent.contains(names[0])); // clinical content is kept
+//! assert_eq!(
+//!     vault.reidentify(&answer.text),
+//!     format!("{first} {last} has chronic conditions to review.")
+//! );
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]

@@ -11,6 +11,51 @@
 //!   resume and cancel.
 //! - [`us_core`] — US Core 3.1.1 helpers: race/ethnicity/birth sex, vital signs and labs by
 //!   LOINC, problem-list vs encounter-diagnosis, profile checks.
+//!
+//! ```
+//! use athena_core::{PatientId, PracticeId};
+//! use athena_fhir::FhirClient;
+//! use athena_fhir::r4::{Observation, Resource};
+//! use athena_fhir::search::{Search, Token};
+//! use athena_fhir::us_core;
+//! use futures::TryStreamExt;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A local sandbox stands in for athenahealth: in real code the base is
+//! // `https://api.preview.platform.athenahealth.com/fhir/r4` and `core` is `Client::from_env()?`.
+//! let sandbox = athena_testkit::Sandbox::start().await;
+//! let core = athena_core::Client::builder()
+//!     .base_url(sandbox.base_url())
+//!     .client_credentials(sandbox.client_id(), sandbox.client_secret())
+//!     .build()?;
+//! let fhir = FhirClient::builder(sandbox.fhir_base())
+//!     .practice(PracticeId::new(195900)) // ah-practice=Organization/a-1.Practice-195900, always
+//!     .client_credentials(
+//!         core,
+//!         sandbox.client_id(),
+//!         sandbox.client_secret(),
+//!         "system/Patient.read system/Observation.read",
+//!     )?
+//!     .build()?;
+//!
+//! // athena patient 2 is FHIR `Patient/a-195900.E-2`.
+//! let patient = fhir.read_patient(PatientId::new(2)).await?;
+//! assert_eq!(patient.id.as_deref(), Some("a-195900.E-2"));
+//! assert!(us_core::check(&Resource::from(patient)).is_conformant());
+//!
+//! // Clinical searches need a patient (a compile-time rule); the stream follows athena's
+//! // `cursor` pages.
+//! let search = Search::for_patient::<Observation>("Patient/a-195900.E-2")
+//!     .category(Token::code("vital-signs"));
+//! let vitals: Vec<Resource> = fhir.search_stream(&search).try_collect().await?;
+//! assert!(!vitals.is_empty());
+//! for resource in &vitals {
+//!     let Resource::Observation(o) = resource else { panic!("only Observations match") };
+//!     assert!(us_core::vital_sign(o).is_some()); // recognised by its LOINC code
+//! }
+//! # Ok(()) }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

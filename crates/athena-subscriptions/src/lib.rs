@@ -19,6 +19,52 @@
 //! - `webhook_server` (feature `webhook-server`, on by default, no extra dependencies) — a
 //!   small HTTP/1.1 endpoint that answers athena within its 2 s and queues verified events.
 //!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use athena_subscriptions::{
+//!     CheckpointStore, Feed, FeedSubscription, FeedTarget, MemoryCheckpointStore, PollInterval,
+//!     Poller,
+//! };
+//! use futures::StreamExt;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // A local sandbox stands in for athenahealth (`Client::from_env()` in real code).
+//! let sandbox = athena_testkit::Sandbox::start().await;
+//! let client = athena_core::Client::builder()
+//!     .base_url(sandbox.base_url())
+//!     .client_credentials(sandbox.client_id(), sandbox.client_secret())
+//!     .build()?;
+//! let practice = athena_core::PracticeId::new(sandbox.practice_id());
+//!
+//! // athena records changes only for subscribed feeds.
+//! FeedSubscription::new(&client.practice(practice), Feed::PATIENTS)
+//!     .subscribe_all()
+//!     .await?;
+//! sandbox.generate_changes(9); // round-robin over the feeds: one patient change
+//!
+//! // Poll with a checkpoint store (a file or a database in production).
+//! let store = Arc::new(MemoryCheckpointStore::new());
+//! let target = FeedTarget::new(practice, Feed::PATIENTS)
+//!     .interval(PollInterval::fixed(Duration::from_millis(50)));
+//! let key = target.checkpoint_key();
+//! let mut poller = Poller::builder(client, store.clone()).target(target).start();
+//!
+//! let batch = poller.next().await.expect("the stream is open")?;
+//! assert_eq!(batch.events.len(), 1);
+//! let event = &batch.events[0];
+//! assert!(event.patient().expect("a patients feed item").is_ok());
+//! assert!(event.key.as_str().starts_with("195900:patients:")); // stable idempotency key
+//!
+//! // The read window was saved before the batch was handed out; acking it removes it.
+//! assert_eq!(store.load(&key).await?.expect("a checkpoint").outstanding.len(), 1);
+//! batch.ack().await?;
+//! assert!(store.load(&key).await?.expect("a checkpoint").outstanding.is_empty());
+//! poller.handle().shutdown();
+//! # Ok(()) }
+//! ```
+//!
 //! # Nothing lost: the checkpoint protocol
 //!
 //! `GET /{feed}/changed` is destructive: what it returns is marked processed and a plain read
