@@ -41,7 +41,8 @@ fn examples_dir() -> &'static PathBuf {
 fn run_example(name: &str) -> String {
     let mut cmd = Command::new(examples_dir().join(name));
     for (key, _) in std::env::vars() {
-        if key.starts_with("ATHENA_") {
+        // ATHENA_AI_* and ANTHROPIC_* too: the AI examples use their offline model.
+        if key.starts_with("ATHENA_") || key.starts_with("ANTHROPIC_") {
             cmd.env_remove(key);
         }
     }
@@ -308,4 +309,105 @@ fn fhir_bulk_export_polls_downloads_and_resumes() {
     assert!(finished.contains(&("Patient".to_owned(), 57)), "{out}");
     // Captured output: plain lines only, no progress-bar drawing.
     assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out}");
+}
+
+#[test]
+fn soap_draft_cites_flags_reviews_and_uploads() {
+    let out = run_example("soap_draft");
+    assert!(
+        out.starts_with("Talking to the local athena-testkit sandbox"),
+        "{out}"
+    );
+    for step in [
+        "Model: the offline scripted model scripted:soap-extractive",
+        "1. Visit: encounter #",
+        "2. Context gathered (",
+        "[encounter:1] ",
+        "[vital:1] Blood pressure ",
+        "3. Draft note (each statement cites its sources):",
+        "SUBJECTIVE",
+        "OBJECTIVE",
+        "ASSESSMENT",
+        "PLAN",
+        "[transcript]",
+        // The planted unsupported detail is flagged, then removed by the reviewer.
+        "4. Validation flags for the reviewer:",
+        "unsupported number 4",
+        "5. Review: edited and approved by Dr. Example Reviewer (1 flagged statement(s) removed)",
+        "6. Uploaded as clinical document #",
+        "autoclose false",
+    ] {
+        assert!(out.contains(step), "missing `{step}` in:\n{out}");
+    }
+    // Every section reports what it contributed; none failed against a healthy sandbox.
+    for section in [
+        "Encounter",
+        "Vitals",
+        "Problems",
+        "Medications",
+        "Allergies",
+        "Recent labs",
+    ] {
+        assert!(
+            out.lines().any(|l| l.trim_start().starts_with(section)),
+            "no `{section}` line in:\n{out}"
+        );
+    }
+    assert!(!out.contains("NOT AVAILABLE"), "{out}");
+    // Every draft statement carries a citation.
+    let note = out
+        .split("3. Draft note")
+        .nth(1)
+        .and_then(|rest| rest.split("4. Validation").next())
+        .expect("a note section");
+    for line in note.lines().filter(|l| l.trim_start().starts_with("- ")) {
+        assert!(line.trim_end().ends_with(']'), "uncited statement `{line}`");
+    }
+    assert!(!out.contains("Sandboxtest"), "{out}");
+}
+
+#[test]
+fn inbox_triage_escalates_red_flags_and_posts_an_approved_reply() {
+    let out = run_example("inbox_triage");
+    assert!(
+        out.starts_with("Talking to the local athena-testkit sandbox"),
+        "{out}"
+    );
+    for step in [
+        "Model: the offline scripted model scripted:triage-keywords",
+        "1. Inbox of provider #",
+        "urgency",
+        "red flags",
+        "2. Most urgent: case #",
+        "(emergent)",
+        "Drafted reply: If this is an emergency, call 911",
+        "Suggested actions:",
+        "3. Review: approved by RN Example Reviewer",
+        "4. Posted the reply to patient case #",
+    ] {
+        assert!(out.contains(step), "missing `{step}` in:\n{out}");
+    }
+    // The table lists the emergent cases first, each with the red flag that forced it.
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with('#'))
+        .collect();
+    assert!(rows.len() >= 2, "{out}");
+    assert!(rows[0].contains("EMERGENT"), "{out}");
+    let first_calm = rows
+        .iter()
+        .position(|r| !r.contains("EMERGENT"))
+        .unwrap_or(rows.len());
+    assert!(
+        rows[first_calm..].iter().all(|r| !r.contains("EMERGENT")),
+        "not sorted by urgency:\n{out}"
+    );
+    for row in rows.iter().filter(|r| r.contains("EMERGENT")) {
+        assert!(
+            ["chest_pain", "breathing", "suicidal", "stroke"]
+                .iter()
+                .any(|f| row.contains(f)),
+            "emergent without a red flag: {row}"
+        );
+    }
 }

@@ -220,7 +220,7 @@ pub async fn draft_note(
 /// An extractive baseline note for the offline scripted model in tests and examples (it is
 /// not a clinical note writer): reads the fact listing out of a rendered [`SOAP_V1`] prompt
 /// and restates each fact verbatim in the section it belongs to, citing it. The chief
-/// complaint and the transcript's first sentence go to S; vitals, labs and allergies to O;
+/// complaint and the patient's words from the transcript go to S; vitals, labs and allergies to O;
 /// problems and visit diagnoses to A; medications to P. Degraded facts (`…:none`, `…:unavailable`) are left out.
 pub fn baseline_from_prompt(prompt: &str) -> SoapNote {
     let listing = prompt
@@ -258,14 +258,20 @@ pub fn baseline_from_prompt(prompt: &str) -> SoapNote {
     }
     if let Some((_, rest)) = prompt.split_once("Transcript (may be empty):\n\"\"\"\n") {
         let transcript = rest.split("\"\"\"").next().unwrap_or("").trim();
-        if let Some(first) = transcript
-            .split_inclusive(['.', '?', '!'])
+        // The patient's own words when the transcript labels speakers.
+        let said = transcript
+            .split_once("Patient:")
+            .map_or(transcript, |(_, r)| r)
+            .split(['\n', '\r'])
             .next()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+            .unwrap_or("")
+            .split("Clinician:")
+            .next()
+            .unwrap_or("")
+            .trim();
+        if !said.is_empty() {
             note.subjective.push(Statement {
-                text: format!("Per the visit transcript: {first}"),
+                text: format!("Per the visit transcript, the patient reports: {said}"),
                 sources: vec!["transcript".into()],
             });
         }
