@@ -11,7 +11,7 @@
 //!   departments
 //!   providers
 //!   changed appointments
-//!   fhir get Patient/ID
+//!   fhir get TYPE/ID            (e.g. Patient/a-195900.E-2, or athena's Patient/2)
 //! ```
 //!
 //! Configuration is the environment `Client::from_env` reads (`ATHENA_CLIENT_ID`,
@@ -27,7 +27,7 @@ use std::fmt;
 use std::process::ExitCode;
 
 use athena_core::codec::AthenaDate;
-use athena_core::ids::{AppointmentId, DepartmentId, PatientId};
+use athena_core::ids::{AppointmentId, DepartmentId, EncounterId, PatientId, ProviderId};
 use athena_core::{Client, ErrorKind, Practice, PracticeId, Request};
 use athena_rest::endpoints::scheduling::Booking;
 use athena_rest::prelude::*;
@@ -46,7 +46,8 @@ commands:
   departments
   providers
   changed appointments
-  fhir get Patient/ID
+  fhir get TYPE/ID            e.g. Patient/a-195900.E-2, or athena's own id: Patient/2
+                              (also Location/DEPT, Practitioner/PROVIDER, Encounter/ENC)
 
 options:
   --sandbox   start a local athena-testkit sandbox in-process and talk to it
@@ -453,9 +454,10 @@ async fn fhir_get(practice: &Practice, reference: &str) -> Result<(), Failure> {
                 "`{reference}` is not TYPE/ID, e.g. Patient/a-195900.E-1"
             ))
         })?;
+    let rid = fhir_id(kind, rid, practice.id());
     let request = Request::get("/fhir/r4/{type}/{id}")
         .path_param("type", kind)
-        .path_param("id", rid)
+        .path_param("id", &rid)
         .query(
             "ah-practice",
             format!("Organization/a-1.Practice-{}", practice.id()),
@@ -467,6 +469,22 @@ async fn fhir_get(practice: &Practice, reference: &str) -> Result<(), Failure> {
     })?;
     print_json(&body);
     Ok(())
+}
+
+/// athena's own number for a patient, department, provider or encounter, as the FHIR id of
+/// that resource type in `practice` (`Patient/2` → `a-195900.E-2`); anything else unchanged.
+fn fhir_id(kind: &str, id: &str, practice: PracticeId) -> String {
+    let Ok(n) = id.parse::<u64>() else {
+        return id.to_owned();
+    };
+    let mapped = match kind {
+        "Patient" => PatientId::new(n).to_fhir_id(practice),
+        "Location" => DepartmentId::new(n).to_fhir_id(practice),
+        "Practitioner" => ProviderId::new(n).to_fhir_id(practice),
+        "Encounter" => EncounterId::new(n).to_fhir_id(practice),
+        _ => return id.to_owned(),
+    };
+    mapped.to_string()
 }
 
 fn to_value<T: serde::Serialize>(v: &T) -> Value {

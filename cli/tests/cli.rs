@@ -164,3 +164,19 @@ fn without_credentials_or_sandbox_it_says_what_is_missing() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("ATHENA_CLIENT_ID"), "{stderr}");
 }
+
+#[test]
+fn fhir_get_accepts_athena_ids_for_mapped_types() {
+    // athena's own patient number is mapped to its FHIR id in the practice.
+    let out = ok(&["--sandbox", "fhir", "get", "Patient/2"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["id"], "a-195900.E-2", "{out}");
+    // So is a department (a FHIR Location).
+    let out = ok(&["--sandbox", "fhir", "get", "Location/1"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["resourceType"], "Location", "{out}");
+    assert_eq!(v["id"], "a-195900.Department-1", "{out}");
+    // Not TYPE/ID: a usage error (exit 2).
+    let bad = athena(&["--sandbox", "fhir", "get", "Patient"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
