@@ -290,3 +290,46 @@ async fn approved_note_is_uploaded_for_review_naming_the_approver() {
         "AI-drafted SOAP note approved by Dr. Ana Ruiz after edits"
     );
 }
+
+#[tokio::test]
+async fn an_appointment_visit_and_a_visit_of_another_patient() {
+    use athena_core::codec::AthenaDate;
+    let sandbox = Sandbox::start().await;
+    let client = client(&sandbox);
+    let practice = client.practice(PracticeId::new(sandbox.practice_id()));
+    let department = practice.department(DepartmentId::new(1));
+    let today = sandbox.today();
+    let booked = department
+        .appointments()
+        .booked(
+            AthenaDate::from(today - chrono::Duration::days(30)),
+            AthenaDate::from(today + chrono::Duration::days(30)),
+        )
+        .send()
+        .await
+        .unwrap();
+    let appointment = booked
+        .items()
+        .iter()
+        .find(|a| a.patientid.is_some() && a.appointmentid.is_some())
+        .expect("the sandbox has booked appointments");
+    let patient = appointment.patientid.unwrap();
+    let id = appointment.appointmentid.unwrap();
+
+    let ctx = context::gather(&department, patient, Visit::Appointment(id), None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        ctx.sections[0],
+        (Section::Encounter, Availability::Facts(_))
+    ));
+    assert_eq!(ctx.visit_date, appointment.date.map(Into::into));
+    assert!(ctx.facts[0].id == "encounter:1", "{:#?}", ctx.facts);
+
+    // The same appointment for another patient is refused, not drafted.
+    let other = PatientId::new(if patient.get() == 1 { 2 } else { 1 });
+    let err = context::gather(&department, other, Visit::Appointment(id), None)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("another patient"), "{err}");
+}
