@@ -10,7 +10,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
-use athena_core::{Request, RetryPolicy, RetrySafety};
+use athena_core::{Request, RetryPolicy};
 use secrecy::SecretString;
 
 use super::ModelConfig;
@@ -166,22 +166,20 @@ impl Anthropic {
         Ok(self)
     }
 
-    /// The HTTP request for `body` (pure apart from reading the key).
-    fn http_request(&self, body: Vec<u8>) -> Result<Request, AiError> {
+    /// The HTTP request for `body`: anonymous for core, the key in `x-api-key` (marked
+    /// sensitive), the API version, retry-safe.
+    fn http_request(&self, body: &Value) -> Result<Request, AiError> {
         use secrecy::ExposeSecret;
         let mut key = http::HeaderValue::from_str(self.key.expose_secret())
             .map_err(|_| AiError::Config("the Anthropic API key is not a valid header".into()))?;
         key.set_sensitive(true);
-        Ok(Request::post("/v1/messages")
+        Ok(super::generation_request("/v1/messages", body)?
             .anonymous()
             .header(http::HeaderName::from_static("x-api-key"), key)
             .header(
                 http::HeaderName::from_static("anthropic-version"),
                 http::HeaderValue::from_static(ANTHROPIC_VERSION),
-            )
-            .json_body(body)
-            // Generation has no side effects: sending it twice costs tokens, never data.
-            .retry_safety(RetrySafety::Idempotent))
+            ))
     }
 }
 
@@ -203,16 +201,8 @@ impl LanguageModel for Anthropic {
         request: &'a ModelRequest,
     ) -> BoxFuture<'a, Result<ModelResponse, AiError>> {
         Box::pin(async move {
-            let body = serde_json::to_vec(&encode_request(&self.config.model, request))
-                .map_err(|_| AiError::InvalidResponse("encode".into()))?;
-            let http = self.http_request(body)?;
-            let raw = self
-                .client
-                .execute(&http)
-                .await
-                .map_err(|e| super::error_from_core(&e))?;
-            let value: Value = serde_json::from_slice(raw.body())
-                .map_err(|_| AiError::InvalidResponse("body is not JSON".into()))?;
+            let http = self.http_request(&encode_request(&self.config.model, request))?;
+            let value = super::send(&self.client, &http).await?;
             decode_response(&value)
         })
     }

@@ -57,6 +57,32 @@ impl ModelConfig {
     }
 }
 
+/// A generation request with `body` as its JSON, marked retry-safe: generating has no side
+/// effects, so a retry after a 5xx or a timeout costs tokens, never data.
+pub(crate) fn generation_request(
+    route: &'static str,
+    body: &serde_json::Value,
+) -> Result<athena_core::Request, AiError> {
+    let bytes = serde_json::to_vec(body).map_err(|_| AiError::InvalidResponse("encode".into()))?;
+    Ok(athena_core::Request::post(route)
+        .json_body(bytes)
+        .retry_safety(athena_core::RetrySafety::Idempotent))
+}
+
+/// Sends `request` over core's transport (retries, `Retry-After`, budget, timeouts) and reads
+/// the 2xx body as JSON.
+pub(crate) async fn send(
+    client: &athena_core::Client,
+    request: &athena_core::Request,
+) -> Result<serde_json::Value, AiError> {
+    let raw = client
+        .execute(request)
+        .await
+        .map_err(|e| error_from_core(&e))?;
+    serde_json::from_slice(raw.body())
+        .map_err(|_| AiError::InvalidResponse("body is not JSON".into()))
+}
+
 /// Maps a failed call of core's transport to an [`AiError`], keeping of the vendor's error
 /// body only its short code (`error.code`, else `error.type`), never its message: vendor
 /// messages can echo the prompt.

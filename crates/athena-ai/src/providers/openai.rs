@@ -4,7 +4,6 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use athena_core::auth::{AccessToken, TokenEndpoint, TokenSource};
-use athena_core::{Request, RetrySafety};
 use futures::future::BoxFuture;
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -167,19 +166,11 @@ impl LanguageModel for OpenAiCompatible {
         request: &'a ModelRequest,
     ) -> BoxFuture<'a, Result<ModelResponse, AiError>> {
         Box::pin(async move {
-            let body = serde_json::to_vec(&encode_request(&self.model, request))
-                .map_err(|_| AiError::InvalidResponse("encode".into()))?;
-            // A completion has no side effects, so retrying it after a 5xx is safe.
-            let http = Request::post("/chat/completions")
-                .json_body(body)
-                .retry_safety(RetrySafety::Idempotent);
-            let raw = self
-                .client
-                .execute(&http)
-                .await
-                .map_err(|e| super::error_from_core(&e))?;
-            let value: Value = serde_json::from_slice(raw.body())
-                .map_err(|_| AiError::InvalidResponse("body is not JSON".into()))?;
+            let http = super::generation_request(
+                "/chat/completions",
+                &encode_request(&self.model, request),
+            )?;
+            let value = super::send(&self.client, &http).await?;
             decode_response(&value)
         })
     }
