@@ -47,6 +47,7 @@ mod stats;
 mod truth;
 
 pub use faults::{Fault, FaultRule, Faults, RetryAfter};
+pub use fhir::LargeExport;
 pub use sandbox::{DEFAULT_PRACTICE_ID, Sandbox, SandboxBuilder};
 pub use stats::{Stats, ops};
 pub use truth::{DenialCause, PlantedDenial, UrgentCase};

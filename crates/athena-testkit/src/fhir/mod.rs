@@ -8,9 +8,11 @@ use crate::http::{Reply, Req};
 use crate::server::Shared;
 
 mod export;
+mod large;
 mod resources;
 
 pub(crate) use export::ExportJobs;
+pub use large::LargeExport;
 
 /// Patients included in an export.
 pub(crate) const EXPORT_CAP: u64 = export::EXPORT_PATIENT_CAP;
