@@ -411,3 +411,48 @@ fn inbox_triage_escalates_red_flags_and_posts_an_approved_reply() {
         );
     }
 }
+
+#[test]
+fn claims_and_denials_scores_claims_and_gates_the_appeal() {
+    let out = run_example("claims_and_denials");
+    for step in [
+        "Talking to the local athena-testkit sandbox",
+        "Model: the offline scripted model",
+        "claims with a date of service since",
+        "Payer-rule checks flagged",
+        "rules fired",
+        "[rule:",
+        "[history] payer ",
+        "Suggested fix:",
+        "Drafting an appeal for denied claim",
+        "--- draft (not sendable) ---",
+        "Approved by Pat Biller, CPC (example)",
+        "Nothing was submitted",
+    ] {
+        assert!(out.contains(step), "missing `{step}` in:\n{out}");
+    }
+    // The riskiest rows come first, every one with a score, and the letter cites evidence ids.
+    let scores: Vec<f64> = out
+        .lines()
+        .skip_while(|l| !l.contains("rules fired"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split_whitespace().collect();
+            let at = cells
+                .iter()
+                .position(|c| *c == "paid" || *c == "denied" || *c == "pending")?;
+            cells.get(at.checked_sub(1)?)?.parse().ok()
+        })
+        .collect();
+    assert!(scores.len() >= 3, "{out}");
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "not sorted:\n{out}"
+    );
+    let cites = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("Cites: "))
+        .unwrap_or_default();
+    assert!(cites.contains(':'), "the letter cites nothing:\n{out}");
+}

@@ -2,14 +2,17 @@
 //!
 //! - A claim counts once for its payer and once for each distinct procedure code on it;
 //!   pending claims do not count.
-//! - **No leakage**: a claim is scored only with claims whose date of service is strictly
-//!   before its own, as it would have been at the time. So its own outcome (and those of
-//!   later claims) never reaches its score. (Leave-one-out was tried first: it leaks in
-//!   reverse, since taking a denied claim out of its own group lowers that group's rate,
-//!   which makes the rate anti-correlated with the outcome inside a group.)
+//! - **No leakage**: a claim is scored only with claims *submitted* strictly before it was,
+//!   as it would have been at the time. So its own outcome (and those of later claims) never
+//!   reaches its score. Submission, not service, is the clock: a claim filed a year late
+//!   has an old date of service but its outcome was not known until after it was filed.
+//!   (Leave-one-out was tried first: it leaks in reverse, since taking a denied claim out of
+//!   its own group lowers that group's rate, which makes the rate anti-correlated with the
+//!   outcome inside a group.)
 //! - **Smoothing**: a rate is `(denied + K·p₀) / (total + K)` with `K` = [`PRIOR_STRENGTH`]
-//!   and `p₀` the practice's overall rate over the same earlier claims ([`DEFAULT_RATE`]
-//!   when there are none), so a payer seen twice does not get a rate of 0 or 1.
+//!   and `p₀` the practice's overall rate over the same earlier claims, itself smoothed the
+//!   same way toward [`DEFAULT_RATE`]; so a payer seen twice, or a practice with little
+//!   history, does not get a rate of 0 or 1.
 //! - The history component of the score is the mean of the payer rate and the highest
 //!   procedure rate on the claim.
 
@@ -22,7 +25,7 @@ use super::ClaimRecord;
 /// Pseudo-count of the smoothing prior.
 pub const PRIOR_STRENGTH: f64 = 10.0;
 
-/// Overall rate assumed when no earlier claim is adjudicated.
+/// Overall rate the practice's own rate is smoothed toward.
 pub const DEFAULT_RATE: f64 = 0.1;
 
 /// A denial rate with its counts.
@@ -87,13 +90,13 @@ impl HistoryEvidence {
 type Counts = (u32, u32);
 
 struct Past {
-    service_date: NaiveDate,
+    submitted: NaiveDate,
     payer: String,
     codes: Vec<String>,
     denied: bool,
 }
 
-/// The adjudicated claims of a practice, in date-of-service order.
+/// The adjudicated claims of a practice, in submission order.
 pub struct DenialHistory {
     past: Vec<Past>,
 }
@@ -109,21 +112,21 @@ impl DenialHistory {
             .iter()
             .filter(|r| r.outcome.is_adjudicated())
             .map(|r| Past {
-                service_date: r.facts.service_date,
+                submitted: r.facts.submitted,
                 payer: r.facts.payer().to_owned(),
                 codes: codes(r).into_iter().map(str::to_owned).collect(),
                 denied: r.outcome.is_denied(),
             })
             .collect();
-        past.sort_by_key(|p| p.service_date);
+        past.sort_by_key(|p| p.submitted);
         DenialHistory { past }
     }
 
-    /// The rates for `record`, from claims with an earlier date of service only.
+    /// The rates for `record`, from claims submitted before it only.
     pub fn evidence(&self, record: &ClaimRecord) -> HistoryEvidence {
         let before = self
             .past
-            .partition_point(|p| p.service_date < record.facts.service_date);
+            .partition_point(|p| p.submitted < record.facts.submitted);
         let payer = record.facts.payer().to_owned();
         let mine = codes(record);
         let mut overall: Counts = (0, 0);
@@ -145,11 +148,7 @@ impl DenialHistory {
                 }
             }
         }
-        let prior = if overall.1 == 0 {
-            DEFAULT_RATE
-        } else {
-            f64::from(overall.0) / f64::from(overall.1)
-        };
+        let prior = Rate::new(overall, DEFAULT_RATE).smoothed;
         let payer_rate = Rate::new(by_payer, prior);
         let procedures: Vec<(String, Rate)> = mine
             .iter()
@@ -178,6 +177,7 @@ mod tests {
     use chrono::NaiveDate;
 
     fn rec(id: u64, code: &str, denied: bool) -> ClaimRecord {
+        // Submitted on consecutive days, in id order.
         let day = NaiveDate::from_ymd_opt(2025, 1, id as u32).unwrap();
         ClaimRecord {
             facts: ClaimFacts {
@@ -229,8 +229,9 @@ mod tests {
             (e4.procedures[0].1.denied, e4.procedures[0].1.total),
             (1, 2)
         );
-        // Smoothed toward the earlier practice rate 1/3 with K = 10.
-        let expected = (1.0 + 10.0 / 3.0) / 12.0;
+        // The practice rate 1/3 is smoothed toward 0.1, the procedure rate toward that.
+        let p0 = (1.0 + 10.0 * DEFAULT_RATE) / 13.0;
+        let expected = (1.0 + 10.0 * p0) / 12.0;
         assert!((e4.procedures[0].1.smoothed - expected).abs() < 1e-9);
     }
 }

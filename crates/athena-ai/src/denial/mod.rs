@@ -10,9 +10,9 @@
 //!    documented table), duplicate claim, missing modifier 25. Each [`RuleFlag`] names the
 //!    rule and the evidence.
 //! 3. [`history`] computes the practice's own denial rates by payer and by procedure, smoothed
-//!    toward the practice rate, from claims with an earlier date of service only (so a
-//!    claim's own outcome never counts in its history).
-//! 4. [`judgment`] asks the model (through the [`Engine`](crate::engine::Engine): PHI guard,
+//!    toward the practice rate, from claims submitted before it only (so a claim's own
+//!    outcome never counts in its history).
+//! 4. [`judgment`] asks the model (through the [`Engine`]: PHI guard,
 //!    JSON schema, serde, domain validation, one repair round, audit) for a risk, reasons that
 //!    cite rule ids and history, and a suggested fix. The prompt carries the minimum
 //!    necessary: codes, payer, relative day counts; no names, dates or ids.
@@ -198,7 +198,7 @@ pub struct Assessment {
     pub claim_id: ClaimId,
     /// Rules that fired.
     pub flags: Vec<RuleFlag>,
-    /// History rates (claims with an earlier date of service).
+    /// History rates (from claims submitted before this one).
     pub history: HistoryEvidence,
     /// The model's judgment, when a model was asked.
     pub judgment: Option<RiskJudgment>,
