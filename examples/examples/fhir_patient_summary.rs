@@ -25,6 +25,16 @@ use athena_fhir::search::{Search, Token};
 use athena_fhir::us_core::{self, BirthSex, ConditionKind, RaceOrEthnicity};
 use futures::TryStreamExt;
 
+/// The resources of one type out of a search's `Resource`s, for [`search_all`].
+macro_rules! only {
+    ($variant:ident) => {
+        |r: Resource| match r {
+            Resource::$variant(x) => Some(*x),
+            _ => None,
+        }
+    };
+}
+
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     let session = connect_fhir().await?;
@@ -59,7 +69,7 @@ async fn main() -> Result<(), BoxError> {
     let conditions = search_all(
         &session,
         &Search::for_patient::<Condition>(&reference).category(Token::code("problem-list-item")),
-        condition,
+        only!(Condition),
     )
     .await?;
     let problems: Vec<&Condition> = conditions
@@ -91,7 +101,7 @@ async fn main() -> Result<(), BoxError> {
     let vitals = search_all(
         &session,
         &Search::for_patient::<Observation>(&reference).category(Token::code("vital-signs")),
-        observation,
+        only!(Observation),
     )
     .await?;
     let mut latest: BTreeMap<String, &Observation> = BTreeMap::new();
@@ -127,7 +137,7 @@ async fn main() -> Result<(), BoxError> {
     let labs = search_all(
         &session,
         &Search::for_patient::<Observation>(&reference).category(Token::code("laboratory")),
-        observation,
+        only!(Observation),
     )
     .await?;
     let mut by_loinc: BTreeMap<&str, Vec<&Observation>> = BTreeMap::new();
@@ -171,7 +181,7 @@ async fn main() -> Result<(), BoxError> {
     let allergies = search_all(
         &session,
         &Search::for_patient::<AllergyIntolerance>(&reference),
-        allergy,
+        only!(AllergyIntolerance),
     )
     .await?;
     println!("\n7. Allergies ({}):", allergies.len());
@@ -224,7 +234,7 @@ async fn choose_patient(session: &FhirSession) -> Result<PatientId, BoxError> {
         return Ok(id);
     }
     let search = Search::patients_by_name(TEST_LASTNAME);
-    let found = search_all(session, &search, patient).await?;
+    let found = search_all(session, &search, only!(Patient)).await?;
     println!(
         "\n1. FHIR search Patient?name={TEST_LASTNAME}: {} found",
         found.len()
@@ -273,34 +283,6 @@ async fn search_all<T>(
 ) -> Result<Vec<T>, BoxError> {
     let all: Vec<Resource> = session.fhir.search_stream(search).try_collect().await?;
     Ok(all.into_iter().filter_map(pick).collect())
-}
-
-fn patient(r: Resource) -> Option<Patient> {
-    match r {
-        Resource::Patient(p) => Some(*p),
-        _ => None,
-    }
-}
-
-fn condition(r: Resource) -> Option<Condition> {
-    match r {
-        Resource::Condition(c) => Some(*c),
-        _ => None,
-    }
-}
-
-fn observation(r: Resource) -> Option<Observation> {
-    match r {
-        Resource::Observation(o) => Some(*o),
-        _ => None,
-    }
-}
-
-fn allergy(r: Resource) -> Option<AllergyIntolerance> {
-    match r {
-        Resource::AllergyIntolerance(a) => Some(*a),
-        _ => None,
-    }
 }
 
 fn print_patient(p: &Patient) {

@@ -190,13 +190,7 @@ fn fhir_patient_summary_reads_a_us_core_chart() {
         "7. Allergies (",
         "8. US Core profile check: ",
     ];
-    let mut from = 0;
-    for step in steps {
-        let at = out[from..]
-            .find(step)
-            .unwrap_or_else(|| panic!("missing `{step}` after byte {from} in:\n{out}"));
-        from += at + step.len();
-    }
+    assert_in_order(&out, &steps);
     // The id mapping holds both ways: #N ⇄ a-195900.E-N, read back as the same id.
     let line = out
         .lines()
@@ -272,13 +266,7 @@ fn fhir_bulk_export_polls_downloads_and_resumes() {
         "6. Downloaded ",
         "Nothing was stored",
     ];
-    let mut from = 0;
-    for step in steps {
-        let at = out[from..]
-            .find(step)
-            .unwrap_or_else(|| panic!("missing `{step}` after byte {from} in:\n{out}"));
-        from += at + step.len();
-    }
+    assert_in_order(&out, &steps);
     // Each file finishes exactly once (the interrupted one only after the resume), and the
     // totals are the sum of the finished files.
     let finished: Vec<(String, u64)> = out
@@ -455,4 +443,15 @@ fn claims_and_denials_scores_claims_and_gates_the_appeal() {
         .find(|l| l.trim_start().starts_with("Cites: "))
         .unwrap_or_default();
     assert!(cites.contains(':'), "the letter cites nothing:\n{out}");
+}
+
+/// Asserts that each of `steps` occurs in `out`, in this order.
+fn assert_in_order(out: &str, steps: &[&str]) {
+    let mut from = 0;
+    for step in steps {
+        let at = out[from..]
+            .find(step)
+            .unwrap_or_else(|| panic!("missing `{step}` after byte {from} in:\n{out}"));
+        from += at + step.len();
+    }
 }
