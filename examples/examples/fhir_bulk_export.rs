@@ -8,6 +8,7 @@
 //! ATHENA_CLIENT_ID=… ATHENA_CLIENT_SECRET=… ATHENA_PRACTICE_ID=195900 \
 //!     cargo run --example fhir_bulk_export                # athenahealth's preview sandbox
 //! ATHENA_EXPORT_TYPES=Patient,Condition cargo run --example fhir_bulk_export   # `_type`
+//! ATHENA_EXPORT_TYPES= cargo run --example fhir_bulk_export   # every type the server offers
 //! ATHENA_EXPORT_DIR=export cargo run --example fhir_bulk_export  # keep the files; re-run resumes
 //! ```
 //!
@@ -30,6 +31,18 @@ use athena_fhir::bulk::{ExportJob, ExportOptions, Manifest, OutputFile, PollPoli
 use athena_fhir::r4::Resource;
 use futures::StreamExt;
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
+
+/// `_type` unless `ATHENA_EXPORT_TYPES` says otherwise: the types `DEFAULT_FHIR_SCOPE` may
+/// read (an export of a type the app has no scope for is refused).
+const DEFAULT_TYPES: &[&str] = &[
+    "Patient",
+    "Condition",
+    "Observation",
+    "AllergyIntolerance",
+    "MedicationRequest",
+    "Encounter",
+    "Coverage",
+];
 
 /// Resources the simulated interruption lets through before it "crashes" the download.
 const INTERRUPT_AFTER: u64 = 5;
@@ -71,7 +84,7 @@ async fn main() -> Result<(), BoxError> {
                     .filter(|s| !s.is_empty())
                     .collect()
             })
-            .unwrap_or_default(),
+            .unwrap_or_else(|| DEFAULT_TYPES.iter().map(|t| (*t).to_owned()).collect()),
         ..ExportOptions::default()
     };
     // A local sandbox is new on every run, so only an export on athenahealth can be re-attached.

@@ -250,6 +250,8 @@ fn fhir_bulk_export_polls_downloads_and_resumes() {
     );
     let steps = [
         "1. Kicked off Group/a-1.c-195900/$export",
+        // The default `_type`: what the default FHIR scopes may read.
+        "(_type=Patient,Condition,Observation,AllergyIntolerance,MedicationRequest,Encounter,Coverage)",
         "202 Accepted",
         "2. Polling the status URL",
         "poll 1: 202 Accepted, X-Progress: in-progress (50%)",
