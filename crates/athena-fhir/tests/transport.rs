@@ -110,27 +110,20 @@ async fn bulk_polling_honours_retry_after_and_surfaces_progress() {
     let sb = Sandbox::start().await;
     let clock = ManualClock::new();
     let c = fhir(&sb, &clock);
-    let job = c
-        .export_group(&ExportOptions {
-            types: vec!["Patient".into()],
-            ..Default::default()
-        })
-        .await
-        .expect("kick-off");
-    // The first poll is throttled for 5 minutes, longer than the transport's retry policy
-    // honours (60 s): the transport hands the 429 over and `wait` waits it out. The second
-    // is a 202 with `Retry-After: 1` and `X-Progress`; the third is the manifest.
-    sb.faults().push(
-        FaultRule::new(Fault::TooManyRequests(RetryAfter::Seconds(300)))
-            .path("/fhir/r4/bulkstatus/*")
-            .once(),
-    );
+    let options = ExportOptions {
+        types: vec!["Patient".into()],
+        ..Default::default()
+    };
     let policy = PollPolicy {
         floor: Duration::from_millis(10),
         initial: Duration::from_millis(10),
-        ceiling: Duration::from_secs(30),
+        // Below every Retry-After here: the server's waits must win over our own ceiling.
+        ceiling: Duration::from_millis(500),
         ..Default::default()
     };
+
+    // The sandbox answers the first poll with 202, `Retry-After: 1` and `X-Progress`.
+    let job = c.export_group(&options).await.expect("kick-off");
     let mut seen = Vec::new();
     let manifest = job
         .wait(&policy, |p| seen.push(p.map(str::to_owned)))
@@ -138,10 +131,30 @@ async fn bulk_polling_honours_retry_after_and_surfaces_progress() {
         .expect("manifest");
     assert_eq!(seen, [Some("in-progress (50%)".to_owned())]);
     assert_eq!(manifest.output.len(), 1);
-    let waited = clock.elapsed();
+    assert_eq!(
+        clock.elapsed(),
+        Duration::from_secs(1),
+        "exactly the 1 s asked"
+    );
+
+    // Now the first poll is throttled for 5 minutes, longer than the transport's retry policy
+    // honours (60 s): the transport hands the 429 over and `wait` waits it out.
+    let job = c.export_group(&options).await.expect("kick-off 2");
+    sb.faults().push(
+        FaultRule::new(Fault::TooManyRequests(RetryAfter::Seconds(300)))
+            .path("/fhir/r4/bulkstatus/*")
+            .once(),
+    );
+    let start = clock.elapsed();
+    let mut seen = Vec::new();
+    job.wait(&policy, |p| seen.push(p.map(str::to_owned)))
+        .await
+        .expect("manifest after a 429");
+    assert_eq!(seen, [Some("in-progress (50%)".to_owned())]);
+    let waited = clock.elapsed() - start;
     assert!(
         waited >= Duration::from_secs(301),
-        "waited {waited:?}: 300 s for the 429 (beyond the 30 s ceiling) + 1 s for the 202"
+        "waited {waited:?}: 300 s for the 429 + 1 s for the 202"
     );
     assert!(waited < Duration::from_secs(400), "waited {waited:?}");
 }
