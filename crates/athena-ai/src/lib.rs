@@ -8,7 +8,13 @@
 //! - [`prompt`] — versioned prompt templates; [`audit`] — JSON-lines audit records.
 //! - [`review`] — drafts, named reviewers and [`review::Approved`] values.
 //! - [`engine`] — one guarded, audited, validated model call.
-//! - [`triage`] — inbox triage with deterministic red-flag escalation.
+//! - [`triage`] — inbox triage with deterministic red-flag escalation, inbox reading and
+//!   replies posted only from approved drafts.
+//! - [`soap`] — SOAP drafting: context gathered concurrently from the chart
+//!   ([`soap::context`]), cited facts, a validator for unsupported statements, upload after
+//!   approval.
+//! - [`denial`] — claim denial prediction (payer rules, practice history, model judgment) and
+//!   appeal letter drafts.
 //!
 //! ```
 //! use athena_ai::phi::{KnownIdentifiers, PhiGuard};
