@@ -24,9 +24,8 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 6, 16).unwrap()
 }
 
-/// More patients than the default 50: the testkit marks a patient's coverage `Ineligible` for
-/// all of their claims when it plants one eligibility denial, so with 50 patients (about 14
-/// claims each) most eligibility flags would land on the patient's other, paid claims.
+/// More patients than the default 50, so the ranking is measured over many patients' claims
+/// (about 14 claims each at 50 patients, fewer than one at 2,000).
 const PATIENTS: u64 = 2000;
 
 async fn setup() -> (Sandbox, athena_core::Practice, Vec<ClaimRecord>) {

@@ -1,13 +1,13 @@
 //! The mutable world: one [`Practice`] per practice id, holding overlays on top of the lazily
 //! generated data, the eager schedule/claims/inbox, and the changed-data feeds.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::data::clinical::{Allergy, Chart, Problem, Reading, gen_chart};
 use crate::data::patients::{
-    Insurance, Patient, PatientKey, gen_insurances, gen_patient, patient_key,
+    Insurance, Patient, PatientKey, gen_former_insurance, gen_insurances, gen_patient, patient_key,
 };
 use crate::data::schedule::{self, Appointment, Claim, PatientCase};
 use crate::feeds::Feeds;
@@ -72,7 +72,9 @@ pub(crate) struct Practice {
     pub(crate) next_chart_id: u64,
     pub(crate) payments: Vec<Payment>,
     pub(crate) next_batch: u64,
-    pub(crate) ineligible: HashSet<u64>,
+    /// Patients with a claim planted as [`DenialCause::InactiveEligibility`], and the earliest
+    /// date of service billed to their former, terminated policy.
+    pub(crate) former_policy: HashMap<u64, NaiveDate>,
     pub(crate) feeds: Feeds,
 }
 
@@ -87,12 +89,15 @@ impl Practice {
         patients: u64,
     ) -> Self {
         let g = schedule::generate(seed, id, departments, providers, patients, today);
-        let mut ineligible = HashSet::new();
+        let mut former_policy: HashMap<u64, NaiveDate> = HashMap::new();
         for c in &g.claims {
             if let Some(d) = &c.denial
                 && d.cause == DenialCause::InactiveEligibility
             {
-                ineligible.insert(c.patientid);
+                former_policy
+                    .entry(c.patientid)
+                    .and_modify(|first| *first = (*first).min(c.service))
+                    .or_insert(c.service);
             }
         }
         let next_appointment = g
@@ -130,7 +135,7 @@ impl Practice {
             next_chart_id: 8_000_000_001,
             payments: Vec::new(),
             next_batch: 5,
-            ineligible,
+            former_policy,
             feeds: Feeds::default(),
         }
     }
@@ -178,11 +183,9 @@ impl Practice {
             return Vec::new();
         }
         let mut v = gen_insurances(self.seed, self.id, p, self.today);
-        if self.ineligible.contains(&p.id) {
-            for i in &mut v {
-                i.eligibility = "Ineligible".into();
-                i.expiration_date = Some(self.today - chrono::Duration::days(90));
-            }
+        if let Some(first_billed) = self.former_policy.get(&p.id) {
+            let former = gen_former_insurance(self.seed, self.id, p, &v, *first_billed);
+            v.push(former);
         }
         v
     }

@@ -512,3 +512,85 @@ async fn documents_cases_inbox_claims_payments() {
     );
     let _: Value = v;
 }
+
+/// The policy a claim is billed to, as a client reads it: `primarypatientinsuranceid`
+/// resolved against the patient's insurances (cancelled ones included).
+async fn billed_policy(s: &S, claim: &Value) -> Option<Value> {
+    let billed = &claim["primaryinsurancepayer"]["primarypatientinsuranceid"];
+    let billed = billed
+        .as_u64()
+        .map(|n| n.to_string())
+        .or_else(|| billed.as_str().map(str::to_owned))?;
+    let pid = &claim["patientid"];
+    let (st, v) = s
+        .get(&format!("/patients/{pid}/insurances?showcancelled=true"))
+        .await;
+    assert_eq!(st, 200);
+    v["insurances"]
+        .as_array()?
+        .iter()
+        .find(|i| i["insuranceid"].as_str() == Some(billed.as_str()))
+        .cloned()
+}
+
+fn wire_date(v: &Value) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(v.as_str()?, "%m/%d/%Y").ok()
+}
+
+/// Eligibility truth is per claim: a claim planted as an eligibility denial is billed to a
+/// policy that ended before its date of service, while every other claim, the same patient's
+/// included, is billed to a policy in force on its date of service (or to none on file).
+#[tokio::test]
+async fn eligibility_denials_are_billed_to_a_terminated_policy_and_only_they_are() {
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    let planted: std::collections::HashMap<u64, athena_testkit::PlantedDenial> = sb
+        .planted_denials()
+        .into_iter()
+        .map(|d| (d.claim_id, d))
+        .collect();
+    let patients: std::collections::HashSet<u64> = planted
+        .values()
+        .filter(|d| d.cause == athena_testkit::DenialCause::InactiveEligibility)
+        .map(|d| d.patient_id)
+        .collect();
+    assert!(!patients.is_empty(), "no eligibility denial planted");
+    let (mut denied, mut others) = (0, 0);
+    for id in sb.claim_ids() {
+        let (st, v) = s.get(&format!("/claims/{id}")).await;
+        assert_eq!(st, 200);
+        let claim = if v.is_array() { v[0].clone() } else { v };
+        assert!(claim["patientid"].is_u64(), "claim {id} without patientid");
+        let service = wire_date(&claim["billedservicedate"]).expect("billedservicedate");
+        let policy = billed_policy(&s, &claim).await;
+        let planted_here = planted
+            .get(&id)
+            .is_some_and(|d| d.cause == athena_testkit::DenialCause::InactiveEligibility);
+        if planted_here {
+            denied += 1;
+            let policy = policy.expect("an eligibility denial's billed policy is on file");
+            assert_eq!(policy["eligibilitystatus"], "Ineligible", "claim {id}");
+            let ended = wire_date(&policy["expirationdate"]).expect("expirationdate");
+            assert!(
+                ended < service,
+                "claim {id}: policy ended {ended}, service {service}"
+            );
+            assert!(wire_date(&policy["issuedate"]).is_some_and(|s| s < ended));
+        } else if let Some(policy) = policy {
+            others += usize::from(patients.contains(&claim["patientid"].as_u64().unwrap_or(0)));
+            assert_ne!(policy["eligibilitystatus"], "Ineligible", "claim {id}");
+            assert!(
+                wire_date(&policy["issuedate"]).is_some_and(|d| d <= service),
+                "claim {id}: policy not yet issued on the date of service"
+            );
+            assert!(
+                wire_date(&policy["expirationdate"]).is_none_or(|d| d >= service),
+                "claim {id}: policy ended before the date of service"
+            );
+        }
+    }
+    assert!(
+        denied >= 1 && others >= 1,
+        "denied {denied}, other claims of those patients {others}"
+    );
+}

@@ -3,6 +3,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::rng::Rng;
+use super::schedule::OLDEST_SERVICE_DAYS;
 use super::tables::{CITIES, FEMALE_NAMES, LAST_NAMES, MALE_NAMES, PAYERS, STREETS};
 
 /// A patient record as the sandbox stores it (generated, or overlaid after a write).
@@ -153,6 +154,8 @@ pub(crate) struct Insurance {
     pub(crate) cancelled: bool,
     pub(crate) issue_date: NaiveDate,
     pub(crate) expiration_date: Option<NaiveDate>,
+    /// When eligibility was last checked (`eligibilitylastchecked`).
+    pub(crate) eligibility_checked: NaiveDate,
 }
 
 /// Generate the insurances of a patient (primary, sometimes secondary).
@@ -179,24 +182,79 @@ pub(crate) fn gen_insurances(
             r.below(PAYERS.len() as u64) as usize
         };
         let prefix = &PAYERS[payer].0[..1];
+        let memberid = format!("{prefix}{:09}", r.below(1_000_000_000));
+        let eligibility = if r.chance(85) {
+            "Eligible"
+        } else {
+            "Unverified"
+        };
+        // Issued before the oldest date of service a generated claim has, so every claim
+        // billed to a current policy falls within its dates.
+        let issue_date = today - Duration::days(r.range(OLDEST_SERVICE_DAYS + 10, 2000));
         out.push(Insurance {
             insuranceid: p.id * 10 + seq,
             payer,
-            memberid: format!("{prefix}{:09}", r.below(1_000_000_000)),
+            memberid,
             sequence: seq,
-            eligibility: if r.chance(85) {
-                "Eligible".into()
-            } else {
-                "Unverified".into()
-            },
+            eligibility: eligibility.into(),
             policyholder_first: p.firstname.to_uppercase(),
             policyholder_last: p.lastname.to_uppercase(),
             policyholder_dob: p.dob,
             policyholder_sex: p.sex.clone(),
             cancelled: false,
-            issue_date: today - Duration::days(r.range(200, 2000)),
+            issue_date,
             expiration_date: None,
+            eligibility_checked: issue_date,
         });
     }
     out
+}
+
+/// The last digit of a former policy's id (`patient id × 10 + 9`); current policies end in
+/// their sequence number.
+const FORMER_POLICY_SLOT: u64 = 9;
+
+/// The id of patient `patient`'s former, terminated policy (see [`gen_former_insurance`]).
+pub(crate) fn former_policy_id(patient: u64) -> u64 {
+    patient * 10 + FORMER_POLICY_SLOT
+}
+
+/// A policy patient `p` no longer has: it was terminated a week to three months before
+/// `first_billed`, the earliest date of service a claim was (wrongly) billed to it, and the
+/// eligibility check run after the termination says `Ineligible`. It is listed after the
+/// `current` policies, with the next sequence number, and comes from a different payer when
+/// there is one. The patient's other claims are billed to a current policy.
+pub(crate) fn gen_former_insurance(
+    seed: u64,
+    practice: u64,
+    p: &Patient,
+    current: &[Insurance],
+    first_billed: NaiveDate,
+) -> Insurance {
+    let mut r = Rng::new(seed, &[5, practice, p.id]);
+    let mut payer = r.below(PAYERS.len() as u64) as usize;
+    if current.iter().any(|i| i.payer == payer) {
+        payer = (0..PAYERS.len())
+            .map(|k| (payer + k) % PAYERS.len())
+            .find(|c| current.iter().all(|i| i.payer != *c))
+            .unwrap_or(payer);
+    }
+    let ended = first_billed - Duration::days(r.range(7, 90));
+    let issue_date = ended - Duration::days(r.range(365, 1800));
+    let prefix = &PAYERS[payer].0[..1];
+    Insurance {
+        insuranceid: former_policy_id(p.id),
+        payer,
+        memberid: format!("{prefix}{:09}", r.below(1_000_000_000)),
+        sequence: current.len() as u64 + 1,
+        eligibility: "Ineligible".into(),
+        policyholder_first: p.firstname.to_uppercase(),
+        policyholder_last: p.lastname.to_uppercase(),
+        policyholder_dob: p.dob,
+        policyholder_sex: p.sex.clone(),
+        cancelled: false,
+        issue_date,
+        expiration_date: Some(ended),
+        eligibility_checked: ended + Duration::days(r.range(1, 6)),
+    }
 }

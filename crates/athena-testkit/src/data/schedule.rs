@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
+use super::patients::former_policy_id;
 use super::rng::Rng;
 use super::tables::{APPOINTMENT_TYPES, MESSAGES, PROBLEMS, PROCEDURES};
 use crate::truth::DenialCause;
@@ -122,6 +123,13 @@ pub(crate) const FIRST_CLAIM_ID: u64 = 50_001;
 /// First patient case id.
 pub(crate) const FIRST_CASE_ID: u64 = 170_001;
 
+/// Days of schedule generated before and after today.
+const SCHEDULE_DAYS: i64 = 21;
+/// How far back a planted timely-filing claim's date of service is moved.
+const LATE_FILING_SHIFT_DAYS: i64 = 420;
+/// The oldest date of service of a generated claim, in days before today.
+pub(crate) const OLDEST_SERVICE_DAYS: i64 = SCHEDULE_DAYS + LATE_FILING_SHIFT_DAYS;
+
 fn home_department(provider: u64, departments: u64) -> u64 {
     1 + (provider - 1) % departments.max(1)
 }
@@ -160,7 +168,7 @@ pub(crate) fn generate(
     let patients = patients.max(1);
     for provider in 1..=providers {
         let dept = home_department(provider, departments);
-        for offset in -21i64..=21 {
+        for offset in -SCHEDULE_DAYS..=SCHEDULE_DAYS {
             let date = today + Duration::days(offset);
             if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
                 continue;
@@ -327,9 +335,15 @@ pub(crate) fn generate(
 fn plant(c: &mut Claim, cause: DenialCause, txn: &mut u64) {
     let (group, carc, rarc, description) = cause.codes();
     match cause {
+        DenialCause::InactiveEligibility => {
+            // Billed to a policy that had ended before the date of service (the patient's
+            // former plan, see `gen_former_insurance`); the patient's other claims are billed
+            // to a current policy.
+            c.primary_insurance = former_policy_id(c.patientid);
+        }
         DenialCause::TimelyFiling => {
-            c.service -= Duration::days(420);
-            c.created = c.service + Duration::days(400);
+            c.service -= Duration::days(LATE_FILING_SHIFT_DAYS);
+            c.created = c.service + Duration::days(LATE_FILING_SHIFT_DAYS - 20);
         }
         DenialCause::DiagnosisProcedureMismatch => {
             // A knee MRI billed with a depression diagnosis.

@@ -221,7 +221,19 @@ fn create(cx: &mut Cx<'_>) -> Reply {
         });
     }
     cx.p.next_claim += 1;
-    let primary = cx.p.insurances(&pat).first().map_or(0, |i| i.insuranceid);
+    // Billed to the lowest-sequence policy in force on the date of service (not a cancelled
+    // or terminated one); none means self-pay.
+    let primary =
+        cx.p.insurances(&pat)
+            .iter()
+            .filter(|i| {
+                !i.cancelled
+                    && i.eligibility != "Ineligible"
+                    && i.issue_date <= service
+                    && i.expiration_date.is_none_or(|end| end >= service)
+            })
+            .min_by_key(|i| i.sequence)
+            .map_or(0, |i| i.insuranceid);
     let outstanding: f64 = lines
         .iter()
         .map(|l| l.amount.parse::<f64>().unwrap_or(0.0))

@@ -43,7 +43,7 @@ pub(crate) fn insurance_json(i: &Insurance, pat: &Patient) -> Value {
         "insuredentitytypeid": 1,
         "eligibilitystatus": i.eligibility,
         "eligibilityreason": "Athena",
-        "eligibilitylastchecked": d(i.issue_date),
+        "eligibilitylastchecked": d(i.eligibility_checked),
         "issuedate": d(i.issue_date),
     });
     if let Some(exp) = i.expiration_date {
@@ -144,6 +144,7 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
                 cancelled: false,
                 issue_date: today,
                 expiration_date: None,
+                eligibility_checked: today,
             };
             let v = insurance_json(&ins, &pat);
             cx.p.insurances_mut(&pat).push(ins);
