@@ -180,6 +180,147 @@ const AMBIGUOUS: &[&str] = &[
     "cash", "king", "major", "precious", "sterling", "tony",
 ];
 
+/// Qualifiers that open a diagnosis phrase ("Major depressive disorder", "Acute myocardial
+/// infarction", "Type 2 diabetes"). One that is also a first name ("Major") is not a name
+/// when a clinical word follows it; see [`starts_clinical_phrase`].
+const CLINICAL_QUALIFIERS: &[&str] = &[
+    "major",
+    "minor",
+    "acute",
+    "subacute",
+    "chronic",
+    "essential",
+    "type",
+    "mild",
+    "moderate",
+    "severe",
+    "primary",
+    "secondary",
+    "benign",
+    "malignant",
+    "morbid",
+    "recurrent",
+    "persistent",
+    "unspecified",
+    "generalized",
+    "generalised",
+    "bilateral",
+    "congenital",
+    "idiopathic",
+    "atypical",
+    "mixed",
+    "diabetic",
+    "allergic",
+    "seasonal",
+    "obstructive",
+    "intermittent",
+    "paroxysmal",
+    "unstable",
+    "stable",
+    "complete",
+    "partial",
+    "early",
+    "late",
+];
+
+/// Clinical words that, after a qualifier, make it a diagnosis phrase whatever their case.
+const CLINICAL_TERMS: &[&str] = &[
+    "depressive",
+    "depression",
+    "disorder",
+    "disease",
+    "hypertension",
+    "diabetes",
+    "mellitus",
+    "infarction",
+    "myocardial",
+    "kidney",
+    "renal",
+    "heart",
+    "failure",
+    "pain",
+    "asthma",
+    "bronchitis",
+    "sinusitis",
+    "pneumonia",
+    "anemia",
+    "anaemia",
+    "migraine",
+    "headache",
+    "anxiety",
+    "obesity",
+    "hyperlipidemia",
+    "pulmonary",
+    "respiratory",
+    "coronary",
+    "cardiac",
+    "artery",
+    "arthritis",
+    "osteoarthritis",
+    "infection",
+    "injury",
+    "fracture",
+    "syndrome",
+    "insufficiency",
+    "stenosis",
+    "otitis",
+    "gout",
+    "hepatitis",
+    "dermatitis",
+    "rhinitis",
+    "angina",
+    "stroke",
+    "episode",
+    "illness",
+    "liver",
+    "hepatic",
+    "ischemic",
+    "atrial",
+    "fibrillation",
+    "embolism",
+    "thrombosis",
+    "neuropathy",
+    "cellulitis",
+    "allergy",
+    "bleeding",
+    "hemorrhage",
+    "surgery",
+    "sprain",
+    "tear",
+    "lumbar",
+    "neurocognitive",
+];
+
+/// Endings of clinical adjectives and nouns (`depressive`, `myocardial`, `arthritis`…), used
+/// only for a lower-case word after a qualifier, never for a capitalised one (a surname).
+const CLINICAL_ENDINGS: &[&str] = &[
+    "ive", "ic", "al", "osis", "itis", "emia", "aemia", "oma", "pathy", "ia", "ism", "ary", "ous",
+    "ory", "ure", "ion", "ity",
+];
+
+/// Whether word `i` is a clinical qualifier opening a diagnosis phrase: it is in
+/// [`CLINICAL_QUALIFIERS`] and the next word, separated by spaces or a hyphen only, is a
+/// number ("Type 2"), another qualifier or a word of [`CLINICAL_TERMS`] in any case, or a
+/// lower-case word with a clinical ending.
+fn starts_clinical_phrase(ws: &[Word<'_>], i: usize, text: &str) -> bool {
+    let w = &ws[i];
+    if !CLINICAL_QUALIFIERS.contains(&w.text.to_lowercase().as_str()) {
+        return false;
+    }
+    let Some(n) = ws.get(i + 1) else {
+        return false;
+    };
+    if !text[w.end..n.start].chars().all(|c| c == ' ' || c == '-') {
+        return false;
+    }
+    let nl = n.text.to_lowercase();
+    all_digits(n.text)
+        || CLINICAL_QUALIFIERS.contains(&nl.as_str())
+        || CLINICAL_TERMS.contains(&nl.as_str())
+        || (n.text.chars().all(char::is_lowercase)
+            && CLINICAL_ENDINGS.iter().any(|e| nl.ends_with(e)))
+}
+
 fn is_first_name(w: &str) -> bool {
     let lower = w.to_lowercase();
     let listed = FIRST_NAMES.lines().any(|n| n.trim() == lower);
@@ -410,7 +551,7 @@ fn names(ws: &[Word<'_>], text: &str, out: &mut Vec<Span>) {
     for (i, w) in ws.iter().enumerate() {
         let lower = w.text.to_lowercase();
         let after_title = TITLES.contains(&lower.as_str());
-        let first = is_first_name(w.text);
+        let first = is_first_name(w.text) && !starts_clinical_phrase(ws, i, text);
         if !after_title && !first {
             continue;
         }
@@ -420,7 +561,7 @@ fn names(ws: &[Word<'_>], text: &str, out: &mut Vec<Span>) {
             (Some(w.start), w.end, i + 1)
         };
         let mut start = start;
-        for n in ws.iter().skip(from).take(2) {
+        for (j, n) in ws.iter().enumerate().skip(from).take(2) {
             let gap = &text[end.max(w.end)..n.start];
             if gap.chars().any(|c| !(c == ' ' || c == '.')) {
                 break;
@@ -431,6 +572,9 @@ fn names(ws: &[Word<'_>], text: &str, out: &mut Vec<Span>) {
                 && n.text.chars().all(char::is_alphabetic)
                 && !NOT_NAMES.contains(&nl.as_str())
                 && n.text.len() > 1;
+            if starts_clinical_phrase(ws, j, text) {
+                break;
+            }
             if title_name || capitalised(n.text) && !MONTHS.contains(&nl.as_str()) {
                 start.get_or_insert(n.start);
                 end = n.end;
@@ -499,6 +643,43 @@ mod tests {
             let found = kinds(text);
             assert!(
                 found.iter().any(|(k, s)| k == kind && s == want),
+                "{text}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn diagnosis_qualifiers_are_not_names() {
+        for text in [
+            "F32.9 Major depressive disorder",
+            "Major Depressive Disorder, recurrent",
+            "history of Major depression",
+            "Acute myocardial infarction",
+            "Chronic kidney disease stage 3",
+            "Essential hypertension",
+            "Type 2 diabetes mellitus",
+            "Major neurocognitive disorder",
+        ] {
+            let found = kinds(text);
+            assert!(
+                found.iter().all(|(k, _)| *k != PhiKind::Name),
+                "{text}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_person_called_major_is_still_a_name() {
+        for (text, want) in [
+            ("Major Thompson called about the bill", "Major Thompson"),
+            ("Major said the pain is better", "Major"),
+            ("spoke with Mr. Major today", "Major"),
+            ("John Major reports chest pain", "John Major"),
+            ("Grace Acute myocardial infarction in 2019", "Grace"),
+        ] {
+            let found = kinds(text);
+            assert!(
+                found.iter().any(|(k, s)| *k == PhiKind::Name && s == want),
                 "{text}: {found:?}"
             );
         }
