@@ -267,8 +267,9 @@ where
     };
     futures::stream::unfold(state, |mut st| async move {
         loop {
-            if let Some(line) = st.lines.next_line() {
-                let item = serde_json::from_slice::<Resource>(&line).map_err(FhirError::Decode);
+            if let Some((n, line)) = st.lines.next_line() {
+                let item = serde_json::from_slice::<Resource>(&line)
+                    .map_err(|e| FhirError::decode_line(n, e));
                 return Some((item, st));
             }
             if st.done {
@@ -317,6 +318,8 @@ struct Lines {
     buf: Vec<u8>,
     /// Start of the unread part of `buf`.
     pos: usize,
+    /// Lines consumed so far (blank ones included).
+    line: u64,
     ended: bool,
 }
 
@@ -378,7 +381,8 @@ impl Lines {
         }
     }
 
-    fn next_line(&mut self) -> Option<Vec<u8>> {
+    /// The next line that is not blank, with its 1-based number in the file.
+    fn next_line(&mut self) -> Option<(u64, Vec<u8>)> {
         loop {
             let rest = &self.buf[self.pos..];
             let (line, consumed) = match rest.iter().position(|&b| b == b'\n') {
@@ -387,11 +391,13 @@ impl Lines {
                 None => return None,
             };
             let line = line.strip_suffix(b"\r").unwrap_or(line);
-            let blank = line.iter().all(u8::is_ascii_whitespace);
+            // Only JSON whitespace is blank: a line of anything else is reported, not skipped.
+            let blank = line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
             let out = (!blank).then(|| line.to_vec());
             self.pos += consumed;
+            self.line += 1;
             if let Some(l) = out {
-                return Some(l);
+                return Some((self.line, l));
             }
         }
     }
@@ -446,7 +452,7 @@ impl ExportJob {
             }),
             200..=299 => {
                 let manifest: Manifest = serde_json::from_slice(resp.body())
-                    .map_err(|e| (FhirError::Decode(e), None))?;
+                    .map_err(|e| (FhirError::decode(e), None))?;
                 Ok(ExportStatus::Complete(Box::new(manifest)))
             }
             status => Err((FhirError::from_response(status, resp.body()), retry_after)),
@@ -531,7 +537,7 @@ impl ResumeState {
     pub fn load(path: &Path, manifest: &Manifest) -> Result<Self> {
         match std::fs::read(path) {
             Ok(bytes) => {
-                let s: Self = serde_json::from_slice(&bytes).map_err(FhirError::Decode)?;
+                let s: Self = serde_json::from_slice(&bytes).map_err(FhirError::decode)?;
                 Ok(if s.transaction_time == manifest.transaction_time {
                     s
                 } else {
@@ -579,12 +585,12 @@ mod tests {
         let mut out = Vec::new();
         for c in chunks {
             l.push(c).expect("push");
-            while let Some(x) = l.next_line() {
+            while let Some((_, x)) = l.next_line() {
                 out.push(String::from_utf8(x).expect("utf8"));
             }
         }
         l.finish().expect("finish");
-        while let Some(x) = l.next_line() {
+        while let Some((_, x)) = l.next_line() {
             out.push(String::from_utf8(x).expect("utf8"));
         }
         out
@@ -598,6 +604,23 @@ mod tests {
         );
         assert_eq!(lines_of(&[b"{", b"}"]), ["{}"]);
         assert!(lines_of(&[b""]).is_empty());
+    }
+
+    #[tokio::test]
+    async fn ndjson_errors_name_the_line_never_the_value() {
+        // Found by the `bulk_ndjson` fuzz target: errors quoted the value and did not say
+        // which line failed; a form-feed line was skipped as blank.
+        let body: &[u8] = b"{\"resourceType\":\"Patient\",\"id\":\"1\"}\n\n\x0c\n{\"resourceType\":\"Patient\",\"active\":\"555-0100-1234\"}\n";
+        let input = futures::stream::iter([Ok::<_, std::io::Error>(body)]);
+        let items: Vec<_> = ndjson(input).collect().await;
+        assert_eq!(items.len(), 3);
+        assert!(items[0].is_ok());
+        for (item, line) in items[1..].iter().zip([3, 4]) {
+            let e = item.as_ref().expect_err("not a resource");
+            let text = format!("{e} {e:?}");
+            assert!(text.contains(&format!("NDJSON line {line}:")), "{text}");
+            assert!(!text.contains("555-0100"), "{text}");
+        }
     }
 
     #[test]

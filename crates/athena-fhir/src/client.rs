@@ -212,7 +212,7 @@ impl FhirClient {
 
     async fn get_json<T: DeserializeOwned>(&self, route: &'static str, url: Url) -> Result<T> {
         let response = self.send(&self.request(Method::GET, route, url)).await?;
-        serde_json::from_slice(response.body()).map_err(FhirError::Decode)
+        serde_json::from_slice(response.body()).map_err(FhirError::decode)
     }
 
     /// `GET [base]/{resource_type}/{id}` decoded as `T` (e.g. [`crate::r4::Observation`]).
@@ -320,7 +320,7 @@ impl FhirClient {
                 ),
         };
         let response = self.send(&request).await?;
-        serde_json::from_slice(response.body()).map_err(FhirError::Decode)
+        serde_json::from_slice(response.body()).map_err(FhirError::decode)
     }
 
     /// `GET [base]/.well-known/smart-configuration` (anonymous).
@@ -334,7 +334,7 @@ impl FhirClient {
             .accept("application/json")
             .anonymous();
         let response = self.send(&request).await?;
-        serde_json::from_slice(response.body()).map_err(FhirError::Decode)
+        serde_json::from_slice(response.body()).map_err(FhirError::decode)
     }
 
     /// `GET [base]/metadata`.

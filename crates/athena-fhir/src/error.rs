@@ -29,7 +29,9 @@ pub enum FhirError {
     /// it names the route template, never the URL.
     #[error("request failed: {0}")]
     Request(#[source] athena_core::Error),
-    /// The body was not the expected JSON.
+    /// The body was not the expected JSON. The message names what went wrong, what was
+    /// expected and where (line and column; the file line for Bulk Data NDJSON), never the
+    /// value: serde's own messages quote it, and FHIR values are PHI.
     #[error("could not decode the FHIR response: {0}")]
     Decode(#[source] serde_json::Error),
     /// A URL from the server (a `next` link, a manifest file) points away from the FHIR
@@ -113,6 +115,21 @@ impl FhirError {
             athena_core::ErrorKind::Auth => Self::Auth(e),
             _ => Self::Request(e),
         }
+    }
+
+    /// [`FhirError::Decode`] without the value that failed to decode.
+    pub(crate) fn decode(e: serde_json::Error) -> Self {
+        Self::Decode(serde::de::Error::custom(
+            athena_core::decode::describe_serde_error(&e),
+        ))
+    }
+
+    /// [`FhirError::decode`] for line `line` (1-based) of a Bulk Data NDJSON file.
+    pub(crate) fn decode_line(line: u64, e: serde_json::Error) -> Self {
+        Self::Decode(serde::de::Error::custom(format!(
+            "NDJSON line {line}: {}",
+            athena_core::decode::describe_serde_error(&e)
+        )))
     }
 
     /// Builds the error for a non-2xx answer from its body.
