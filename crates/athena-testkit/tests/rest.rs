@@ -594,3 +594,35 @@ async fn eligibility_denials_are_billed_to_a_terminated_policy_and_only_they_are
         "denied {denied}, other claims of those patients {others}"
     );
 }
+
+/// A patient is seen at most once a day by a provider, so the only claims sharing patient,
+/// provider and date of service are the planted duplicates and their originals.
+#[tokio::test]
+async fn only_planted_duplicates_share_patient_provider_and_day() {
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    let duplicates = sb
+        .planted_denials()
+        .iter()
+        .filter(|d| d.cause == athena_testkit::DenialCause::DuplicateClaim)
+        .count();
+    assert!(duplicates >= 1);
+    let mut visits: std::collections::HashMap<(String, String, String), usize> =
+        std::collections::HashMap::new();
+    for id in sb.claim_ids() {
+        let (_, v) = s.get(&format!("/claims/{id}")).await;
+        let claim = if v.is_array() { v[0].clone() } else { v };
+        *visits
+            .entry((
+                claim["patientid"].to_string(),
+                claim["billedproviderid"].to_string(),
+                claim["billedservicedate"].to_string(),
+            ))
+            .or_default() += 1;
+    }
+    let shared: usize = visits.values().map(|n| n - 1).sum();
+    assert_eq!(
+        shared, duplicates,
+        "claims sharing a visit beyond the planted duplicates"
+    );
+}

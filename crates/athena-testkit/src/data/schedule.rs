@@ -173,6 +173,9 @@ pub(crate) fn generate(
             if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
                 continue;
             }
+            // Patients booked with this provider on this day: a patient is seen once a day by
+            // a provider (two same-day visits with the same codes would be a duplicate claim).
+            let mut booked_today: Vec<u64> = Vec::new();
             for slot in 0..16u32 {
                 let start =
                     NaiveTime::from_hms_opt(9 + slot / 2, (slot % 2) * 30, 0).unwrap_or_default();
@@ -205,7 +208,14 @@ pub(crate) fn generate(
                 let past = offset < 0;
                 let book = if past { r.chance(65) } else { r.chance(30) };
                 if book {
-                    let pid = 1 + r.below(patients);
+                    let mut pid = 1 + r.below(patients);
+                    for _ in 1..patients {
+                        if !booked_today.contains(&pid) {
+                            break;
+                        }
+                        pid = pid % patients + 1;
+                    }
+                    booked_today.push(pid);
                     let booked_at = (date - Duration::days(r.range(1, 20)))
                         .and_hms_opt(10, 15, 0)
                         .unwrap_or_default();
