@@ -5,8 +5,9 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DenialCause {
-    /// Coverage was not active on the date of service (CO-27; the patient's insurance shows
-    /// `eligibilitystatus` `Ineligible`).
+    /// Coverage was not active on the date of service (CO-27): the claim is billed to the
+    /// patient's former policy, whose `eligibilitystatus` is `Ineligible` and whose end date
+    /// precedes the date of service.
     InactiveEligibility,
     /// A procedure that needs prior authorization was billed without one (CO-197, N54).
     MissingAuthorization,
