@@ -19,8 +19,13 @@ use athena_core::codec::AthenaDate;
 use athena_core::ids::{AppointmentId, DepartmentId, InsuranceId, PatientId};
 use athena_core::runtime::{ManualClock, Runtime};
 use athena_core::{Client, Error, ErrorKind, PracticeId, Request};
+use athena_fhir::bulk::{ExportJob, ExportOptions, Manifest, PollPolicy};
+use athena_fhir::r4::Patient;
+use athena_fhir::search::Search;
+use athena_fhir::{FhirClient, FhirError};
 use athena_rest::prelude::*;
 use athena_testkit::{Fault, FaultRule, RetryAfter, Sandbox, ops};
+use futures::StreamExt as _;
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
 /// Per-attempt events seen (the SDK emits one `attempt finished` event per attempt).
@@ -78,11 +83,15 @@ enum Kind {
     Cancel,
     Delete,
     FhirSearch,
+    FhirTyped,
+    BulkKickOff,
+    BulkPoll,
+    BulkFile,
     FeedPoll,
 }
 
 impl Kind {
-    const ALL: [Kind; 8] = [
+    const ALL: [Kind; 12] = [
         Kind::List,
         Kind::GetOne,
         Kind::Create,
@@ -90,6 +99,10 @@ impl Kind {
         Kind::Cancel,
         Kind::Delete,
         Kind::FhirSearch,
+        Kind::FhirTyped,
+        Kind::BulkKickOff,
+        Kind::BulkPoll,
+        Kind::BulkFile,
         Kind::FeedPoll,
     ];
 
@@ -102,6 +115,10 @@ impl Kind {
             Kind::Cancel => "PUT cancel (idempotent)",
             Kind::Delete => "DELETE insurance",
             Kind::FhirSearch => "FHIR Patient search (raw)",
+            Kind::FhirTyped => "FHIR search (`FhirClient`)",
+            Kind::BulkKickOff => "bulk `$export` kick-off",
+            Kind::BulkPoll => "bulk status poll (`wait`)",
+            Kind::BulkFile => "bulk file download",
             Kind::FeedPoll => "feed poll (raw)",
         }
     }
@@ -115,13 +132,24 @@ impl Kind {
             Kind::Cancel => "cancel",
             Kind::Delete => "delete",
             Kind::FhirSearch => "fhir",
+            Kind::FhirTyped => "fhir-typed",
+            Kind::BulkKickOff => "bulk-kickoff",
+            Kind::BulkPoll => "bulk-poll",
+            Kind::BulkFile => "bulk-file",
             Kind::FeedPoll => "feed",
         }
     }
 
     fn method(self) -> &'static str {
         match self {
-            Kind::List | Kind::GetOne | Kind::FhirSearch | Kind::FeedPoll => "GET",
+            Kind::List
+            | Kind::GetOne
+            | Kind::FhirSearch
+            | Kind::FhirTyped
+            | Kind::BulkKickOff
+            | Kind::BulkPoll
+            | Kind::BulkFile
+            | Kind::FeedPoll => "GET",
             Kind::Create => "POST",
             Kind::Book | Kind::Cancel => "PUT",
             Kind::Delete => "DELETE",
@@ -136,7 +164,10 @@ impl Kind {
             Kind::Book => "/v1/*/appointments/*",
             Kind::Cancel => "/v1/*/appointments/*/cancel",
             Kind::Delete => "/v1/*/patients/*/insurances/*",
-            Kind::FhirSearch => "/fhir/r4/Patient",
+            Kind::FhirSearch | Kind::FhirTyped => "/fhir/r4/Patient",
+            Kind::BulkKickOff => "/fhir/r4/Group/**",
+            Kind::BulkPoll => "/fhir/r4/bulkstatus/*",
+            Kind::BulkFile => "/fhir/r4/bulkfiles/**",
             Kind::FeedPoll => "/v1/*/appointments/changed",
         }
     }
@@ -144,6 +175,11 @@ impl Kind {
     /// Not idempotent: must never be applied twice.
     fn not_idempotent(self) -> bool {
         matches!(self, Kind::Create | Kind::Book)
+    }
+
+    /// Goes around the core transport (its attempts are counted by the sandbox, not traced).
+    fn untraced(self) -> bool {
+        self == Kind::BulkFile
     }
 
     fn write_op(self) -> Option<&'static str> {
@@ -217,15 +253,101 @@ impl Case {
 }
 
 /// What the cell must show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Expect {
     /// Succeeds after exactly this many attempts.
     Ok(u32),
-    /// Fails with this kind after this many attempts.
-    Err(ErrorKind, u32),
+    /// Fails with this error (its label) after this many attempts.
+    Err(String, u32),
+}
+
+fn err(kind: ErrorKind, attempts: u32) -> Expect {
+    Expect::Err(format!("{kind:?}"), attempts)
+}
+
+/// A failed call: the label of its error and, for core errors, `Error::attempts`.
+#[derive(Debug)]
+struct Failure {
+    label: String,
+    attempts: Option<u32>,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure {
+            label: format!("{:?}", e.kind()),
+            // Decode errors are produced after the transport finished and report 0 attempts.
+            attempts: (e.kind() != ErrorKind::Decode).then(|| e.attempts()),
+        }
+    }
+}
+
+impl From<FhirError> for Failure {
+    fn from(e: FhirError) -> Self {
+        let (label, attempts) = match &e {
+            FhirError::Server { status, .. } => (format!("Server {status}"), None),
+            FhirError::Request(c) => (
+                format!("Request/{:?}", c.kind()),
+                (c.kind() != ErrorKind::Decode).then(|| c.attempts()),
+            ),
+            FhirError::Auth(c) => (format!("Auth/{:?}", c.kind()), None),
+            FhirError::Transport(_) => ("Transport".to_owned(), None),
+            FhirError::Decode(_) => ("Decode".to_owned(), None),
+            FhirError::Export(_) => ("Export".to_owned(), None),
+            _ => ("other FhirError".to_owned(), None),
+        };
+        Failure { label, attempts }
+    }
 }
 
 fn expected(kind: Kind, case: &Case) -> Expect {
+    let fault = match case {
+        Case::Inject(_, f) => Some(f),
+        _ => None,
+    };
+    match kind {
+        // A clean `wait` polls twice (the sandbox answers the first poll 202 + Retry-After),
+        // so every success takes one attempt more than a single GET.
+        Kind::BulkPoll => match (fault, expected_single(kind, case)) {
+            // ... unless the lost answer was that first 202: the replay gets the manifest.
+            (Some(Fault::DropAfterHandler | Fault::TruncatedBody), e) => e,
+            (_, Expect::Ok(n)) => Expect::Ok(n + 1),
+            (_, e) => e,
+        },
+        Kind::BulkKickOff => match fault {
+            // The kick-off must answer 202; a 200 is a protocol error, not a body to decode.
+            Some(Fault::MalformedJson | Fault::HtmlErrorPage) => {
+                Expect::Err("Export".to_owned(), 1)
+            }
+            // The 202 has no body: there is nothing to truncate.
+            Some(Fault::TruncatedBody) => Expect::Ok(1),
+            _ => expected_single(kind, case),
+        },
+        // The file download streams through its own `reqwest` client, outside the core
+        // transport: it replays once after a 401 but retries nothing else, and has no
+        // attempt timeout (the held request simply completes late).
+        Kind::BulkFile => match fault {
+            None => expected_single(kind, case),
+            Some(Fault::TooManyRequests(_)) => Expect::Err("Server 429".to_owned(), 1),
+            Some(Fault::OverQpsHtml) => Expect::Err("Server 403".to_owned(), 1),
+            Some(Fault::GatewayError(s) | Fault::JsonError(s)) => {
+                Expect::Err(format!("Server {s}"), 1)
+            }
+            Some(Fault::Latency(_)) => Expect::Ok(1),
+            Some(Fault::DropBeforeHandler | Fault::DropAfterHandler | Fault::TruncatedBody) => {
+                Expect::Err("Transport".to_owned(), 1)
+            }
+            Some(Fault::MalformedJson | Fault::HtmlErrorPage) => {
+                Expect::Err("Decode".to_owned(), 1)
+            }
+            Some(other) => panic!("no expectation for {other:?}"),
+        },
+        _ => expected_single(kind, case),
+    }
+}
+
+/// A single request through the core transport.
+fn expected_single(kind: Kind, case: &Case) -> Expect {
     use Expect::*;
     let fault = match case {
         Case::ExpiredToken => return Ok(2),
@@ -236,19 +358,19 @@ fn expected(kind: Kind, case: &Case) -> Expect {
         // Refused before athena processed it: every call retries, writes included.
         Fault::TooManyRequests(_) | Fault::OverQpsHtml => Ok(2),
         // A 200 whose body is not the JSON the endpoint promises: not retried.
-        Fault::MalformedJson | Fault::HtmlErrorPage => Err(ErrorKind::Decode, 1),
+        Fault::MalformedJson | Fault::HtmlErrorPage => err(ErrorKind::Decode, 1),
         _ if kind.not_idempotent() => match fault {
-            Fault::GatewayError(_) | Fault::JsonError(_) => Err(ErrorKind::Server, 1),
-            Fault::Latency(_) => Err(ErrorKind::Timeout, 1),
+            Fault::GatewayError(_) | Fault::JsonError(_) => err(ErrorKind::Server, 1),
+            Fault::Latency(_) => err(ErrorKind::Timeout, 1),
             // A connection the server closed after reading the request looks, from the
             // client, exactly like one lost after sending: the write is not retried.
-            _ => Err(ErrorKind::Transport, 1),
+            _ => err(ErrorKind::Transport, 1),
         },
         // cancel is marked idempotent, and its effect is; but athena answers a second
         // cancel of the same appointment with 400, so after a lost response the replay
         // reports BadRequest although the appointment was cancelled exactly once.
         Fault::DropAfterHandler | Fault::TruncatedBody if kind == Kind::Cancel => {
-            Err(ErrorKind::BadRequest, 2)
+            err(ErrorKind::BadRequest, 2)
         }
         _ => Ok(2),
     }
@@ -262,10 +384,14 @@ struct Prepared {
     appointment: Option<AppointmentId>,
     insurance: Option<(PatientId, InsuranceId)>,
     name: String,
+    /// The polling URL of an export kicked off and not yet polled.
+    status_url: Option<String>,
+    /// A finished export's manifest, and the lines of its Patient file.
+    manifest: Option<(Manifest, usize)>,
 }
 
 struct Cell {
-    outcome: Result<(), ErrorKind>,
+    outcome: Result<(), String>,
     attempts: u32,
     writes: Option<u64>,
     attempts_mismatch: Option<String>,
@@ -273,10 +399,10 @@ struct Cell {
 
 impl fmt::Display for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.outcome {
+        match &self.outcome {
             Ok(()) if self.attempts > 1 => write!(f, "retried→ok")?,
             Ok(()) => write!(f, "ok")?,
-            Err(k) => write!(f, "**{k:?}**")?,
+            Err(k) => write!(f, "**{k}**")?,
         }
         write!(f, " · {}a", self.attempts)?;
         if let Some(w) = self.writes {
@@ -315,7 +441,11 @@ async fn prepare(
         appointment: None,
         insurance: None,
         name: format!("Matrixcell{n}"),
+        status_url: None,
+        manifest: None,
     };
+    let fhir = FhirClient::from_core(setup.clone(), PracticeId::new(sandbox.practice_id()))
+        .expect("FHIR client");
     // Generated feed changes book slots too: pick a slot that is open now.
     let mut open_slot = || {
         let id = sandbox
@@ -342,9 +472,94 @@ async fn prepare(
         Kind::FeedPoll => {
             sandbox.generate_changes(5);
         }
+        Kind::BulkPoll => {
+            let job = fhir
+                .export_group(&export_options())
+                .await
+                .expect("kick-off");
+            p.status_url = Some(job.status_url().to_string());
+        }
+        Kind::BulkFile => {
+            let job = fhir
+                .export_group(&export_options())
+                .await
+                .expect("kick-off");
+            let manifest = job
+                .wait(&PollPolicy::default(), |_| {})
+                .await
+                .expect("manifest");
+            let file = patient_file(&manifest);
+            let lines = fhir
+                .download(&manifest, file)
+                .map(|r| r.expect("a clean download"))
+                .count()
+                .await;
+            assert!(lines > 0, "the Patient file has lines");
+            p.manifest = Some((manifest, lines));
+        }
         _ => {}
     }
     p
+}
+
+fn export_options() -> ExportOptions {
+    ExportOptions {
+        types: vec!["Patient".to_owned()],
+        ..ExportOptions::default()
+    }
+}
+
+fn patient_file(manifest: &Manifest) -> &athena_fhir::bulk::OutputFile {
+    manifest
+        .output
+        .iter()
+        .find(|f| f.resource_type == "Patient")
+        .expect("a Patient file in the manifest")
+}
+
+/// The FHIR kinds, through `FhirClient` (on the core transport, except file downloads).
+async fn call_fhir(
+    kind: Kind,
+    fhir: &FhirClient,
+    practice_id: u64,
+    p: &Prepared,
+) -> Result<(), Failure> {
+    match kind {
+        Kind::FhirTyped => {
+            let search = Search::by_id::<Patient>(format!("a-{practice_id}.E-{}", p.patient));
+            let bundle = fhir.search(&search).await?;
+            assert_eq!(bundle.entry.len(), 1, "the patient is found");
+            Ok(())
+        }
+        Kind::BulkKickOff => {
+            fhir.export_group(&export_options()).await?;
+            Ok(())
+        }
+        Kind::BulkPoll => {
+            let job = ExportJob::resume(fhir, p.status_url.as_deref().expect("status URL"))?;
+            let manifest = job.wait(&PollPolicy::default(), |_| {}).await?;
+            assert!(!manifest.output.is_empty());
+            Ok(())
+        }
+        Kind::BulkFile => {
+            let (manifest, lines) = p.manifest.as_ref().expect("manifest");
+            let mut stream = std::pin::pin!(fhir.download(manifest, patient_file(manifest)));
+            let mut got = 0;
+            while let Some(item) = stream.next().await {
+                item?;
+                got += 1;
+            }
+            if got != *lines {
+                // Ended without an error but short: resources were silently lost.
+                return Err(Failure {
+                    label: format!("LOST {} of {lines}", lines - got),
+                    attempts: None,
+                });
+            }
+            Ok(())
+        }
+        other => unreachable!("{other:?} is not a FHIR kind"),
+    }
 }
 
 async fn call(kind: Kind, client: &Client, practice_id: u64, p: &Prepared) -> Result<(), Error> {
@@ -403,6 +618,7 @@ async fn call(kind: Kind, client: &Client, practice_id: u64, p: &Prepared) -> Re
                 .query("departmentid", DEPT);
             client.send_json::<serde_json::Value>(&req).await.map(drop)
         }
+        other => unreachable!("{other:?} goes through call_fhir"),
     }
 }
 
@@ -428,15 +644,37 @@ async fn run_cell(sandbox: &Sandbox, kind: Kind, case: &Case, p: &Prepared) -> C
                 .once(),
         ),
     }
+    let fhir = FhirClient::from_core(client.clone(), PracticeId::new(sandbox.practice_id()))
+        .expect("FHIR client");
     let before = sandbox.stats();
     ATTEMPTS.store(0, Ordering::SeqCst);
-    let result = call(kind, &client, sandbox.practice_id(), p).await;
-    let attempts = ATTEMPTS.load(Ordering::SeqCst);
+    let result = match kind {
+        Kind::FhirTyped | Kind::BulkKickOff | Kind::BulkPoll | Kind::BulkFile => {
+            call_fhir(kind, &fhir, sandbox.practice_id(), p).await
+        }
+        _ => call(kind, &client, sandbox.practice_id(), p)
+            .await
+            .map_err(Failure::from),
+    };
+    let traced = ATTEMPTS.load(Ordering::SeqCst);
     if case.applies_write() {
         // The delayed / orphaned original may still be on its way to the handler.
         tokio::time::sleep(LATENCY + Duration::from_millis(300)).await;
     }
     let after = sandbox.stats();
+    let attempts = if kind.untraced() {
+        // Requests that reached the handlers, plus one the fault answered instead, plus one
+        // per 401 replay (each replay follows a token refresh; a cold client's first token
+        // is not a refresh).
+        let handled = after.api_requests - before.api_requests;
+        let answered_by_fault =
+            u64::from(matches!(case, Case::Inject(..)) && !case.applies_write());
+        let cold = u64::from(!matches!(case, Case::ExpiredToken));
+        let refreshes = (after.tokens_issued - before.tokens_issued).saturating_sub(cold);
+        u32::try_from(handled + answered_by_fault + refreshes).expect("few attempts")
+    } else {
+        traced
+    };
     assert_eq!(
         sandbox.faults().active(),
         0,
@@ -445,17 +683,17 @@ async fn run_cell(sandbox: &Sandbox, kind: Kind, case: &Case, p: &Prepared) -> C
         case.label()
     );
     sandbox.faults().clear();
-    // Decode errors are produced after the transport finished and report 0 attempts; every
-    // other error must agree with the trace.
+    // Core errors (other than decode errors) must agree with the trace.
     let attempts_mismatch = match &result {
-        Err(e) if e.kind() != ErrorKind::Decode && e.attempts() != attempts => Some(format!(
-            "Error::attempts() = {} but {attempts} attempts were traced",
-            e.attempts()
+        Err(Failure {
+            attempts: Some(n), ..
+        }) if *n != attempts && !kind.untraced() => Some(format!(
+            "Error::attempts() = {n} but {attempts} attempts were traced"
         )),
         _ => None,
     };
     Cell {
-        outcome: result.map_err(|e| e.kind()),
+        outcome: result.map_err(|e| e.label),
         attempts,
         writes: kind
             .write_op()
@@ -571,9 +809,9 @@ async fn fault_matrix() {
             if let Some(m) = &cell.attempts_mismatch {
                 failures.push(format!("{here}: {m}"));
             }
-            let got = match cell.outcome {
+            let got = match &cell.outcome {
                 Ok(()) => Expect::Ok(cell.attempts),
-                Err(k) => Expect::Err(k, cell.attempts),
+                Err(k) => Expect::Err(k.clone(), cell.attempts),
             };
             let want = expected(kind, case);
             if got != want {

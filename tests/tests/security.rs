@@ -108,6 +108,81 @@ async fn a_redirect_to_another_origin_is_not_followed_and_never_carries_the_toke
     }
 }
 
+#[tokio::test]
+async fn the_fhir_client_never_sends_the_token_across_a_redirect() {
+    let (evil, evil_rec) = other_origin().await;
+    let api = MockServer::start().await;
+    mount_token(&api).await;
+    let location = format!("{}/fhir/r4/Patient/a-195900.E-1", evil.uri());
+    Mock::given(method("GET"))
+        .and(path("/fhir/r4/Patient/a-195900.E-1"))
+        .respond_with(ResponseTemplate::new(302).insert_header("Location", location))
+        .mount(&api)
+        .await;
+    let core = Client::builder()
+        .base_url(api.uri())
+        .client_credentials("client-id", "client-secret")
+        .scope("system/Patient.rs")
+        .build()
+        .expect("core client");
+    let fhir = athena_fhir::FhirClient::from_core(core, athena_core::PracticeId::new(195900))
+        .expect("fhir client");
+    let result = fhir.read_patient(athena_core::PatientId::new(1)).await;
+    assert!(result.is_err(), "a redirect is not the patient");
+    // JSON calls go through the core transport: the redirect is not followed at all.
+    assert_eq!(
+        evil_rec.requests.load(Ordering::SeqCst),
+        0,
+        "the FHIR read followed a redirect"
+    );
+
+    // Bulk files stream through their own HTTP client: a same-origin file URL that
+    // redirects elsewhere must not take the token along.
+    Mock::given(method("GET"))
+        .and(path("/fhir/r4/bulkfiles/1/Patient.ndjson"))
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "Location",
+            format!("{}/bulkfiles/1/Patient.ndjson", evil.uri()),
+        ))
+        .mount(&api)
+        .await;
+    let manifest: athena_fhir::bulk::Manifest = serde_json::from_value(serde_json::json!({
+        "transactionTime": "2024-05-01T00:00:00Z",
+        "request": format!("{}/fhir/r4/Group/a-1.c-195900/$export", api.uri()),
+        "requiresAccessToken": true,
+        "output": [{"type": "Patient", "url": format!("{}/fhir/r4/bulkfiles/1/Patient.ndjson", api.uri())}],
+        "error": []
+    }))
+    .expect("manifest");
+    let items: Vec<_> = fhir
+        .download(&manifest, &manifest.output[0])
+        .collect()
+        .await;
+    let file_request = api
+        .received_requests()
+        .await
+        .expect("recording")
+        .into_iter()
+        .find(|r| r.url.path() == "/fhir/r4/bulkfiles/1/Patient.ndjson")
+        .expect("the file was requested on the API origin");
+    assert!(
+        file_request.headers.contains_key("authorization"),
+        "the same-origin file request carried the token"
+    );
+    assert_eq!(
+        evil_rec.with_authorization.load(Ordering::SeqCst),
+        0,
+        "the token followed a bulk file redirect to another origin"
+    );
+    println!(
+        "bulk file answered 302 to another origin: {} item(s), the other origin was requested \
+         {} time(s), {} with a token",
+        items.len(),
+        evil_rec.requests.load(Ordering::SeqCst),
+        evil_rec.with_authorization.load(Ordering::SeqCst)
+    );
+}
+
 /// First page links to another origin (and another route) for the second page.
 struct ForeignNext {
     served: Arc<AtomicUsize>,
