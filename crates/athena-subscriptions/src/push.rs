@@ -67,7 +67,11 @@ pub fn verify_signature(
 ) -> Result<(), SignatureError> {
     let header = header.ok_or(SignatureError::Missing)?.trim();
     let (alg, hex) = header.split_once('=').ok_or(SignatureError::Malformed)?;
-    if !alg.eq_ignore_ascii_case("sha256") || hex.len() != 64 {
+    // Hex digits only: `u8::from_str_radix` alone would also take a sign (`+f`).
+    if !alg.eq_ignore_ascii_case("sha256")
+        || hex.len() != 64
+        || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         return Err(SignatureError::Malformed);
     }
     let mut tag = [0u8; 32];
@@ -485,6 +489,26 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_sign_in_the_hex_is_malformed_not_a_digit() {
+        // Found while writing the `webhook_verify` fuzz target: `from_str_radix("+f", 16)` is
+        // 15, so a valid signature with a `0` pair written `+x` verified.
+        let (body, sig) = (0..)
+            .map(|i| format!("body {i}").into_bytes())
+            .map(|b| {
+                let sig = sign(b"k", &b);
+                (b, sig)
+            })
+            .find(|(_, sig)| sig.as_bytes()["sha256=".len()] == b'0')
+            .expect("a signature starting with 0");
+        let plus = format!("sha256=+{}", &sig["sha256=0".len()..]);
+        assert_eq!(
+            verify_signature(b"k", &body, Some(&plus)),
+            Err(SignatureError::Malformed)
+        );
+        assert!(verify_signature(b"k", &body, Some(&sig)).is_ok());
     }
 
     #[test]
