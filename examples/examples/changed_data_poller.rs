@@ -17,6 +17,7 @@ use futures::StreamExt;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    athena_examples::init_tracing();
     let real = std::env::var("ATHENA_CLIENT_ID").is_ok();
     let mut sandbox = None;
     let (client, practice_id) = if real {

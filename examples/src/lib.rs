@@ -10,6 +10,9 @@
 //!
 //! [`language_model`] does the same for the AI examples: a real model when its variables are
 //! set, else an offline scripted one.
+//!
+//! [`init_tracing`] (called by each of those) logs to stderr when `RUST_LOG` is set, e.g.
+//! `RUST_LOG=athena=debug cargo run --example quickstart`; without it nothing is logged.
 #![forbid(unsafe_code)]
 
 use std::sync::Arc;
@@ -51,8 +54,32 @@ impl Session {
     }
 }
 
+/// Installs a `tracing` subscriber when `RUST_LOG` is set: `tracing_subscriber`'s fmt output
+/// filtered by `RUST_LOG`, written to **stderr** without colours, with a line when each span
+/// closes (its duration). Without `RUST_LOG` it does nothing, so an example's stdout is the
+/// same either way. Calling it again, or after another subscriber was installed, is harmless.
+///
+/// [`connect`], [`connect_fhir`] and [`language_model`] call it; an example that uses none of
+/// them calls it first thing in `main`.
+pub fn init_tracing() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("RUST_LOG").is_none() {
+            return;
+        }
+        // `try_init` fails only when a subscriber is already installed: keep that one.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .try_init();
+    });
+}
+
 /// Connects to athenahealth (credentials in the environment) or to a local sandbox.
 pub async fn connect() -> Result<Session, BoxError> {
+    init_tracing();
     let has_credentials = std::env::var("ATHENA_CLIENT_ID").is_ok_and(|v| !v.trim().is_empty());
     let session = if has_credentials {
         let client = Client::from_env()?;
@@ -72,28 +99,35 @@ pub async fn connect() -> Result<Session, BoxError> {
             description,
         }
     } else {
-        let sandbox = Sandbox::start().await;
-        let client = Client::builder()
-            .base_url(sandbox.base_url())
-            .client_credentials(sandbox.client_id(), sandbox.client_secret())
-            .build()?;
-        let practice = client.practice(PracticeId::new(sandbox.practice_id()));
-        seed_preview_test_patients(&practice).await?;
-        let description = format!(
-            "the local athena-testkit sandbox at {} (practice {}; set ATHENA_CLIENT_ID, \
-             ATHENA_CLIENT_SECRET and ATHENA_PRACTICE_ID to use athenahealth's preview)",
-            sandbox.base_url(),
-            practice.id()
-        );
-        Session {
-            client,
-            practice,
-            sandbox: Some(sandbox),
-            description,
-        }
+        local_session().await?
     };
     println!("Talking to {}", session.description);
     Ok(session)
+}
+
+/// The local sandbox session [`connect`] uses without credentials: a default
+/// [`Sandbox::start`] (deterministic for its seed and date) seeded with the preview test
+/// patients. Prints nothing.
+pub async fn local_session() -> Result<Session, BoxError> {
+    let sandbox = Sandbox::start().await;
+    let client = Client::builder()
+        .base_url(sandbox.base_url())
+        .client_credentials(sandbox.client_id(), sandbox.client_secret())
+        .build()?;
+    let practice = client.practice(PracticeId::new(sandbox.practice_id()));
+    seed_preview_test_patients(&practice).await?;
+    let description = format!(
+        "the local athena-testkit sandbox at {} (practice {}; set ATHENA_CLIENT_ID, \
+         ATHENA_CLIENT_SECRET and ATHENA_PRACTICE_ID to use athenahealth's preview)",
+        sandbox.base_url(),
+        practice.id()
+    );
+    Ok(Session {
+        client,
+        practice,
+        sandbox: Some(sandbox),
+        description,
+    })
 }
 
 /// Registers athenahealth's documented preview test patients in the local sandbox.
@@ -165,6 +199,7 @@ async fn seed_preview_test_patients(practice: &athena_core::Practice) -> Result<
 pub fn language_model(
     scripted: impl FnOnce() -> ScriptedModel,
 ) -> Result<(Arc<dyn LanguageModel>, String), BoxError> {
+    init_tracing();
     choose_model(|k| std::env::var(k).ok(), scripted)
 }
 
@@ -251,6 +286,7 @@ pub fn fhir_base(origin: &str) -> String {
 /// `ATHENA_CLIENT_ID` is set, or else to a local sandbox seeded like [`connect`]'s. Prints one
 /// line saying which.
 pub async fn connect_fhir() -> Result<FhirSession, BoxError> {
+    init_tracing();
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let session = if let Some(client_id) = var("ATHENA_CLIENT_ID") {
         let core = Client::from_env()?;
