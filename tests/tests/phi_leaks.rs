@@ -3,8 +3,9 @@
 //! `Display` and `Debug`, and the message of a panic carrying an error. None of the PHI of the
 //! patients involved (read back from the sandbox through the REST API) may appear in any of it.
 //!
-//! The example binaries install no `tracing` subscriber, so running them with `RUST_LOG=trace`
-//! prints nothing; this in-process run is the check.
+//! The example binaries themselves are checked by `examples/tests/phi_in_logs.rs`, which runs
+//! every example with `RUST_LOG=trace` and scans its stderr; this in-process run adds the
+//! error paths (every error's `Display`/`Debug` and a panic message).
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
