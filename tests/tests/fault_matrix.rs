@@ -324,24 +324,9 @@ fn expected(kind: Kind, case: &Case) -> Expect {
             _ => expected_single(kind, case),
         },
         // The file download streams through its own `reqwest` client, outside the core
-        // transport: it replays once after a 401 but retries nothing else, and has no
-        // attempt timeout (the held request simply completes late).
-        Kind::BulkFile => match fault {
-            None => expected_single(kind, case),
-            Some(Fault::TooManyRequests(_)) => Expect::Err("Server 429".to_owned(), 1),
-            Some(Fault::OverQpsHtml) => Expect::Err("Server 403".to_owned(), 1),
-            Some(Fault::GatewayError(s) | Fault::JsonError(s)) => {
-                Expect::Err(format!("Server {s}"), 1)
-            }
-            Some(Fault::Latency(_)) => Expect::Ok(1),
-            Some(Fault::DropBeforeHandler | Fault::DropAfterHandler | Fault::TruncatedBody) => {
-                Expect::Err("Transport".to_owned(), 1)
-            }
-            Some(Fault::MalformedJson | Fault::HtmlErrorPage) => {
-                Expect::Err("Decode".to_owned(), 1)
-            }
-            Some(other) => panic!("no expectation for {other:?}"),
-        },
+        // transport, but retries like a `GET` (same classifier, policy and `Retry-After`),
+        // times out an idle attempt, and resumes after the lines already handed out: every
+        // cell is a single `GET`'s.
         _ => expected_single(kind, case),
     }
 }

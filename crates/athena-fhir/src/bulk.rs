@@ -28,6 +28,12 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use athena_core::ErrorKind;
+use athena_core::retry::retry_after::parse_retry_after;
+use athena_core::retry::{
+    AttemptOutcome, Decision, RetryBudget, RetryPolicy, RetryReason, RetrySafety, classify,
+};
+
 use crate::FhirClient;
 use crate::client::{prefer_respond_async, route};
 use crate::error::{FhirError, Result};
@@ -191,66 +197,411 @@ impl FhirClient {
         })
     }
 
-    /// Streams the resources of one manifest file, line by line (flat memory). The token is
-    /// attached only when `manifest.requires_access_token` is true, and then only to the FHIR
-    /// server's origin.
+    /// Streams the resources of one manifest file, line by line (flat memory), retrying as
+    /// [`DownloadPolicy::default`] says. The token is attached only when
+    /// `manifest.requires_access_token` is true, and then only to the FHIR server's origin.
+    ///
+    /// A retryable failure before or during the body (429 or 503 with `Retry-After`
+    /// honoured, 5xx, the non-JSON over-QPS 403, a connect failure, a dropped or truncated
+    /// connection, no bytes for the idle timeout) re-requests the file and skips the lines
+    /// already handed out: every resource is yielded exactly once, and the partial last line
+    /// of a broken attempt is discarded, never yielded. See [`DownloadPolicy`].
     pub fn download(
         &self,
         manifest: &Manifest,
         file: &OutputFile,
     ) -> impl Stream<Item = Result<Resource>> + Send + 'static {
-        let client = self.clone();
-        let requires_token = manifest.requires_access_token;
-        let url = file.url.clone();
-        let response = async move {
-            let url = Url::parse(&url)
-                .map_err(|e| FhirError::Url(format!("a manifest file URL is not valid: {e}")))?;
-            if requires_token && !client.is_same_origin(&url) {
-                return Err(FhirError::ForeignOrigin(url.origin().ascii_serialization()));
+        self.download_with(manifest, file, &DownloadPolicy::default())
+    }
+
+    /// [`FhirClient::download`] with an explicit retry and timeout policy.
+    pub fn download_with(
+        &self,
+        manifest: &Manifest,
+        file: &OutputFile,
+        policy: &DownloadPolicy,
+    ) -> impl Stream<Item = Result<Resource>> + Send + 'static + use<> {
+        let idle = policy
+            .idle_timeout
+            .unwrap_or_else(|| self.core().timeouts().attempt);
+        let download = Download {
+            client: self.clone(),
+            url: file.url.clone(),
+            requires_token: manifest.requires_access_token,
+            retry: policy.retry,
+            idle,
+            body: None,
+            lines: Lines::default(),
+            handed_out: 0,
+            attempts: 0,
+            retries: 0,
+            refreshed: false,
+            validator: None,
+            done: false,
+        };
+        futures::stream::unfold(download, |mut d| async move {
+            let item = d.next().await?;
+            Some((item, d))
+        })
+    }
+}
+
+/// The route template download errors name (file URLs may carry ids; they are never shown).
+const BULK_FILE_ROUTE: &str = "/fhir/r4/{bulk-file}";
+
+/// The most of an error answer's body read to decode it (an `OperationOutcome`).
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// How [`FhirClient::download_with`] retries one file.
+///
+/// Downloads are idempotent `GET`s of static files, so every retryable failure is retried,
+/// before the body and during it: the file is requested again and the lines already handed
+/// out are skipped (counted, not re-decoded), so no resource is yielded twice or lost. What
+/// is retried is what the core transport retries for a `GET` ([`athena_core::retry::classify`]:
+/// 408, 429, 500, 502, 503, 504, 529, a 403 whose body is not JSON, connect failures, timeouts
+/// and lost connections); a 401 refreshes the token once and replays once; anything else
+/// (404, 410, other 4xx) ends the stream at once with [`FhirError::Server`].
+///
+/// Waits are [`RetryPolicy::delay`] (full jitter, at least the server's `Retry-After`, given
+/// up when that exceeds the policy's limit) on the core client's
+/// [`Runtime`](athena_core::runtime::Runtime). `retry.max_attempts()` bounds the attempts
+/// *without progress*: an attempt that handed out at least one new resource before failing
+/// starts a fresh count, so a long file survives several drops but a file that keeps failing
+/// at the same place does not loop. A retry is not made when the client's retry budget is
+/// empty (downloads read it but, outside the core transport, do not spend it).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct DownloadPolicy {
+    /// Attempts and back-off (default [`RetryPolicy::default`]: 3 attempts, full jitter from
+    /// 500 ms capped at 20 s, `Retry-After` honoured up to 60 s).
+    pub retry: RetryPolicy,
+    /// The longest wait for the response head and then for each piece of the body; a stalled
+    /// attempt is abandoned and retried. `None` (the default) uses the core client's attempt
+    /// timeout ([`athena_core::Timeouts::attempt`], 30 s by default). There is no limit on a
+    /// whole attempt: a large file may take as long as it keeps flowing.
+    pub idle_timeout: Option<Duration>,
+}
+
+impl DownloadPolicy {
+    /// The default policy with these retries.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The default policy with this idle timeout.
+    pub fn with_idle_timeout(mut self, idle: Duration) -> Self {
+        self.idle_timeout = Some(idle);
+        self
+    }
+}
+
+/// One file download in progress: the current attempt's body and how far the consumer got.
+struct Download {
+    client: FhirClient,
+    url: String,
+    requires_token: bool,
+    retry: RetryPolicy,
+    idle: Duration,
+    /// The body of the current attempt (`None`: the next step opens one).
+    body: Option<reqwest::Response>,
+    lines: Lines,
+    /// The file line of the last item handed out (0: none yet). A new attempt skips up to it.
+    handed_out: u64,
+    /// Attempts since the last one that made progress.
+    attempts: u32,
+    /// Retries since the last progress (the back-off exponent).
+    retries: u32,
+    refreshed: bool,
+    /// `ETag` / `Last-Modified` of the first answer: a retry must fetch the same file.
+    validator: Option<(Option<String>, Option<String>)>,
+    done: bool,
+}
+
+/// Why an attempt failed, with what the final error would be if it is not retried.
+struct Failed {
+    outcome: AttemptOutcome,
+    retry_after: Option<Duration>,
+    error: FhirError,
+}
+
+impl Download {
+    async fn next(&mut self) -> Option<Result<Resource>> {
+        loop {
+            if self.done {
+                return None;
             }
-            // One replay with a fresh token after a 401, as the transport does.
-            let mut refreshed = false;
-            loop {
-                let mut req = client
-                    .http()
-                    .get(url.clone())
-                    .header("Accept", "application/fhir+ndjson");
-                let token = if requires_token {
-                    client
-                        .core()
-                        .access_token()
-                        .await
-                        .map_err(FhirError::from_core)?
-                } else {
-                    None
-                };
-                if let Some(t) = &token {
-                    req = req.bearer_auth(t.secret().expose_secret());
+            if self.body.is_none() {
+                if let Err(e) = self.open().await {
+                    self.done = true;
+                    return Some(Err(e));
                 }
-                let resp = req.send().await.map_err(FhirError::Transport)?;
-                let status = resp.status().as_u16();
-                if status == 401
-                    && !refreshed
-                    && let Some(t) = &token
-                {
-                    client.core().reject_access_token(t).await;
-                    refreshed = true;
+                continue;
+            }
+            if let Some((n, line)) = self.lines.next_line() {
+                if n <= self.handed_out {
+                    // `Lines` skips what earlier attempts handed out; never yield it twice.
                     continue;
                 }
-                if !resp.status().is_success() {
-                    let body = resp.bytes().await.map_err(FhirError::Transport)?;
-                    return Err(FhirError::from_response(status, &body));
-                }
-                return Ok(resp);
+                // A new line: progress, so the next failure starts a fresh count.
+                self.handed_out = n;
+                self.attempts = 1;
+                self.retries = 0;
+                return Some(
+                    serde_json::from_slice::<Resource>(&line)
+                        .map_err(|e| FhirError::decode_line(n, e)),
+                );
             }
-        };
-        futures::stream::once(response)
-            .map(|r| match r {
-                Ok(resp) => ndjson(resp.bytes_stream()).boxed(),
-                Err(e) => futures::stream::iter([Err(e)]).boxed(),
-            })
-            .flatten()
+            if self.lines.ended {
+                self.done = true;
+                if self.lines.line < self.handed_out {
+                    return Some(Err(FhirError::Export(format!(
+                        "the file ended at line {} on a retried download, but line {} had \
+                         already been read: it changed between attempts",
+                        self.lines.line, self.handed_out
+                    ))));
+                }
+                return None;
+            }
+            let Some(body) = self.body.as_mut() else {
+                continue;
+            };
+            let failure = match tokio::time::timeout(self.idle, body.chunk()).await {
+                Ok(Ok(Some(chunk))) => {
+                    if let Err(e) = self.lines.push(&chunk) {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                    continue;
+                }
+                Ok(Ok(None)) => {
+                    if let Err(e) = self.lines.finish() {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                    continue;
+                }
+                Ok(Err(e)) => transport_failure(e, self.attempts),
+                Err(_) => idle_failure(self.idle, self.attempts),
+            };
+            // The body broke: discard this attempt (and its partial last line) and retry.
+            self.body = None;
+            if let Err(e) = self.retry_or_fail(failure).await {
+                self.done = true;
+                return Some(Err(e));
+            }
+        }
     }
+
+    /// Requests the file until a 2xx head arrives (then `self.body` is set) or an attempt
+    /// fails for good.
+    async fn open(&mut self) -> Result<()> {
+        let url = Url::parse(&self.url)
+            .map_err(|e| FhirError::Url(format!("a manifest file URL is not valid: {e}")))?;
+        if self.requires_token && !self.client.is_same_origin(&url) {
+            return Err(FhirError::ForeignOrigin(url.origin().ascii_serialization()));
+        }
+        loop {
+            let token = if self.requires_token {
+                self.client
+                    .core()
+                    .access_token()
+                    .await
+                    .map_err(FhirError::from_core)?
+            } else {
+                None
+            };
+            let mut req = self
+                .client
+                .http()
+                .get(url.clone())
+                .header("Accept", "application/fhir+ndjson");
+            if let Some(t) = &token {
+                req = req.bearer_auth(t.secret().expose_secret());
+            }
+            self.attempts += 1;
+            let failure = match tokio::time::timeout(self.idle, req.send()).await {
+                Err(_) => idle_failure(self.idle, self.attempts),
+                Ok(Err(e)) => transport_failure(e, self.attempts),
+                Ok(Ok(resp)) if resp.status().is_success() => {
+                    self.check_same_file(resp.headers())?;
+                    self.lines = Lines {
+                        skip: self.handed_out,
+                        ..Lines::default()
+                    };
+                    self.body = Some(resp);
+                    return Ok(());
+                }
+                Ok(Ok(resp)) => {
+                    let status = resp.status().as_u16();
+                    let now = self.client.core().runtime().clock.system_now();
+                    let retry_after = resp
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| parse_retry_after(v, now));
+                    let json_type = resp
+                        .headers()
+                        .get(reqwest::header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.to_ascii_lowercase().contains("json"));
+                    let body = error_body(resp, self.idle).await;
+                    let json_body = status != 403
+                        || json_type
+                        || serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok();
+                    if status == 401
+                        && let Some(t) = &token
+                        && !self.refreshed
+                    {
+                        // One replay with a fresh token, not counted as a retry.
+                        self.client.core().reject_access_token(t).await;
+                        self.refreshed = true;
+                        self.attempts -= 1;
+                        continue;
+                    }
+                    Failed {
+                        outcome: AttemptOutcome::Response { status, json_body },
+                        retry_after,
+                        error: FhirError::from_response(status, &body),
+                    }
+                }
+            };
+            self.retry_or_fail(failure).await?;
+        }
+    }
+
+    /// Waits before the next attempt when the failure is retryable and the policy, the
+    /// `Retry-After` limit and the retry budget allow it; otherwise returns the final error.
+    async fn retry_or_fail(&mut self, failed: Failed) -> Result<()> {
+        // The 401 replay is handled where the token is known; here a 401 is final.
+        let reason = match classify(failed.outcome, RetrySafety::Idempotent, false, true) {
+            Decision::Retry(reason) => reason,
+            _ => return Err(failed.error),
+        };
+        if self.attempts >= self.retry.max_attempts() {
+            return Err(failed.error);
+        }
+        let core = self.client.core();
+        let runtime = core.runtime();
+        let Some(delay) = self.retry.delay(
+            self.retries + 1,
+            runtime.jitter.unit(),
+            reason == RetryReason::RateLimited,
+            failed.retry_after,
+        ) else {
+            // The server asked for a longer wait than the policy honours.
+            return Err(failed.error);
+        };
+        let cost = if reason.is_timeout() {
+            RetryBudget::TIMEOUT_COST
+        } else {
+            RetryBudget::RETRY_COST
+        };
+        if core.retry_budget_available() < cost {
+            return Err(failed.error);
+        }
+        self.retries += 1;
+        runtime.sleeper.sleep(delay).await;
+        Ok(())
+    }
+
+    /// A retry must fetch the file the earlier attempts read: when both answers carry an
+    /// `ETag` (or else a `Last-Modified`), they must agree.
+    fn check_same_file(&mut self, headers: &reqwest::header::HeaderMap) -> Result<()> {
+        let get = |name: reqwest::header::HeaderName| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let now = (
+            get(reqwest::header::ETAG),
+            get(reqwest::header::LAST_MODIFIED),
+        );
+        match &self.validator {
+            None => {
+                self.validator = Some(now);
+                Ok(())
+            }
+            Some(first) => {
+                let differs = |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(a), Some(b)) if a != b);
+                if self.handed_out > 0
+                    && (differs(&first.0, &now.0)
+                        || (first.0.is_none() && differs(&first.1, &now.1)))
+                {
+                    return Err(FhirError::Export(
+                        "the file changed between download attempts (ETag or Last-Modified \
+                         differs): resources may be missing or repeated"
+                            .into(),
+                    ));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A failed send or body read: connect failure, timeout or lost connection, as a typed core
+/// error naming the route template (never the URL).
+fn transport_failure(e: reqwest::Error, attempts: u32) -> Failed {
+    let (outcome, kind, what) = if e.is_connect() {
+        (
+            AttemptOutcome::ConnectFailed,
+            ErrorKind::Connect,
+            "could not connect",
+        )
+    } else if e.is_timeout() {
+        (AttemptOutcome::TimedOut, ErrorKind::Timeout, "timed out")
+    } else {
+        (
+            AttemptOutcome::ConnectionLost,
+            ErrorKind::Transport,
+            "the connection was lost or the body was truncated",
+        )
+    };
+    Failed {
+        outcome,
+        retry_after: None,
+        error: FhirError::Request(
+            athena_core::Error::new(
+                kind,
+                format!("Bulk Data file download: {what} (attempt {attempts})"),
+            )
+            .with_endpoint("GET", BULK_FILE_ROUTE)
+            .with_source(e.without_url()),
+        ),
+    }
+}
+
+/// No response head, or no body bytes, for `idle`.
+fn idle_failure(idle: Duration, attempts: u32) -> Failed {
+    Failed {
+        outcome: AttemptOutcome::TimedOut,
+        retry_after: None,
+        error: FhirError::Request(
+            athena_core::Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "Bulk Data file download: no data for {} ms (attempt {attempts})",
+                    idle.as_millis()
+                ),
+            )
+            .with_endpoint("GET", BULK_FILE_ROUTE),
+        ),
+    }
+}
+
+/// Up to [`ERROR_BODY_LIMIT`] bytes of an error answer (empty if it cannot be read in time).
+async fn error_body(mut resp: reqwest::Response, idle: Duration) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < ERROR_BODY_LIMIT {
+        match tokio::time::timeout(idle, resp.chunk()).await {
+            Ok(Ok(Some(chunk))) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body.truncate(ERROR_BODY_LIMIT);
+    body
 }
 
 /// Decodes an NDJSON byte stream (plain or gzip) into resources, one line at a time.
@@ -320,6 +671,9 @@ struct Lines {
     pos: usize,
     /// Lines consumed so far (blank ones included).
     line: u64,
+    /// Lines up to this number are consumed without being returned (already handed out by an
+    /// earlier attempt of the same download).
+    skip: u64,
     ended: bool,
 }
 
@@ -390,6 +744,11 @@ impl Lines {
                 None if self.ended && !rest.is_empty() => (rest, rest.len()),
                 None => return None,
             };
+            if self.line < self.skip {
+                self.pos += consumed;
+                self.line += 1;
+                continue;
+            }
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             // Only JSON whitespace is blank: a line of anything else is reported, not skipped.
             let blank = line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
@@ -443,8 +802,7 @@ impl ExportJob {
                 .map(str::to_owned)
         };
         let now = self.client.core().runtime().clock.system_now();
-        let retry_after = header("retry-after")
-            .and_then(|v| athena_core::retry::retry_after::parse_retry_after(&v, now));
+        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, now));
         match resp.status() {
             202 => Ok(ExportStatus::InProgress {
                 progress: header("x-progress"),
@@ -604,6 +962,26 @@ mod tests {
         );
         assert_eq!(lines_of(&[b"{", b"}"]), ["{}"]);
         assert!(lines_of(&[b""]).is_empty());
+    }
+
+    #[test]
+    fn skips_the_lines_an_earlier_attempt_handed_out() {
+        let mut l = Lines {
+            skip: 3,
+            ..Lines::default()
+        };
+        for c in [
+            &b"{\"a\":1}\n\n{\"b\""[..],
+            b":2}\n{\"c\":3}\n{\"d\"",
+            b":4}",
+        ] {
+            l.push(c).expect("push");
+        }
+        l.finish().expect("finish");
+        // Lines 1–3 (one of them blank) are skipped; numbering stays the file's.
+        assert_eq!(l.next_line(), Some((4, b"{\"c\":3}".to_vec())));
+        assert_eq!(l.next_line(), Some((5, b"{\"d\":4}".to_vec())));
+        assert_eq!(l.next_line(), None);
     }
 
     #[tokio::test]
