@@ -14,6 +14,9 @@
 //!    (line by line; gzip accepted whether as `Content-Encoding` or as a gzip body). The
 //!    bearer token is sent **only** when `requiresAccessToken` is true and **only** to the
 //!    FHIR server's origin; a file elsewhere with `requiresAccessToken: true` is refused.
+//!    Failures before or during the body are retried with the core retry policy and an idle
+//!    timeout ([`DownloadPolicy`]); a retry skips the lines already handed out, so every
+//!    resource is yielded exactly once.
 //! 5. [`ResumeState`] records finished files so that a restarted download skips them and
 //!    restarts the unfinished one.
 
