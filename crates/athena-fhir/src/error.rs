@@ -20,7 +20,9 @@ pub enum FhirError {
     /// Getting an access token failed.
     #[error("authentication failed: {0}")]
     Auth(#[source] athena_core::Error),
-    /// Connecting, sending or reading a streamed Bulk Data file failed.
+    /// Reading a byte stream handed to [`crate::bulk::ndjson`] failed. (Downloads through
+    /// [`crate::FhirClient::download`] retry such failures and end in [`FhirError::Request`]
+    /// when retries are exhausted.)
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
     /// A call through the core transport failed without an HTTP answer to decode: connect
