@@ -141,8 +141,10 @@ impl Client {
             route: request.route(),
         };
         let request_id = response.request_id().map(str::to_owned);
-        let outcome: BareOutcome = decode_json(response.body(), endpoint)
-            .map_err(|e| e.with_request_id(request_id.clone()))?;
+        let outcome: BareOutcome = decode_json(response.body(), endpoint).map_err(|e| {
+            e.with_request_id(request_id.clone())
+                .with_attempts(response.attempts())
+        })?;
         match outcome.failure_text() {
             None if outcome.is_success() => Ok(()),
             text => Err(
@@ -151,7 +153,8 @@ impl Client {
                     .with_api_error(Some(
                         ApiError::default().with_error_message(text.map(|t| t.as_str().to_owned())),
                     ))
-                    .with_request_id(request_id),
+                    .with_request_id(request_id)
+                    .with_attempts(response.attempts()),
             ),
         }
     }
