@@ -558,20 +558,17 @@ pub mod json {
             }
         }
 
-        /// True when some object repeats a member name, or gives two values for one FHIR
-        /// choice element (`deceasedBoolean` and `deceasedDateTime`): both are invalid FHIR
-        /// JSON, and the decoder keeps one of them (see `docs/reliability.md`, Fuzzing).
+        /// True when some object repeats a member name (JSON gives a repeated name no
+        /// meaning; the decoder keeps one of the values). Two values for one FHIR choice
+        /// element (`deceasedBoolean` and `deceasedDateTime`) are not repeated names: they
+        /// are held to the lossless property like any other input.
         pub fn has_repeated_member(&self) -> bool {
             match self {
                 Json::Arr(a) => a.iter().any(Json::has_repeated_member),
                 Json::Obj(m) => {
                     let mut names: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
                     names.sort_unstable();
-                    let mut choices: Vec<&str> =
-                        names.iter().filter_map(|k| choice_base(k)).collect();
-                    choices.sort_unstable();
                     names.windows(2).any(|w| w[0] == w[1])
-                        || choices.windows(2).any(|w| w[0] == w[1])
                         || m.iter().any(|(_, v)| v.has_repeated_member())
                 }
                 _ => false,
@@ -595,69 +592,6 @@ pub mod json {
                 ),
             }
         }
-    }
-
-    /// FHIR data type names, the suffixes of choice elements (`value[x]` → `valueQuantity`).
-    const CHOICE_TYPES: &[&str] = &[
-        "Base64Binary",
-        "Boolean",
-        "Canonical",
-        "Code",
-        "Date",
-        "DateTime",
-        "Decimal",
-        "Id",
-        "Instant",
-        "Integer",
-        "Markdown",
-        "Oid",
-        "PositiveInt",
-        "String",
-        "Time",
-        "UnsignedInt",
-        "Uri",
-        "Url",
-        "Uuid",
-        "Address",
-        "Age",
-        "Annotation",
-        "Attachment",
-        "CodeableConcept",
-        "Coding",
-        "ContactPoint",
-        "Count",
-        "Distance",
-        "Duration",
-        "HumanName",
-        "Identifier",
-        "Money",
-        "Period",
-        "Quantity",
-        "Range",
-        "Ratio",
-        "Reference",
-        "SampledData",
-        "Signature",
-        "Timing",
-        "ContactDetail",
-        "Contributor",
-        "DataRequirement",
-        "Expression",
-        "ParameterDefinition",
-        "RelatedArtifact",
-        "TriggerDefinition",
-        "UsageContext",
-        "Dosage",
-        "Meta",
-    ];
-
-    /// `deceased` for `deceasedDateTime`: the element a choice-typed member belongs to.
-    fn choice_base(key: &str) -> Option<&str> {
-        CHOICE_TYPES.iter().find_map(|t| {
-            key.strip_suffix(t).filter(|base| {
-                !base.is_empty() && base.starts_with(|c: char| c.is_ascii_lowercase())
-            })
-        })
     }
 
     /// A normalised [`Json`] (see [`Json::normalized`]).

@@ -941,6 +941,12 @@ fn emit_struct(t: &mut String, s: &Struct) {
             }
             t.push_str("}\n\n");
             let _ = writeln!(t, "impl {enum_name} {{");
+            let names: Vec<String> = variants.iter().map(|v| format!("{:?}", v.json)).collect();
+            let _ = writeln!(
+                t,
+                "    /// The JSON keys of this choice element, in key-table order.\n    pub(crate) const KEYS: &'static [&'static str] = &[{}];\n",
+                names.join(", ")
+            );
             t.push_str("    /// The JSON key this value is written under.\n    pub fn json_key(&self) -> &'static str {\n        match self {\n");
             for v in variants {
                 let _ = writeln!(t, "            Self::{}(_) => {:?},", v.variant, v.json);
@@ -1004,6 +1010,14 @@ fn emit_struct(t: &mut String, s: &Struct) {
                 enum_name,
                 variants,
             } => {
+                // A second value for a choice element that is already set (invalid FHIR, but
+                // sent) is kept as received in `extra`; `validate` reports it.
+                let last = i + variants.len() - 1;
+                let _ = writeln!(
+                    t,
+                    "                rt::Key::Known(k @ {i}..={last}) if out.{}.is_some() => {{ rt::keep_extra(&mut map, &mut out.extra, {enum_name}::KEYS, k - {i})?; }}",
+                    f.rust
+                );
                 for v in variants {
                     let val = match &v.ty {
                         Ty::Struct(_) => "Box::new(map.next_value()?)",
@@ -1090,6 +1104,13 @@ fn emit_struct(t: &mut String, s: &Struct) {
                 t,
                 "        if {present} {{\n            out.push(rt::Issue::missing(path, {:?}));\n        }}",
                 f.json
+            );
+        }
+        if let FieldKind::Choice { enum_name, .. } = &f.kind {
+            let _ = writeln!(
+                t,
+                "        rt::check_choice(self.{}.as_ref().map({enum_name}::json_key), &self.extra, {enum_name}::KEYS, path, \"{}[x]\", out);",
+                f.rust, f.json
             );
         }
         let simple_prim = matches!(

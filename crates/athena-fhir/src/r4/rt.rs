@@ -590,6 +590,15 @@ pub enum IssueKind {
     },
     /// A profile rule (US Core) is not met.
     Profile(String),
+    /// A choice element (`deceased[x]`) received more than one value, e.g. both
+    /// `deceasedBoolean` and `deceasedDateTime`. The first is in the typed field, the others
+    /// are kept in the struct's `extra` and written back on encode.
+    MultipleChoiceValues {
+        /// The choice element, e.g. `deceased[x]`.
+        element: &'static str,
+        /// The JSON keys received for it, in arrival order (no values).
+        keys: Vec<&'static str>,
+    },
 }
 
 impl Issue {
@@ -625,6 +634,12 @@ impl fmt::Display for Issue {
                 )
             }
             IssueKind::Profile(msg) => write!(f, "{}: {msg}", self.path),
+            IssueKind::MultipleChoiceValues { element, keys } => write!(
+                f,
+                "{}: more than one value for choice element {element} ({})",
+                self.path,
+                keys.join(", ")
+            ),
         }
     }
 }
@@ -636,6 +651,50 @@ pub(crate) fn join(path: &str, element: &str) -> String {
     s.push('.');
     s.push_str(element);
     s
+}
+
+/// Keeps the next value, as received, in `extra` under `keys[index]`: a further value of a
+/// choice element whose typed field is already set.
+pub(crate) fn keep_extra<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    extra: &mut Extras,
+    keys: &'static [&'static str],
+    index: u16,
+) -> Result<(), A::Error> {
+    // The generated decoders pass an index inside the element's key range.
+    let key = keys.get(usize::from(index)).copied().unwrap_or_default();
+    extra.push(key.to_owned(), map.next_value()?);
+    Ok(())
+}
+
+/// Reports a choice element that received more than one value: `set` is the key of the
+/// value in the typed field, `keys` every key of the element; the other values sit in `extra`.
+pub(crate) fn check_choice(
+    set: Option<&'static str>,
+    extra: &Extras,
+    keys: &'static [&'static str],
+    path: &str,
+    element: &'static str,
+    out: &mut Vec<Issue>,
+) {
+    if extra.is_empty() {
+        return;
+    }
+    let mut received: Vec<&'static str> = set.into_iter().collect();
+    received.extend(
+        extra
+            .iter()
+            .filter_map(|(k, _)| keys.iter().copied().find(|key| *key == k)),
+    );
+    if received.len() > 1 {
+        out.push(Issue {
+            path: join(path, element),
+            kind: IssueKind::MultipleChoiceValues {
+                element,
+                keys: received,
+            },
+        });
+    }
 }
 
 /// Structural validation against the base specification (cardinality, required codes).

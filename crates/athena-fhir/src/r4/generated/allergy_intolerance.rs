@@ -81,6 +81,15 @@ pub enum AllergyIntoleranceOnset {
 }
 
 impl AllergyIntoleranceOnset {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "onsetDateTime",
+        "onsetAge",
+        "onsetPeriod",
+        "onsetRange",
+        "onsetString",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -216,6 +225,14 @@ impl rt::FromMap for AllergyIntolerance {
                 rt::Key::Known(16) => {
                     out.encounter = map.next_value()?;
                 }
+                rt::Key::Known(k @ 17..=21) if out.onset.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        AllergyIntoleranceOnset::KEYS,
+                        k - 17,
+                    )?;
+                }
                 rt::Key::Known(17) => {
                     out.onset = Some(AllergyIntoleranceOnset::DateTime(map.next_value()?));
                 }
@@ -330,6 +347,14 @@ impl rt::Validate for AllergyIntolerance {
         }
         rt::Validate::validate_at(&self.patient, &rt::join(path, "patient"), out);
         rt::Validate::validate_at(&self.encounter, &rt::join(path, "encounter"), out);
+        rt::check_choice(
+            self.onset.as_ref().map(AllergyIntoleranceOnset::json_key),
+            &self.extra,
+            AllergyIntoleranceOnset::KEYS,
+            path,
+            "onset[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.onset, &rt::join(path, "onset"), out);
         rt::Validate::validate_at(&self.recorder, &rt::join(path, "recorder"), out);
         rt::Validate::validate_at(&self.asserter, &rt::join(path, "asserter"), out);

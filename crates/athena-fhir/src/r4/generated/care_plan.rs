@@ -507,6 +507,10 @@ pub enum CarePlanActivityDetailScheduled {
 }
 
 impl CarePlanActivityDetailScheduled {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["scheduledTiming", "scheduledPeriod", "scheduledString"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -552,6 +556,10 @@ pub enum CarePlanActivityDetailProduct {
 }
 
 impl CarePlanActivityDetailProduct {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["productCodeableConcept", "productReference"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -654,6 +662,14 @@ impl rt::FromMap for CarePlanActivityDetail {
                 rt::Key::Known(12) => {
                     out.do_not_perform = map.next_value()?;
                 }
+                rt::Key::Known(k @ 13..=15) if out.scheduled.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        CarePlanActivityDetailScheduled::KEYS,
+                        k - 13,
+                    )?;
+                }
                 rt::Key::Known(13) => {
                     out.scheduled = Some(CarePlanActivityDetailScheduled::Timing(Box::new(
                         map.next_value()?,
@@ -673,6 +689,14 @@ impl rt::FromMap for CarePlanActivityDetail {
                 }
                 rt::Key::Known(17) => {
                     out.performer = map.next_value()?;
+                }
+                rt::Key::Known(k @ 18..=19) if out.product.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        CarePlanActivityDetailProduct::KEYS,
+                        k - 18,
+                    )?;
                 }
                 rt::Key::Known(18) => {
                     out.product = Some(CarePlanActivityDetailProduct::CodeableConcept(Box::new(
@@ -766,9 +790,29 @@ impl rt::Validate for CarePlanActivityDetail {
         }
         rt::Validate::validate_at(&self.status, &rt::join(path, "status"), out);
         rt::Validate::validate_at(&self.status_reason, &rt::join(path, "statusReason"), out);
+        rt::check_choice(
+            self.scheduled
+                .as_ref()
+                .map(CarePlanActivityDetailScheduled::json_key),
+            &self.extra,
+            CarePlanActivityDetailScheduled::KEYS,
+            path,
+            "scheduled[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.scheduled, &rt::join(path, "scheduled"), out);
         rt::Validate::validate_at(&self.location, &rt::join(path, "location"), out);
         rt::Validate::validate_at(&self.performer, &rt::join(path, "performer"), out);
+        rt::check_choice(
+            self.product
+                .as_ref()
+                .map(CarePlanActivityDetailProduct::json_key),
+            &self.extra,
+            CarePlanActivityDetailProduct::KEYS,
+            path,
+            "product[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.product, &rt::join(path, "product"), out);
         rt::Validate::validate_at(&self.daily_amount, &rt::join(path, "dailyAmount"), out);
         rt::Validate::validate_at(&self.quantity, &rt::join(path, "quantity"), out);

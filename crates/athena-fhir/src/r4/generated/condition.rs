@@ -83,6 +83,15 @@ pub enum ConditionOnset {
 }
 
 impl ConditionOnset {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "onsetDateTime",
+        "onsetAge",
+        "onsetPeriod",
+        "onsetRange",
+        "onsetString",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -144,6 +153,15 @@ pub enum ConditionAbatement {
 }
 
 impl ConditionAbatement {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "abatementDateTime",
+        "abatementAge",
+        "abatementPeriod",
+        "abatementRange",
+        "abatementString",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -284,6 +302,9 @@ impl rt::FromMap for Condition {
                 rt::Key::Known(16) => {
                     out.encounter = map.next_value()?;
                 }
+                rt::Key::Known(k @ 17..=21) if out.onset.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, ConditionOnset::KEYS, k - 17)?;
+                }
                 rt::Key::Known(17) => {
                     out.onset = Some(ConditionOnset::DateTime(map.next_value()?));
                 }
@@ -298,6 +319,9 @@ impl rt::FromMap for Condition {
                 }
                 rt::Key::Known(21) => {
                     out.onset = Some(ConditionOnset::String(map.next_value()?));
+                }
+                rt::Key::Known(k @ 22..=26) if out.abatement.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, ConditionAbatement::KEYS, k - 22)?;
                 }
                 rt::Key::Known(22) => {
                     out.abatement = Some(ConditionAbatement::DateTime(map.next_value()?));
@@ -416,7 +440,23 @@ impl rt::Validate for Condition {
         }
         rt::Validate::validate_at(&self.subject, &rt::join(path, "subject"), out);
         rt::Validate::validate_at(&self.encounter, &rt::join(path, "encounter"), out);
+        rt::check_choice(
+            self.onset.as_ref().map(ConditionOnset::json_key),
+            &self.extra,
+            ConditionOnset::KEYS,
+            path,
+            "onset[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.onset, &rt::join(path, "onset"), out);
+        rt::check_choice(
+            self.abatement.as_ref().map(ConditionAbatement::json_key),
+            &self.extra,
+            ConditionAbatement::KEYS,
+            path,
+            "abatement[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.abatement, &rt::join(path, "abatement"), out);
         rt::Validate::validate_at(&self.recorder, &rt::join(path, "recorder"), out);
         rt::Validate::validate_at(&self.asserter, &rt::join(path, "asserter"), out);

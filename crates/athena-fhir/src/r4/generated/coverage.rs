@@ -298,6 +298,9 @@ pub enum CoverageCostToBeneficiaryValue {
 }
 
 impl CoverageCostToBeneficiaryValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["valueQuantity", "valueMoney"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -357,6 +360,14 @@ impl rt::FromMap for CoverageCostToBeneficiary {
                 rt::Key::Known(3) => {
                     out.r#type = map.next_value()?;
                 }
+                rt::Key::Known(k @ 4..=5) if out.value.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        CoverageCostToBeneficiaryValue::KEYS,
+                        k - 4,
+                    )?;
+                }
                 rt::Key::Known(4) => {
                     out.value = Some(CoverageCostToBeneficiaryValue::Quantity(Box::new(
                         map.next_value()?,
@@ -413,6 +424,16 @@ impl rt::Validate for CoverageCostToBeneficiary {
         if self.value.is_none() {
             out.push(rt::Issue::missing(path, "value"));
         }
+        rt::check_choice(
+            self.value
+                .as_ref()
+                .map(CoverageCostToBeneficiaryValue::json_key),
+            &self.extra,
+            CoverageCostToBeneficiaryValue::KEYS,
+            path,
+            "value[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);
         rt::Validate::validate_at(&self.exception, &rt::join(path, "exception"), out);
         let _ = (path, out);

@@ -106,6 +106,14 @@ pub enum TriggerDefinitionTiming {
 }
 
 impl TriggerDefinitionTiming {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "timingTiming",
+        "timingReference",
+        "timingDate",
+        "timingDateTime",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -178,6 +186,14 @@ impl rt::FromMap for TriggerDefinition {
                 rt::Key::Known(3) => {
                     out.name = map.next_value()?;
                 }
+                rt::Key::Known(k @ 4..=7) if out.timing.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        TriggerDefinitionTiming::KEYS,
+                        k - 4,
+                    )?;
+                }
                 rt::Key::Known(4) => {
                     out.timing = Some(TriggerDefinitionTiming::Timing(Box::new(map.next_value()?)));
                 }
@@ -237,6 +253,14 @@ impl rt::Validate for TriggerDefinition {
             out.push(rt::Issue::missing(path, "type"));
         }
         rt::Validate::validate_at(&self.r#type, &rt::join(path, "type"), out);
+        rt::check_choice(
+            self.timing.as_ref().map(TriggerDefinitionTiming::json_key),
+            &self.extra,
+            TriggerDefinitionTiming::KEYS,
+            path,
+            "timing[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.timing, &rt::join(path, "timing"), out);
         rt::Validate::validate_at(&self.data, &rt::join(path, "data"), out);
         rt::Validate::validate_at(&self.condition, &rt::join(path, "condition"), out);
@@ -620,6 +644,10 @@ pub enum DataRequirementSubject {
 }
 
 impl DataRequirementSubject {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["subjectCodeableConcept", "subjectReference"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -682,6 +710,14 @@ impl rt::FromMap for DataRequirement {
                 }
                 rt::Key::Known(3) => {
                     out.profile = map.next_value()?;
+                }
+                rt::Key::Known(k @ 4..=5) if out.subject.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        DataRequirementSubject::KEYS,
+                        k - 4,
+                    )?;
                 }
                 rt::Key::Known(4) => {
                     out.subject = Some(DataRequirementSubject::CodeableConcept(Box::new(
@@ -749,6 +785,14 @@ impl rt::Validate for DataRequirement {
         if self.r#type.is_none() {
             out.push(rt::Issue::missing(path, "type"));
         }
+        rt::check_choice(
+            self.subject.as_ref().map(DataRequirementSubject::json_key),
+            &self.extra,
+            DataRequirementSubject::KEYS,
+            path,
+            "subject[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.subject, &rt::join(path, "subject"), out);
         rt::Validate::validate_at(&self.code_filter, &rt::join(path, "codeFilter"), out);
         rt::Validate::validate_at(&self.date_filter, &rt::join(path, "dateFilter"), out);
@@ -872,6 +916,10 @@ pub enum DataRequirementDateFilterValue {
 }
 
 impl DataRequirementDateFilterValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["valueDateTime", "valuePeriod", "valueDuration"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -936,6 +984,14 @@ impl rt::FromMap for DataRequirementDateFilter {
                 rt::Key::Known(3) => {
                     out.search_param = map.next_value()?;
                 }
+                rt::Key::Known(k @ 4..=6) if out.value.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        DataRequirementDateFilterValue::KEYS,
+                        k - 4,
+                    )?;
+                }
                 rt::Key::Known(4) => {
                     out.value = Some(DataRequirementDateFilterValue::DateTime(map.next_value()?));
                 }
@@ -982,6 +1038,16 @@ impl serde::Serialize for DataRequirementDateFilter {
 impl rt::Validate for DataRequirementDateFilter {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         rt::Validate::validate_at(&self.extension, &rt::join(path, "extension"), out);
+        rt::check_choice(
+            self.value
+                .as_ref()
+                .map(DataRequirementDateFilterValue::json_key),
+            &self.extra,
+            DataRequirementDateFilterValue::KEYS,
+            path,
+            "value[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);
         let _ = (path, out);
     }
@@ -1656,6 +1722,10 @@ pub enum DosageAsNeeded {
 }
 
 impl DosageAsNeeded {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["asNeededBoolean", "asNeededCodeableConcept"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -1736,6 +1806,9 @@ impl rt::FromMap for Dosage {
                 }
                 rt::Key::Known(7) => {
                     out.timing = map.next_value()?;
+                }
+                rt::Key::Known(k @ 8..=9) if out.as_needed.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, DosageAsNeeded::KEYS, k - 8)?;
                 }
                 rt::Key::Known(8) => {
                     out.as_needed = Some(DosageAsNeeded::Boolean(map.next_value()?));
@@ -1828,6 +1901,14 @@ impl rt::Validate for Dosage {
             out,
         );
         rt::Validate::validate_at(&self.timing, &rt::join(path, "timing"), out);
+        rt::check_choice(
+            self.as_needed.as_ref().map(DosageAsNeeded::json_key),
+            &self.extra,
+            DosageAsNeeded::KEYS,
+            path,
+            "asNeeded[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.as_needed, &rt::join(path, "asNeeded"), out);
         rt::Validate::validate_at(&self.site, &rt::join(path, "site"), out);
         rt::Validate::validate_at(&self.route, &rt::join(path, "route"), out);
@@ -1881,6 +1962,9 @@ pub enum DosageDoseAndRateDose {
 }
 
 impl DosageDoseAndRateDose {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["doseRange", "doseQuantity"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -1923,6 +2007,9 @@ pub enum DosageDoseAndRateRate {
 }
 
 impl DosageDoseAndRateRate {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["rateRatio", "rateRange", "rateQuantity"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -1985,11 +2072,17 @@ impl rt::FromMap for DosageDoseAndRate {
                 rt::Key::Known(2) => {
                     out.r#type = map.next_value()?;
                 }
+                rt::Key::Known(k @ 3..=4) if out.dose.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, DosageDoseAndRateDose::KEYS, k - 3)?;
+                }
                 rt::Key::Known(3) => {
                     out.dose = Some(DosageDoseAndRateDose::Range(Box::new(map.next_value()?)));
                 }
                 rt::Key::Known(4) => {
                     out.dose = Some(DosageDoseAndRateDose::Quantity(Box::new(map.next_value()?)));
+                }
+                rt::Key::Known(k @ 5..=7) if out.rate.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, DosageDoseAndRateRate::KEYS, k - 5)?;
                 }
                 rt::Key::Known(5) => {
                     out.rate = Some(DosageDoseAndRateRate::Ratio(Box::new(map.next_value()?)));
@@ -2036,7 +2129,23 @@ impl rt::Validate for DosageDoseAndRate {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         rt::Validate::validate_at(&self.extension, &rt::join(path, "extension"), out);
         rt::Validate::validate_at(&self.r#type, &rt::join(path, "type"), out);
+        rt::check_choice(
+            self.dose.as_ref().map(DosageDoseAndRateDose::json_key),
+            &self.extra,
+            DosageDoseAndRateDose::KEYS,
+            path,
+            "dose[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.dose, &rt::join(path, "dose"), out);
+        rt::check_choice(
+            self.rate.as_ref().map(DosageDoseAndRateRate::json_key),
+            &self.extra,
+            DosageDoseAndRateRate::KEYS,
+            path,
+            "rate[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.rate, &rt::join(path, "rate"), out);
         let _ = (path, out);
     }
@@ -2905,6 +3014,10 @@ pub enum TimingRepeatBounds {
 }
 
 impl TimingRepeatBounds {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["boundsDuration", "boundsRange", "boundsPeriod"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -2974,6 +3087,9 @@ impl rt::FromMap for TimingRepeat {
                 }
                 rt::Key::Known(1) => {
                     out.extension = map.next_value()?;
+                }
+                rt::Key::Known(k @ 2..=4) if out.bounds.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, TimingRepeatBounds::KEYS, k - 2)?;
                 }
                 rt::Key::Known(2) => {
                     out.bounds = Some(TimingRepeatBounds::Duration(Box::new(map.next_value()?)));
@@ -3071,6 +3187,14 @@ impl serde::Serialize for TimingRepeat {
 impl rt::Validate for TimingRepeat {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         rt::Validate::validate_at(&self.extension, &rt::join(path, "extension"), out);
+        rt::check_choice(
+            self.bounds.as_ref().map(TimingRepeatBounds::json_key),
+            &self.extra,
+            TimingRepeatBounds::KEYS,
+            path,
+            "bounds[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.bounds, &rt::join(path, "bounds"), out);
         rt::Validate::validate_at(&self.duration_unit, &rt::join(path, "durationUnit"), out);
         rt::Validate::validate_at(&self.period_unit, &rt::join(path, "periodUnit"), out);
@@ -3209,6 +3333,14 @@ pub enum UsageContextValue {
 }
 
 impl UsageContextValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "valueCodeableConcept",
+        "valueQuantity",
+        "valueRange",
+        "valueReference",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -3275,6 +3407,9 @@ impl rt::FromMap for UsageContext {
                 rt::Key::Known(2) => {
                     out.code = map.next_value()?;
                 }
+                rt::Key::Known(k @ 3..=6) if out.value.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, UsageContextValue::KEYS, k - 3)?;
+                }
                 rt::Key::Known(3) => {
                     out.value = Some(UsageContextValue::CodeableConcept(Box::new(
                         map.next_value()?,
@@ -3328,6 +3463,14 @@ impl rt::Validate for UsageContext {
         if self.value.is_none() {
             out.push(rt::Issue::missing(path, "value"));
         }
+        rt::check_choice(
+            self.value.as_ref().map(UsageContextValue::json_key),
+            &self.extra,
+            UsageContextValue::KEYS,
+            path,
+            "value[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);
         let _ = (path, out);
     }
@@ -3564,6 +3707,9 @@ pub enum AnnotationAuthor {
 }
 
 impl AnnotationAuthor {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["authorReference", "authorString"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -3616,6 +3762,9 @@ impl rt::FromMap for Annotation {
                 rt::Key::Known(1) => {
                     out.extension = map.next_value()?;
                 }
+                rt::Key::Known(k @ 2..=3) if out.author.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, AnnotationAuthor::KEYS, k - 2)?;
+                }
                 rt::Key::Known(2) => {
                     out.author = Some(AnnotationAuthor::Reference(Box::new(map.next_value()?)));
                 }
@@ -3661,6 +3810,14 @@ impl serde::Serialize for Annotation {
 impl rt::Validate for Annotation {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         rt::Validate::validate_at(&self.extension, &rt::join(path, "extension"), out);
+        rt::check_choice(
+            self.author.as_ref().map(AnnotationAuthor::json_key),
+            &self.extra,
+            AnnotationAuthor::KEYS,
+            path,
+            "author[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.author, &rt::join(path, "author"), out);
         if self.text.is_none() {
             out.push(rt::Issue::missing(path, "text"));
@@ -4326,6 +4483,60 @@ pub enum ExtensionValue {
 }
 
 impl ExtensionValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "valueBase64Binary",
+        "valueBoolean",
+        "valueCanonical",
+        "valueCode",
+        "valueDate",
+        "valueDateTime",
+        "valueDecimal",
+        "valueId",
+        "valueInstant",
+        "valueInteger",
+        "valueMarkdown",
+        "valueOid",
+        "valuePositiveInt",
+        "valueString",
+        "valueTime",
+        "valueUnsignedInt",
+        "valueUri",
+        "valueUrl",
+        "valueUuid",
+        "valueAddress",
+        "valueAge",
+        "valueAnnotation",
+        "valueAttachment",
+        "valueCodeableConcept",
+        "valueCoding",
+        "valueContactPoint",
+        "valueCount",
+        "valueDistance",
+        "valueDuration",
+        "valueHumanName",
+        "valueIdentifier",
+        "valueMoney",
+        "valuePeriod",
+        "valueQuantity",
+        "valueRange",
+        "valueRatio",
+        "valueReference",
+        "valueSampledData",
+        "valueSignature",
+        "valueTiming",
+        "valueContactDetail",
+        "valueContributor",
+        "valueDataRequirement",
+        "valueExpression",
+        "valueParameterDefinition",
+        "valueRelatedArtifact",
+        "valueTriggerDefinition",
+        "valueUsageContext",
+        "valueDosage",
+        "valueMeta",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -4668,6 +4879,9 @@ impl rt::FromMap for Extension {
                 rt::Key::Known(2) => {
                     out.url = map.next_value()?;
                 }
+                rt::Key::Known(k @ 3..=52) if out.value.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, ExtensionValue::KEYS, k - 3)?;
+                }
                 rt::Key::Known(3) => {
                     out.value = Some(ExtensionValue::Base64Binary(map.next_value()?));
                 }
@@ -4857,6 +5071,14 @@ impl rt::Validate for Extension {
         if self.url.is_none() {
             out.push(rt::Issue::missing(path, "url"));
         }
+        rt::check_choice(
+            self.value.as_ref().map(ExtensionValue::json_key),
+            &self.extra,
+            ExtensionValue::KEYS,
+            path,
+            "value[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);
         let _ = (path, out);
     }

@@ -79,6 +79,9 @@ pub enum DiagnosticReportEffective {
 }
 
 impl DiagnosticReportEffective {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["effectiveDateTime", "effectivePeriod"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -191,6 +194,14 @@ impl rt::FromMap for DiagnosticReport {
                 }
                 rt::Key::Known(14) => {
                     out.encounter = map.next_value()?;
+                }
+                rt::Key::Known(k @ 15..=16) if out.effective.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        DiagnosticReportEffective::KEYS,
+                        k - 15,
+                    )?;
                 }
                 rt::Key::Known(15) => {
                     out.effective = Some(DiagnosticReportEffective::DateTime(map.next_value()?));
@@ -306,6 +317,16 @@ impl rt::Validate for DiagnosticReport {
         rt::Validate::validate_at(&self.code, &rt::join(path, "code"), out);
         rt::Validate::validate_at(&self.subject, &rt::join(path, "subject"), out);
         rt::Validate::validate_at(&self.encounter, &rt::join(path, "encounter"), out);
+        rt::check_choice(
+            self.effective
+                .as_ref()
+                .map(DiagnosticReportEffective::json_key),
+            &self.extra,
+            DiagnosticReportEffective::KEYS,
+            path,
+            "effective[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.effective, &rt::join(path, "effective"), out);
         rt::Validate::validate_at(&self.performer, &rt::join(path, "performer"), out);
         rt::Validate::validate_at(

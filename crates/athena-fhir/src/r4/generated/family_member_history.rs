@@ -81,6 +81,9 @@ pub enum FamilyMemberHistoryBorn {
 }
 
 impl FamilyMemberHistoryBorn {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["bornPeriod", "bornDate", "bornString"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -128,6 +131,9 @@ pub enum FamilyMemberHistoryAge {
 }
 
 impl FamilyMemberHistoryAge {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["ageAge", "ageRange", "ageString"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -179,6 +185,15 @@ pub enum FamilyMemberHistoryDeceased {
 }
 
 impl FamilyMemberHistoryDeceased {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "deceasedBoolean",
+        "deceasedAge",
+        "deceasedRange",
+        "deceasedDate",
+        "deceasedString",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -323,6 +338,14 @@ impl rt::FromMap for FamilyMemberHistory {
                 rt::Key::Known(17) => {
                     out.sex = map.next_value()?;
                 }
+                rt::Key::Known(k @ 18..=20) if out.born.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        FamilyMemberHistoryBorn::KEYS,
+                        k - 18,
+                    )?;
+                }
                 rt::Key::Known(18) => {
                     out.born = Some(FamilyMemberHistoryBorn::Period(Box::new(map.next_value()?)));
                 }
@@ -331,6 +354,14 @@ impl rt::FromMap for FamilyMemberHistory {
                 }
                 rt::Key::Known(20) => {
                     out.born = Some(FamilyMemberHistoryBorn::String(map.next_value()?));
+                }
+                rt::Key::Known(k @ 21..=23) if out.age.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        FamilyMemberHistoryAge::KEYS,
+                        k - 21,
+                    )?;
                 }
                 rt::Key::Known(21) => {
                     out.age = Some(FamilyMemberHistoryAge::Age(Box::new(map.next_value()?)));
@@ -343,6 +374,14 @@ impl rt::FromMap for FamilyMemberHistory {
                 }
                 rt::Key::Known(24) => {
                     out.estimated_age = map.next_value()?;
+                }
+                rt::Key::Known(k @ 25..=29) if out.deceased.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        FamilyMemberHistoryDeceased::KEYS,
+                        k - 25,
+                    )?;
                 }
                 rt::Key::Known(25) => {
                     out.deceased = Some(FamilyMemberHistoryDeceased::Boolean(map.next_value()?));
@@ -465,8 +504,34 @@ impl rt::Validate for FamilyMemberHistory {
         }
         rt::Validate::validate_at(&self.relationship, &rt::join(path, "relationship"), out);
         rt::Validate::validate_at(&self.sex, &rt::join(path, "sex"), out);
+        rt::check_choice(
+            self.born.as_ref().map(FamilyMemberHistoryBorn::json_key),
+            &self.extra,
+            FamilyMemberHistoryBorn::KEYS,
+            path,
+            "born[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.born, &rt::join(path, "born"), out);
+        rt::check_choice(
+            self.age.as_ref().map(FamilyMemberHistoryAge::json_key),
+            &self.extra,
+            FamilyMemberHistoryAge::KEYS,
+            path,
+            "age[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.age, &rt::join(path, "age"), out);
+        rt::check_choice(
+            self.deceased
+                .as_ref()
+                .map(FamilyMemberHistoryDeceased::json_key),
+            &self.extra,
+            FamilyMemberHistoryDeceased::KEYS,
+            path,
+            "deceased[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.deceased, &rt::join(path, "deceased"), out);
         rt::Validate::validate_at(&self.reason_code, &rt::join(path, "reasonCode"), out);
         rt::Validate::validate_at(
@@ -519,6 +584,10 @@ pub enum FamilyMemberHistoryConditionOnset {
 }
 
 impl FamilyMemberHistoryConditionOnset {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["onsetAge", "onsetRange", "onsetPeriod", "onsetString"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -598,6 +667,14 @@ impl rt::FromMap for FamilyMemberHistoryCondition {
                 rt::Key::Known(5) => {
                     out.contributed_to_death = map.next_value()?;
                 }
+                rt::Key::Known(k @ 6..=9) if out.onset.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        FamilyMemberHistoryConditionOnset::KEYS,
+                        k - 6,
+                    )?;
+                }
                 rt::Key::Known(6) => {
                     out.onset = Some(FamilyMemberHistoryConditionOnset::Age(Box::new(
                         map.next_value()?,
@@ -665,6 +742,16 @@ impl rt::Validate for FamilyMemberHistoryCondition {
         }
         rt::Validate::validate_at(&self.code, &rt::join(path, "code"), out);
         rt::Validate::validate_at(&self.outcome, &rt::join(path, "outcome"), out);
+        rt::check_choice(
+            self.onset
+                .as_ref()
+                .map(FamilyMemberHistoryConditionOnset::json_key),
+            &self.extra,
+            FamilyMemberHistoryConditionOnset::KEYS,
+            path,
+            "onset[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.onset, &rt::join(path, "onset"), out);
         rt::Validate::validate_at(&self.note, &rt::join(path, "note"), out);
         let _ = (path, out);

@@ -75,6 +75,9 @@ pub enum GoalStart {
 }
 
 impl GoalStart {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["startDate", "startCodeableConcept"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -185,6 +188,9 @@ impl rt::FromMap for Goal {
                 }
                 rt::Key::Known(14) => {
                     out.subject = map.next_value()?;
+                }
+                rt::Key::Known(k @ 15..=16) if out.start.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, GoalStart::KEYS, k - 15)?;
                 }
                 rt::Key::Known(15) => {
                     out.start = Some(GoalStart::Date(map.next_value()?));
@@ -301,6 +307,14 @@ impl rt::Validate for Goal {
             out.push(rt::Issue::missing(path, "subject"));
         }
         rt::Validate::validate_at(&self.subject, &rt::join(path, "subject"), out);
+        rt::check_choice(
+            self.start.as_ref().map(GoalStart::json_key),
+            &self.extra,
+            GoalStart::KEYS,
+            path,
+            "start[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.start, &rt::join(path, "start"), out);
         rt::Validate::validate_at(&self.target, &rt::join(path, "target"), out);
         rt::Validate::validate_at(&self.expressed_by, &rt::join(path, "expressedBy"), out);
@@ -357,6 +371,17 @@ pub enum GoalTargetDetail {
 }
 
 impl GoalTargetDetail {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "detailQuantity",
+        "detailRange",
+        "detailCodeableConcept",
+        "detailString",
+        "detailBoolean",
+        "detailInteger",
+        "detailRatio",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -422,6 +447,9 @@ pub enum GoalTargetDue {
 }
 
 impl GoalTargetDue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["dueDate", "dueDuration"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -487,6 +515,9 @@ impl rt::FromMap for GoalTarget {
                 rt::Key::Known(3) => {
                     out.measure = map.next_value()?;
                 }
+                rt::Key::Known(k @ 4..=10) if out.detail.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, GoalTargetDetail::KEYS, k - 4)?;
+                }
                 rt::Key::Known(4) => {
                     out.detail = Some(GoalTargetDetail::Quantity(Box::new(map.next_value()?)));
                 }
@@ -509,6 +540,9 @@ impl rt::FromMap for GoalTarget {
                 }
                 rt::Key::Known(10) => {
                     out.detail = Some(GoalTargetDetail::Ratio(Box::new(map.next_value()?)));
+                }
+                rt::Key::Known(k @ 11..=12) if out.due.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, GoalTargetDue::KEYS, k - 11)?;
                 }
                 rt::Key::Known(11) => {
                     out.due = Some(GoalTargetDue::Date(map.next_value()?));
@@ -558,7 +592,23 @@ impl rt::Validate for GoalTarget {
             out,
         );
         rt::Validate::validate_at(&self.measure, &rt::join(path, "measure"), out);
+        rt::check_choice(
+            self.detail.as_ref().map(GoalTargetDetail::json_key),
+            &self.extra,
+            GoalTargetDetail::KEYS,
+            path,
+            "detail[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.detail, &rt::join(path, "detail"), out);
+        rt::check_choice(
+            self.due.as_ref().map(GoalTargetDue::json_key),
+            &self.extra,
+            GoalTargetDue::KEYS,
+            path,
+            "due[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.due, &rt::join(path, "due"), out);
         let _ = (path, out);
     }

@@ -349,6 +349,15 @@ pub enum GroupCharacteristicValue {
 }
 
 impl GroupCharacteristicValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "valueCodeableConcept",
+        "valueBoolean",
+        "valueQuantity",
+        "valueRange",
+        "valueReference",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -427,6 +436,14 @@ impl rt::FromMap for GroupCharacteristic {
                 rt::Key::Known(3) => {
                     out.code = map.next_value()?;
                 }
+                rt::Key::Known(k @ 4..=8) if out.value.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        GroupCharacteristicValue::KEYS,
+                        k - 4,
+                    )?;
+                }
                 rt::Key::Known(4) => {
                     out.value = Some(GroupCharacteristicValue::CodeableConcept(Box::new(
                         map.next_value()?,
@@ -501,6 +518,14 @@ impl rt::Validate for GroupCharacteristic {
         if self.value.is_none() {
             out.push(rt::Issue::missing(path, "value"));
         }
+        rt::check_choice(
+            self.value.as_ref().map(GroupCharacteristicValue::json_key),
+            &self.extra,
+            GroupCharacteristicValue::KEYS,
+            path,
+            "value[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);
         if self.exclude.is_none() {
             out.push(rt::Issue::missing(path, "exclude"));

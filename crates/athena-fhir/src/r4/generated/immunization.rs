@@ -99,6 +99,9 @@ pub enum ImmunizationOccurrence {
 }
 
 impl ImmunizationOccurrence {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["occurrenceDateTime", "occurrenceString"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -218,6 +221,14 @@ impl rt::FromMap for Immunization {
                 }
                 rt::Key::Known(13) => {
                     out.encounter = map.next_value()?;
+                }
+                rt::Key::Known(k @ 14..=15) if out.occurrence.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        ImmunizationOccurrence::KEYS,
+                        k - 14,
+                    )?;
                 }
                 rt::Key::Known(14) => {
                     out.occurrence = Some(ImmunizationOccurrence::DateTime(map.next_value()?));
@@ -379,6 +390,16 @@ impl rt::Validate for Immunization {
         if self.occurrence.is_none() {
             out.push(rt::Issue::missing(path, "occurrence"));
         }
+        rt::check_choice(
+            self.occurrence
+                .as_ref()
+                .map(ImmunizationOccurrence::json_key),
+            &self.extra,
+            ImmunizationOccurrence::KEYS,
+            path,
+            "occurrence[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.occurrence, &rt::join(path, "occurrence"), out);
         rt::Validate::validate_at(&self.report_origin, &rt::join(path, "reportOrigin"), out);
         rt::Validate::validate_at(&self.location, &rt::join(path, "location"), out);
@@ -451,6 +472,9 @@ pub enum ImmunizationProtocolAppliedDoseNumber {
 }
 
 impl ImmunizationProtocolAppliedDoseNumber {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["doseNumberPositiveInt", "doseNumberString"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -491,6 +515,10 @@ pub enum ImmunizationProtocolAppliedSeriesDoses {
 }
 
 impl ImmunizationProtocolAppliedSeriesDoses {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["seriesDosesPositiveInt", "seriesDosesString"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -559,6 +587,14 @@ impl rt::FromMap for ImmunizationProtocolApplied {
                 rt::Key::Known(5) => {
                     out.target_disease = map.next_value()?;
                 }
+                rt::Key::Known(k @ 6..=7) if out.dose_number.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        ImmunizationProtocolAppliedDoseNumber::KEYS,
+                        k - 6,
+                    )?;
+                }
                 rt::Key::Known(6) => {
                     out.dose_number = Some(ImmunizationProtocolAppliedDoseNumber::PositiveInt(
                         map.next_value()?,
@@ -568,6 +604,14 @@ impl rt::FromMap for ImmunizationProtocolApplied {
                     out.dose_number = Some(ImmunizationProtocolAppliedDoseNumber::String(
                         map.next_value()?,
                     ));
+                }
+                rt::Key::Known(k @ 8..=9) if out.series_doses.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        ImmunizationProtocolAppliedSeriesDoses::KEYS,
+                        k - 8,
+                    )?;
                 }
                 rt::Key::Known(8) => {
                     out.series_doses = Some(ImmunizationProtocolAppliedSeriesDoses::PositiveInt(
@@ -627,7 +671,27 @@ impl rt::Validate for ImmunizationProtocolApplied {
         if self.dose_number.is_none() {
             out.push(rt::Issue::missing(path, "doseNumber"));
         }
+        rt::check_choice(
+            self.dose_number
+                .as_ref()
+                .map(ImmunizationProtocolAppliedDoseNumber::json_key),
+            &self.extra,
+            ImmunizationProtocolAppliedDoseNumber::KEYS,
+            path,
+            "doseNumber[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.dose_number, &rt::join(path, "doseNumber"), out);
+        rt::check_choice(
+            self.series_doses
+                .as_ref()
+                .map(ImmunizationProtocolAppliedSeriesDoses::json_key),
+            &self.extra,
+            ImmunizationProtocolAppliedSeriesDoses::KEYS,
+            path,
+            "seriesDoses[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.series_doses, &rt::join(path, "seriesDoses"), out);
         let _ = (path, out);
     }

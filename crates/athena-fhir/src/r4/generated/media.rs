@@ -87,6 +87,9 @@ pub enum MediaCreated {
 }
 
 impl MediaCreated {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["createdDateTime", "createdPeriod"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -210,6 +213,9 @@ impl rt::FromMap for Media {
                 rt::Key::Known(16) => {
                     out.encounter = map.next_value()?;
                 }
+                rt::Key::Known(k @ 17..=18) if out.created.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, MediaCreated::KEYS, k - 17)?;
+                }
                 rt::Key::Known(17) => {
                     out.created = Some(MediaCreated::DateTime(map.next_value()?));
                 }
@@ -331,6 +337,14 @@ impl rt::Validate for Media {
         rt::Validate::validate_at(&self.view, &rt::join(path, "view"), out);
         rt::Validate::validate_at(&self.subject, &rt::join(path, "subject"), out);
         rt::Validate::validate_at(&self.encounter, &rt::join(path, "encounter"), out);
+        rt::check_choice(
+            self.created.as_ref().map(MediaCreated::json_key),
+            &self.extra,
+            MediaCreated::KEYS,
+            path,
+            "created[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.created, &rt::join(path, "created"), out);
         rt::Validate::validate_at(&self.operator, &rt::join(path, "operator"), out);
         rt::Validate::validate_at(&self.reason_code, &rt::join(path, "reasonCode"), out);

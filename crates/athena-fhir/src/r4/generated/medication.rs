@@ -307,6 +307,9 @@ pub enum MedicationIngredientItem {
 }
 
 impl MedicationIngredientItem {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["itemCodeableConcept", "itemReference"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -362,6 +365,14 @@ impl rt::FromMap for MedicationIngredient {
                 }
                 rt::Key::Known(2) => {
                     out.modifier_extension = map.next_value()?;
+                }
+                rt::Key::Known(k @ 3..=4) if out.item.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        MedicationIngredientItem::KEYS,
+                        k - 3,
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.item = Some(MedicationIngredientItem::CodeableConcept(Box::new(
@@ -421,6 +432,14 @@ impl rt::Validate for MedicationIngredient {
         if self.item.is_none() {
             out.push(rt::Issue::missing(path, "item"));
         }
+        rt::check_choice(
+            self.item.as_ref().map(MedicationIngredientItem::json_key),
+            &self.extra,
+            MedicationIngredientItem::KEYS,
+            path,
+            "item[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.item, &rt::join(path, "item"), out);
         rt::Validate::validate_at(&self.strength, &rt::join(path, "strength"), out);
         let _ = (path, out);

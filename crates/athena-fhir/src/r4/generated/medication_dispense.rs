@@ -91,6 +91,10 @@ pub enum MedicationDispenseStatusReason {
 }
 
 impl MedicationDispenseStatusReason {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["statusReasonCodeableConcept", "statusReasonReference"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -131,6 +135,10 @@ pub enum MedicationDispenseMedication {
 }
 
 impl MedicationDispenseMedication {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["medicationCodeableConcept", "medicationReference"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -239,6 +247,14 @@ impl rt::FromMap for MedicationDispense {
                 rt::Key::Known(10) => {
                     out.status = map.next_value()?;
                 }
+                rt::Key::Known(k @ 11..=12) if out.status_reason.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        MedicationDispenseStatusReason::KEYS,
+                        k - 11,
+                    )?;
+                }
                 rt::Key::Known(11) => {
                     out.status_reason = Some(MedicationDispenseStatusReason::CodeableConcept(
                         Box::new(map.next_value()?),
@@ -251,6 +267,14 @@ impl rt::FromMap for MedicationDispense {
                 }
                 rt::Key::Known(13) => {
                     out.category = map.next_value()?;
+                }
+                rt::Key::Known(k @ 14..=15) if out.medication.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        MedicationDispenseMedication::KEYS,
+                        k - 14,
+                    )?;
                 }
                 rt::Key::Known(14) => {
                     out.medication = Some(MedicationDispenseMedication::CodeableConcept(Box::new(
@@ -401,11 +425,31 @@ impl rt::Validate for MedicationDispense {
             out.push(rt::Issue::missing(path, "status"));
         }
         rt::Validate::validate_at(&self.status, &rt::join(path, "status"), out);
+        rt::check_choice(
+            self.status_reason
+                .as_ref()
+                .map(MedicationDispenseStatusReason::json_key),
+            &self.extra,
+            MedicationDispenseStatusReason::KEYS,
+            path,
+            "statusReason[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.status_reason, &rt::join(path, "statusReason"), out);
         rt::Validate::validate_at(&self.category, &rt::join(path, "category"), out);
         if self.medication.is_none() {
             out.push(rt::Issue::missing(path, "medication"));
         }
+        rt::check_choice(
+            self.medication
+                .as_ref()
+                .map(MedicationDispenseMedication::json_key),
+            &self.extra,
+            MedicationDispenseMedication::KEYS,
+            path,
+            "medication[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.medication, &rt::join(path, "medication"), out);
         rt::Validate::validate_at(&self.subject, &rt::join(path, "subject"), out);
         rt::Validate::validate_at(&self.context, &rt::join(path, "context"), out);

@@ -107,6 +107,9 @@ pub enum MedicationRequestReported {
 }
 
 impl MedicationRequestReported {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["reportedBoolean", "reportedReference"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -147,6 +150,10 @@ pub enum MedicationRequestMedication {
 }
 
 impl MedicationRequestMedication {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["medicationCodeableConcept", "medicationReference"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -275,6 +282,14 @@ impl rt::FromMap for MedicationRequest {
                 rt::Key::Known(14) => {
                     out.do_not_perform = map.next_value()?;
                 }
+                rt::Key::Known(k @ 15..=16) if out.reported.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        MedicationRequestReported::KEYS,
+                        k - 15,
+                    )?;
+                }
                 rt::Key::Known(15) => {
                     out.reported = Some(MedicationRequestReported::Boolean(map.next_value()?));
                 }
@@ -282,6 +297,14 @@ impl rt::FromMap for MedicationRequest {
                     out.reported = Some(MedicationRequestReported::Reference(Box::new(
                         map.next_value()?,
                     )));
+                }
+                rt::Key::Known(k @ 17..=18) if out.medication.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        MedicationRequestMedication::KEYS,
+                        k - 17,
+                    )?;
                 }
                 rt::Key::Known(17) => {
                     out.medication = Some(MedicationRequestMedication::CodeableConcept(Box::new(
@@ -461,10 +484,30 @@ impl rt::Validate for MedicationRequest {
         rt::Validate::validate_at(&self.intent, &rt::join(path, "intent"), out);
         rt::Validate::validate_at(&self.category, &rt::join(path, "category"), out);
         rt::Validate::validate_at(&self.priority, &rt::join(path, "priority"), out);
+        rt::check_choice(
+            self.reported
+                .as_ref()
+                .map(MedicationRequestReported::json_key),
+            &self.extra,
+            MedicationRequestReported::KEYS,
+            path,
+            "reported[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.reported, &rt::join(path, "reported"), out);
         if self.medication.is_none() {
             out.push(rt::Issue::missing(path, "medication"));
         }
+        rt::check_choice(
+            self.medication
+                .as_ref()
+                .map(MedicationRequestMedication::json_key),
+            &self.extra,
+            MedicationRequestMedication::KEYS,
+            path,
+            "medication[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.medication, &rt::join(path, "medication"), out);
         if self.subject.is_none() {
             out.push(rt::Issue::missing(path, "subject"));
@@ -550,6 +593,9 @@ pub enum MedicationRequestSubstitutionAllowed {
 }
 
 impl MedicationRequestSubstitutionAllowed {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["allowedBoolean", "allowedCodeableConcept"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -605,6 +651,14 @@ impl rt::FromMap for MedicationRequestSubstitution {
                 rt::Key::Known(2) => {
                     out.modifier_extension = map.next_value()?;
                 }
+                rt::Key::Known(k @ 3..=4) if out.allowed.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        MedicationRequestSubstitutionAllowed::KEYS,
+                        k - 3,
+                    )?;
+                }
                 rt::Key::Known(3) => {
                     out.allowed = Some(MedicationRequestSubstitutionAllowed::Boolean(
                         map.next_value()?,
@@ -659,6 +713,16 @@ impl rt::Validate for MedicationRequestSubstitution {
         if self.allowed.is_none() {
             out.push(rt::Issue::missing(path, "allowed"));
         }
+        rt::check_choice(
+            self.allowed
+                .as_ref()
+                .map(MedicationRequestSubstitutionAllowed::json_key),
+            &self.extra,
+            MedicationRequestSubstitutionAllowed::KEYS,
+            path,
+            "allowed[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.allowed, &rt::join(path, "allowed"), out);
         rt::Validate::validate_at(&self.reason, &rt::join(path, "reason"), out);
         let _ = (path, out);

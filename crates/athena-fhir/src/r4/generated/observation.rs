@@ -95,6 +95,14 @@ pub enum ObservationEffective {
 }
 
 impl ObservationEffective {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "effectiveDateTime",
+        "effectivePeriod",
+        "effectiveTiming",
+        "effectiveInstant",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -163,6 +171,21 @@ pub enum ObservationValue {
 }
 
 impl ObservationValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "valueQuantity",
+        "valueCodeableConcept",
+        "valueString",
+        "valueBoolean",
+        "valueInteger",
+        "valueRange",
+        "valueRatio",
+        "valueSampledData",
+        "valueTime",
+        "valueDateTime",
+        "valuePeriod",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -345,6 +368,9 @@ impl rt::FromMap for Observation {
                 rt::Key::Known(16) => {
                     out.encounter = map.next_value()?;
                 }
+                rt::Key::Known(k @ 17..=20) if out.effective.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, ObservationEffective::KEYS, k - 17)?;
+                }
                 rt::Key::Known(17) => {
                     out.effective = Some(ObservationEffective::DateTime(map.next_value()?));
                 }
@@ -362,6 +388,9 @@ impl rt::FromMap for Observation {
                 }
                 rt::Key::Known(22) => {
                     out.performer = map.next_value()?;
+                }
+                rt::Key::Known(k @ 23..=33) if out.value.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, ObservationValue::KEYS, k - 23)?;
                 }
                 rt::Key::Known(23) => {
                     out.value = Some(ObservationValue::Quantity(Box::new(map.next_value()?)));
@@ -517,8 +546,24 @@ impl rt::Validate for Observation {
         rt::Validate::validate_at(&self.subject, &rt::join(path, "subject"), out);
         rt::Validate::validate_at(&self.focus, &rt::join(path, "focus"), out);
         rt::Validate::validate_at(&self.encounter, &rt::join(path, "encounter"), out);
+        rt::check_choice(
+            self.effective.as_ref().map(ObservationEffective::json_key),
+            &self.extra,
+            ObservationEffective::KEYS,
+            path,
+            "effective[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.effective, &rt::join(path, "effective"), out);
         rt::Validate::validate_at(&self.performer, &rt::join(path, "performer"), out);
+        rt::check_choice(
+            self.value.as_ref().map(ObservationValue::json_key),
+            &self.extra,
+            ObservationValue::KEYS,
+            path,
+            "value[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);
         rt::Validate::validate_at(
             &self.data_absent_reason,
@@ -596,6 +641,21 @@ pub enum ObservationComponentValue {
 }
 
 impl ObservationComponentValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "valueQuantity",
+        "valueCodeableConcept",
+        "valueString",
+        "valueBoolean",
+        "valueInteger",
+        "valueRange",
+        "valueRatio",
+        "valueSampledData",
+        "valueTime",
+        "valueDateTime",
+        "valuePeriod",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -711,6 +771,14 @@ impl rt::FromMap for ObservationComponent {
                 rt::Key::Known(3) => {
                     out.code = map.next_value()?;
                 }
+                rt::Key::Known(k @ 4..=14) if out.value.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        ObservationComponentValue::KEYS,
+                        k - 4,
+                    )?;
+                }
                 rt::Key::Known(4) => {
                     out.value = Some(ObservationComponentValue::Quantity(Box::new(
                         map.next_value()?,
@@ -810,6 +878,14 @@ impl rt::Validate for ObservationComponent {
             out.push(rt::Issue::missing(path, "code"));
         }
         rt::Validate::validate_at(&self.code, &rt::join(path, "code"), out);
+        rt::check_choice(
+            self.value.as_ref().map(ObservationComponentValue::json_key),
+            &self.extra,
+            ObservationComponentValue::KEYS,
+            path,
+            "value[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);
         rt::Validate::validate_at(
             &self.data_absent_reason,

@@ -224,6 +224,60 @@ pub enum ParametersParameterValue {
 }
 
 impl ParametersParameterValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "valueBase64Binary",
+        "valueBoolean",
+        "valueCanonical",
+        "valueCode",
+        "valueDate",
+        "valueDateTime",
+        "valueDecimal",
+        "valueId",
+        "valueInstant",
+        "valueInteger",
+        "valueMarkdown",
+        "valueOid",
+        "valuePositiveInt",
+        "valueString",
+        "valueTime",
+        "valueUnsignedInt",
+        "valueUri",
+        "valueUrl",
+        "valueUuid",
+        "valueAddress",
+        "valueAge",
+        "valueAnnotation",
+        "valueAttachment",
+        "valueCodeableConcept",
+        "valueCoding",
+        "valueContactPoint",
+        "valueCount",
+        "valueDistance",
+        "valueDuration",
+        "valueHumanName",
+        "valueIdentifier",
+        "valueMoney",
+        "valuePeriod",
+        "valueQuantity",
+        "valueRange",
+        "valueRatio",
+        "valueReference",
+        "valueSampledData",
+        "valueSignature",
+        "valueTiming",
+        "valueContactDetail",
+        "valueContributor",
+        "valueDataRequirement",
+        "valueExpression",
+        "valueParameterDefinition",
+        "valueRelatedArtifact",
+        "valueTriggerDefinition",
+        "valueUsageContext",
+        "valueDosage",
+        "valueMeta",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -572,6 +626,14 @@ impl rt::FromMap for ParametersParameter {
                 rt::Key::Known(3) => {
                     out.name = map.next_value()?;
                 }
+                rt::Key::Known(k @ 4..=53) if out.value.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        ParametersParameterValue::KEYS,
+                        k - 4,
+                    )?;
+                }
                 rt::Key::Known(4) => {
                     out.value = Some(ParametersParameterValue::Base64Binary(map.next_value()?));
                 }
@@ -821,6 +883,14 @@ impl rt::Validate for ParametersParameter {
         if self.name.is_none() {
             out.push(rt::Issue::missing(path, "name"));
         }
+        rt::check_choice(
+            self.value.as_ref().map(ParametersParameterValue::json_key),
+            &self.extra,
+            ParametersParameterValue::KEYS,
+            path,
+            "value[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);
         rt::Validate::validate_at(&self.resource, &rt::join(path, "resource"), out);
         rt::Validate::validate_at(&self.part, &rt::join(path, "part"), out);

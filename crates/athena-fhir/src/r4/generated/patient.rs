@@ -75,6 +75,9 @@ pub enum PatientDeceased {
 }
 
 impl PatientDeceased {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["deceasedBoolean", "deceasedDateTime"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -115,6 +118,10 @@ pub enum PatientMultipleBirth {
 }
 
 impl PatientMultipleBirth {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["multipleBirthBoolean", "multipleBirthInteger"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -224,6 +231,9 @@ impl rt::FromMap for Patient {
                 rt::Key::Known(13) => {
                     out.birth_date = map.next_value()?;
                 }
+                rt::Key::Known(k @ 14..=15) if out.deceased.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, PatientDeceased::KEYS, k - 14)?;
+                }
                 rt::Key::Known(14) => {
                     out.deceased = Some(PatientDeceased::Boolean(map.next_value()?));
                 }
@@ -235,6 +245,9 @@ impl rt::FromMap for Patient {
                 }
                 rt::Key::Known(17) => {
                     out.marital_status = map.next_value()?;
+                }
+                rt::Key::Known(k @ 18..=19) if out.multiple_birth.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, PatientMultipleBirth::KEYS, k - 18)?;
                 }
                 rt::Key::Known(18) => {
                     out.multiple_birth = Some(PatientMultipleBirth::Boolean(map.next_value()?));
@@ -327,9 +340,27 @@ impl rt::Validate for Patient {
         rt::Validate::validate_at(&self.name, &rt::join(path, "name"), out);
         rt::Validate::validate_at(&self.telecom, &rt::join(path, "telecom"), out);
         rt::Validate::validate_at(&self.gender, &rt::join(path, "gender"), out);
+        rt::check_choice(
+            self.deceased.as_ref().map(PatientDeceased::json_key),
+            &self.extra,
+            PatientDeceased::KEYS,
+            path,
+            "deceased[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.deceased, &rt::join(path, "deceased"), out);
         rt::Validate::validate_at(&self.address, &rt::join(path, "address"), out);
         rt::Validate::validate_at(&self.marital_status, &rt::join(path, "maritalStatus"), out);
+        rt::check_choice(
+            self.multiple_birth
+                .as_ref()
+                .map(PatientMultipleBirth::json_key),
+            &self.extra,
+            PatientMultipleBirth::KEYS,
+            path,
+            "multipleBirth[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.multiple_birth, &rt::join(path, "multipleBirth"), out);
         rt::Validate::validate_at(&self.photo, &rt::join(path, "photo"), out);
         rt::Validate::validate_at(&self.contact, &rt::join(path, "contact"), out);

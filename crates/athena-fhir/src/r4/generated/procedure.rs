@@ -105,6 +105,15 @@ pub enum ProcedurePerformed {
 }
 
 impl ProcedurePerformed {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "performedDateTime",
+        "performedPeriod",
+        "performedString",
+        "performedAge",
+        "performedRange",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -257,6 +266,9 @@ impl rt::FromMap for Procedure {
                 }
                 rt::Key::Known(18) => {
                     out.encounter = map.next_value()?;
+                }
+                rt::Key::Known(k @ 19..=23) if out.performed.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, ProcedurePerformed::KEYS, k - 19)?;
                 }
                 rt::Key::Known(19) => {
                     out.performed = Some(ProcedurePerformed::DateTime(map.next_value()?));
@@ -413,6 +425,14 @@ impl rt::Validate for Procedure {
         }
         rt::Validate::validate_at(&self.subject, &rt::join(path, "subject"), out);
         rt::Validate::validate_at(&self.encounter, &rt::join(path, "encounter"), out);
+        rt::check_choice(
+            self.performed.as_ref().map(ProcedurePerformed::json_key),
+            &self.extra,
+            ProcedurePerformed::KEYS,
+            path,
+            "performed[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.performed, &rt::join(path, "performed"), out);
         rt::Validate::validate_at(&self.recorder, &rt::join(path, "recorder"), out);
         rt::Validate::validate_at(&self.asserter, &rt::join(path, "asserter"), out);

@@ -63,6 +63,9 @@ pub enum ProvenanceOccurred {
 }
 
 impl ProvenanceOccurred {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["occurredPeriod", "occurredDateTime"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -149,6 +152,9 @@ impl rt::FromMap for Provenance {
                 }
                 rt::Key::Known(8) => {
                     out.target = map.next_value()?;
+                }
+                rt::Key::Known(k @ 9..=10) if out.occurred.is_some() => {
+                    rt::keep_extra(&mut map, &mut out.extra, ProvenanceOccurred::KEYS, k - 9)?;
                 }
                 rt::Key::Known(9) => {
                     out.occurred = Some(ProvenanceOccurred::Period(Box::new(map.next_value()?)));
@@ -239,6 +245,14 @@ impl rt::Validate for Provenance {
             out.push(rt::Issue::missing(path, "target"));
         }
         rt::Validate::validate_at(&self.target, &rt::join(path, "target"), out);
+        rt::check_choice(
+            self.occurred.as_ref().map(ProvenanceOccurred::json_key),
+            &self.extra,
+            ProvenanceOccurred::KEYS,
+            path,
+            "occurred[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.occurred, &rt::join(path, "occurred"), out);
         if self.recorded.is_none() {
             out.push(rt::Issue::missing(path, "recorded"));

@@ -543,6 +543,22 @@ pub enum QuestionnaireItemInitialValue {
 }
 
 impl QuestionnaireItemInitialValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "valueBoolean",
+        "valueDecimal",
+        "valueInteger",
+        "valueDate",
+        "valueDateTime",
+        "valueTime",
+        "valueString",
+        "valueUri",
+        "valueAttachment",
+        "valueCoding",
+        "valueQuantity",
+        "valueReference",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -657,6 +673,14 @@ impl rt::FromMap for QuestionnaireItemInitial {
                 rt::Key::Known(2) => {
                     out.modifier_extension = map.next_value()?;
                 }
+                rt::Key::Known(k @ 3..=14) if out.value.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        QuestionnaireItemInitialValue::KEYS,
+                        k - 3,
+                    )?;
+                }
                 rt::Key::Known(3) => {
                     out.value = Some(QuestionnaireItemInitialValue::Boolean(map.next_value()?));
                 }
@@ -741,6 +765,16 @@ impl rt::Validate for QuestionnaireItemInitial {
         if self.value.is_none() {
             out.push(rt::Issue::missing(path, "value"));
         }
+        rt::check_choice(
+            self.value
+                .as_ref()
+                .map(QuestionnaireItemInitialValue::json_key),
+            &self.extra,
+            QuestionnaireItemInitialValue::KEYS,
+            path,
+            "value[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);
         let _ = (path, out);
     }
@@ -783,6 +817,16 @@ pub enum QuestionnaireItemAnswerOptionValue {
 }
 
 impl QuestionnaireItemAnswerOptionValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "valueInteger",
+        "valueDate",
+        "valueTime",
+        "valueString",
+        "valueCoding",
+        "valueReference",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -862,6 +906,14 @@ impl rt::FromMap for QuestionnaireItemAnswerOption {
                 rt::Key::Known(2) => {
                     out.modifier_extension = map.next_value()?;
                 }
+                rt::Key::Known(k @ 3..=8) if out.value.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        QuestionnaireItemAnswerOptionValue::KEYS,
+                        k - 3,
+                    )?;
+                }
                 rt::Key::Known(3) => {
                     out.value = Some(QuestionnaireItemAnswerOptionValue::Integer(
                         map.next_value()?,
@@ -932,6 +984,16 @@ impl rt::Validate for QuestionnaireItemAnswerOption {
         if self.value.is_none() {
             out.push(rt::Issue::missing(path, "value"));
         }
+        rt::check_choice(
+            self.value
+                .as_ref()
+                .map(QuestionnaireItemAnswerOptionValue::json_key),
+            &self.extra,
+            QuestionnaireItemAnswerOptionValue::KEYS,
+            path,
+            "value[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);
         let _ = (path, out);
     }
@@ -984,6 +1046,20 @@ pub enum QuestionnaireItemEnableWhenAnswer {
 }
 
 impl QuestionnaireItemEnableWhenAnswer {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "answerBoolean",
+        "answerDecimal",
+        "answerInteger",
+        "answerDate",
+        "answerDateTime",
+        "answerTime",
+        "answerString",
+        "answerCoding",
+        "answerQuantity",
+        "answerReference",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -1094,6 +1170,14 @@ impl rt::FromMap for QuestionnaireItemEnableWhen {
                 rt::Key::Known(4) => {
                     out.operator = map.next_value()?;
                 }
+                rt::Key::Known(k @ 5..=14) if out.answer.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        QuestionnaireItemEnableWhenAnswer::KEYS,
+                        k - 5,
+                    )?;
+                }
                 rt::Key::Known(5) => {
                     out.answer = Some(QuestionnaireItemEnableWhenAnswer::Boolean(
                         map.next_value()?,
@@ -1187,6 +1271,16 @@ impl rt::Validate for QuestionnaireItemEnableWhen {
         if self.answer.is_none() {
             out.push(rt::Issue::missing(path, "answer"));
         }
+        rt::check_choice(
+            self.answer
+                .as_ref()
+                .map(QuestionnaireItemEnableWhenAnswer::json_key),
+            &self.extra,
+            QuestionnaireItemEnableWhenAnswer::KEYS,
+            path,
+            "answer[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.answer, &rt::join(path, "answer"), out);
         let _ = (path, out);
     }

@@ -376,6 +376,22 @@ pub enum QuestionnaireResponseItemAnswerValue {
 }
 
 impl QuestionnaireResponseItemAnswerValue {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &[
+        "valueBoolean",
+        "valueDecimal",
+        "valueInteger",
+        "valueDate",
+        "valueDateTime",
+        "valueTime",
+        "valueString",
+        "valueUri",
+        "valueAttachment",
+        "valueCoding",
+        "valueQuantity",
+        "valueReference",
+    ];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -491,6 +507,14 @@ impl rt::FromMap for QuestionnaireResponseItemAnswer {
                 rt::Key::Known(2) => {
                     out.modifier_extension = map.next_value()?;
                 }
+                rt::Key::Known(k @ 3..=14) if out.value.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        QuestionnaireResponseItemAnswerValue::KEYS,
+                        k - 3,
+                    )?;
+                }
                 rt::Key::Known(3) => {
                     out.value = Some(QuestionnaireResponseItemAnswerValue::Boolean(
                         map.next_value()?,
@@ -588,6 +612,16 @@ impl rt::Validate for QuestionnaireResponseItemAnswer {
         rt::Validate::validate_at(
             &self.modifier_extension,
             &rt::join(path, "modifierExtension"),
+            out,
+        );
+        rt::check_choice(
+            self.value
+                .as_ref()
+                .map(QuestionnaireResponseItemAnswerValue::json_key),
+            &self.extra,
+            QuestionnaireResponseItemAnswerValue::KEYS,
+            path,
+            "value[x]",
             out,
         );
         rt::Validate::validate_at(&self.value, &rt::join(path, "value"), out);

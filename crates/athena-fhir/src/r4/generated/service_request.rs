@@ -111,6 +111,10 @@ pub enum ServiceRequestQuantity {
 }
 
 impl ServiceRequestQuantity {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["quantityQuantity", "quantityRatio", "quantityRange"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -158,6 +162,10 @@ pub enum ServiceRequestOccurrence {
 }
 
 impl ServiceRequestOccurrence {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["occurrenceDateTime", "occurrencePeriod", "occurrenceTiming"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -203,6 +211,10 @@ pub enum ServiceRequestAsNeeded {
 }
 
 impl ServiceRequestAsNeeded {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["asNeededBoolean", "asNeededCodeableConcept"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -353,6 +365,14 @@ impl rt::FromMap for ServiceRequest {
                 rt::Key::Known(20) => {
                     out.order_detail = map.next_value()?;
                 }
+                rt::Key::Known(k @ 21..=23) if out.quantity.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        ServiceRequestQuantity::KEYS,
+                        k - 21,
+                    )?;
+                }
                 rt::Key::Known(21) => {
                     out.quantity = Some(ServiceRequestQuantity::Quantity(Box::new(
                         map.next_value()?,
@@ -370,6 +390,14 @@ impl rt::FromMap for ServiceRequest {
                 rt::Key::Known(25) => {
                     out.encounter = map.next_value()?;
                 }
+                rt::Key::Known(k @ 26..=28) if out.occurrence.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        ServiceRequestOccurrence::KEYS,
+                        k - 26,
+                    )?;
+                }
                 rt::Key::Known(26) => {
                     out.occurrence = Some(ServiceRequestOccurrence::DateTime(map.next_value()?));
                 }
@@ -382,6 +410,14 @@ impl rt::FromMap for ServiceRequest {
                     out.occurrence = Some(ServiceRequestOccurrence::Timing(Box::new(
                         map.next_value()?,
                     )));
+                }
+                rt::Key::Known(k @ 29..=30) if out.as_needed.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        ServiceRequestAsNeeded::KEYS,
+                        k - 29,
+                    )?;
                 }
                 rt::Key::Known(29) => {
                     out.as_needed = Some(ServiceRequestAsNeeded::Boolean(map.next_value()?));
@@ -538,13 +574,41 @@ impl rt::Validate for ServiceRequest {
         rt::Validate::validate_at(&self.priority, &rt::join(path, "priority"), out);
         rt::Validate::validate_at(&self.code, &rt::join(path, "code"), out);
         rt::Validate::validate_at(&self.order_detail, &rt::join(path, "orderDetail"), out);
+        rt::check_choice(
+            self.quantity.as_ref().map(ServiceRequestQuantity::json_key),
+            &self.extra,
+            ServiceRequestQuantity::KEYS,
+            path,
+            "quantity[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.quantity, &rt::join(path, "quantity"), out);
         if self.subject.is_none() {
             out.push(rt::Issue::missing(path, "subject"));
         }
         rt::Validate::validate_at(&self.subject, &rt::join(path, "subject"), out);
         rt::Validate::validate_at(&self.encounter, &rt::join(path, "encounter"), out);
+        rt::check_choice(
+            self.occurrence
+                .as_ref()
+                .map(ServiceRequestOccurrence::json_key),
+            &self.extra,
+            ServiceRequestOccurrence::KEYS,
+            path,
+            "occurrence[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.occurrence, &rt::join(path, "occurrence"), out);
+        rt::check_choice(
+            self.as_needed
+                .as_ref()
+                .map(ServiceRequestAsNeeded::json_key),
+            &self.extra,
+            ServiceRequestAsNeeded::KEYS,
+            path,
+            "asNeeded[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.as_needed, &rt::join(path, "asNeeded"), out);
         rt::Validate::validate_at(&self.requester, &rt::join(path, "requester"), out);
         rt::Validate::validate_at(&self.performer_type, &rt::join(path, "performerType"), out);

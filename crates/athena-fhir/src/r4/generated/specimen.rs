@@ -267,6 +267,10 @@ pub enum SpecimenContainerAdditive {
 }
 
 impl SpecimenContainerAdditive {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["additiveCodeableConcept", "additiveReference"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -341,6 +345,14 @@ impl rt::FromMap for SpecimenContainer {
                 rt::Key::Known(7) => {
                     out.specimen_quantity = map.next_value()?;
                 }
+                rt::Key::Known(k @ 8..=9) if out.additive.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        SpecimenContainerAdditive::KEYS,
+                        k - 8,
+                    )?;
+                }
                 rt::Key::Known(8) => {
                     out.additive = Some(SpecimenContainerAdditive::CodeableConcept(Box::new(
                         map.next_value()?,
@@ -401,6 +413,16 @@ impl rt::Validate for SpecimenContainer {
             &rt::join(path, "specimenQuantity"),
             out,
         );
+        rt::check_choice(
+            self.additive
+                .as_ref()
+                .map(SpecimenContainerAdditive::json_key),
+            &self.extra,
+            SpecimenContainerAdditive::KEYS,
+            path,
+            "additive[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.additive, &rt::join(path, "additive"), out);
         let _ = (path, out);
     }
@@ -439,6 +461,9 @@ pub enum SpecimenProcessingTime {
 }
 
 impl SpecimenProcessingTime {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["timeDateTime", "timePeriod"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -505,6 +530,14 @@ impl rt::FromMap for SpecimenProcessing {
                 rt::Key::Known(5) => {
                     out.additive = map.next_value()?;
                 }
+                rt::Key::Known(k @ 6..=7) if out.time.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        SpecimenProcessingTime::KEYS,
+                        k - 6,
+                    )?;
+                }
                 rt::Key::Known(6) => {
                     out.time = Some(SpecimenProcessingTime::DateTime(map.next_value()?));
                 }
@@ -553,6 +586,14 @@ impl rt::Validate for SpecimenProcessing {
         );
         rt::Validate::validate_at(&self.procedure, &rt::join(path, "procedure"), out);
         rt::Validate::validate_at(&self.additive, &rt::join(path, "additive"), out);
+        rt::check_choice(
+            self.time.as_ref().map(SpecimenProcessingTime::json_key),
+            &self.extra,
+            SpecimenProcessingTime::KEYS,
+            path,
+            "time[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.time, &rt::join(path, "time"), out);
         let _ = (path, out);
     }
@@ -597,6 +638,9 @@ pub enum SpecimenCollectionCollected {
 }
 
 impl SpecimenCollectionCollected {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] = &["collectedDateTime", "collectedPeriod"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -637,6 +681,10 @@ pub enum SpecimenCollectionFastingStatus {
 }
 
 impl SpecimenCollectionFastingStatus {
+    /// The JSON keys of this choice element, in key-table order.
+    pub(crate) const KEYS: &'static [&'static str] =
+        &["fastingStatusCodeableConcept", "fastingStatusDuration"];
+
     /// The JSON key this value is written under.
     pub fn json_key(&self) -> &'static str {
         match self {
@@ -701,6 +749,14 @@ impl rt::FromMap for SpecimenCollection {
                 rt::Key::Known(3) => {
                     out.collector = map.next_value()?;
                 }
+                rt::Key::Known(k @ 4..=5) if out.collected.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        SpecimenCollectionCollected::KEYS,
+                        k - 4,
+                    )?;
+                }
                 rt::Key::Known(4) => {
                     out.collected = Some(SpecimenCollectionCollected::DateTime(map.next_value()?));
                 }
@@ -720,6 +776,14 @@ impl rt::FromMap for SpecimenCollection {
                 }
                 rt::Key::Known(9) => {
                     out.body_site = map.next_value()?;
+                }
+                rt::Key::Known(k @ 10..=11) if out.fasting_status.is_some() => {
+                    rt::keep_extra(
+                        &mut map,
+                        &mut out.extra,
+                        SpecimenCollectionFastingStatus::KEYS,
+                        k - 10,
+                    )?;
                 }
                 rt::Key::Known(10) => {
                     out.fasting_status = Some(SpecimenCollectionFastingStatus::CodeableConcept(
@@ -777,11 +841,31 @@ impl rt::Validate for SpecimenCollection {
             out,
         );
         rt::Validate::validate_at(&self.collector, &rt::join(path, "collector"), out);
+        rt::check_choice(
+            self.collected
+                .as_ref()
+                .map(SpecimenCollectionCollected::json_key),
+            &self.extra,
+            SpecimenCollectionCollected::KEYS,
+            path,
+            "collected[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.collected, &rt::join(path, "collected"), out);
         rt::Validate::validate_at(&self.duration, &rt::join(path, "duration"), out);
         rt::Validate::validate_at(&self.quantity, &rt::join(path, "quantity"), out);
         rt::Validate::validate_at(&self.method, &rt::join(path, "method"), out);
         rt::Validate::validate_at(&self.body_site, &rt::join(path, "bodySite"), out);
+        rt::check_choice(
+            self.fasting_status
+                .as_ref()
+                .map(SpecimenCollectionFastingStatus::json_key),
+            &self.extra,
+            SpecimenCollectionFastingStatus::KEYS,
+            path,
+            "fastingStatus[x]",
+            out,
+        );
         rt::Validate::validate_at(&self.fasting_status, &rt::join(path, "fastingStatus"), out);
         let _ = (path, out);
     }
