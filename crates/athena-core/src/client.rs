@@ -10,8 +10,8 @@ use url::Url;
 
 use crate::auth::smart::{SigningKey, SmartBackendServices};
 use crate::auth::{
-    AccessToken, ClientCredentials, InMemoryTokenCache, TokenCache, TokenEndpoint, TokenManager,
-    TokenSource,
+    AccessToken, BasicAuthEncoding, ClientCredentials, InMemoryTokenCache, TokenCache,
+    TokenEndpoint, TokenManager, TokenQuota, TokenSource,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{DepartmentId, PracticeId};
@@ -33,7 +33,8 @@ pub enum Environment {
     /// `https://api.preview.platform.athenahealth.com`: 15 QPS, 5 tokens/min.
     Preview,
     /// Any other origin (a proxy, the local `athena-testkit` sandbox). `http` is allowed only
-    /// for loopback hosts.
+    /// for loopback hosts. No QPS default, and no token-request quota unless its token
+    /// endpoint is an athena host (see [`TokenQuota::Auto`]).
     Custom(Url),
 }
 
@@ -76,13 +77,6 @@ impl Environment {
             Environment::Production => Some(150.0),
             Environment::Preview => Some(15.0),
             Environment::Custom(_) => None,
-        }
-    }
-
-    fn token_requests_per_minute(&self) -> u32 {
-        match self {
-            Environment::Production => 50,
-            Environment::Preview | Environment::Custom(_) => 5,
         }
     }
 }
@@ -141,6 +135,8 @@ pub(crate) struct Inner {
     pub(crate) timeouts: Timeouts,
     pub(crate) runtime: Runtime,
     pub(crate) default_practice: Option<PracticeId>,
+    /// The door to token endpoints, shared by clones (also for anonymous clients).
+    pub(crate) token_endpoint: TokenEndpoint,
 }
 
 impl fmt::Debug for Client {
@@ -246,40 +242,33 @@ impl Client {
     /// the source's own [`TokenSource::cache_key`].
     pub fn with_token_source(&self, source: Arc<dyn TokenSource>) -> Client {
         let inner = &self.inner;
-        let (cache, endpoint) = match &inner.tokens {
-            Some(t) => (t.cache(), t.endpoint().clone()),
-            None => (
-                Arc::new(InMemoryTokenCache::new()) as Arc<dyn TokenCache>,
-                self.token_endpoint(),
-            ),
+        let cache = match &inner.tokens {
+            Some(t) => t.cache(),
+            None => Arc::new(InMemoryTokenCache::new()) as Arc<dyn TokenCache>,
         };
+        let endpoint = inner.token_endpoint.clone();
         Client {
             inner: Arc::new(Inner {
                 http: inner.http.clone(),
                 base: inner.base.clone(),
                 environment: inner.environment.clone(),
-                tokens: Some(TokenManager::new(source, cache, endpoint)),
+                tokens: Some(TokenManager::new(source, cache, endpoint.clone())),
                 policy: inner.policy,
                 budget: inner.budget.clone(),
                 limiter: inner.limiter.clone(),
                 timeouts: inner.timeouts,
                 runtime: inner.runtime.clone(),
                 default_practice: inner.default_practice,
+                token_endpoint: endpoint,
             }),
         }
     }
 
-    /// The client's token endpoint door (for custom token sources and the 3-legged flow).
+    /// The client's token endpoint door (for custom token sources and the 3-legged flow):
+    /// the same one every call of this client and its clones uses, so the token quota
+    /// ([`TokenQuota`]) and the request count are shared, never rebuilt per call.
     pub fn token_endpoint(&self) -> TokenEndpoint {
-        match &self.inner.tokens {
-            Some(t) => t.endpoint().clone(),
-            None => TokenEndpoint::new(
-                self.inner.http.clone(),
-                self.inner.runtime.clone(),
-                self.inner.environment.token_requests_per_minute(),
-                self.inner.timeouts.attempt,
-            ),
-        }
+        self.inner.token_endpoint.clone()
     }
 }
 
@@ -301,7 +290,9 @@ pub struct ClientBuilder {
     timeouts: Timeouts,
     runtime: Option<Runtime>,
     practice: Option<PracticeId>,
-    token_rpm: Option<u32>,
+    token_quota: TokenQuota,
+    token_url: Option<String>,
+    basic_encoding: BasicAuthEncoding,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -358,6 +349,9 @@ impl ClientBuilder {
         if let Some(scope) = get("ATHENA_SCOPE") {
             b = b.scope(scope);
         }
+        if let Some(url) = get("ATHENA_TOKEN_URL") {
+            b = b.token_url(url.trim());
+        }
         if let Some(q) = get("ATHENA_MAX_QPS") {
             let q: f64 = q
                 .trim()
@@ -382,13 +376,33 @@ impl ClientBuilder {
         self
     }
 
-    /// athena's 2-legged client credentials (HTTP Basic to `/oauth2/v1/token`).
+    /// athena's 2-legged client credentials (HTTP Basic to `/oauth2/v1/token`, or to
+    /// [`token_url`](Self::token_url)). The id and secret are form-urlencoded inside the
+    /// Basic header (RFC 6749 §2.3.1); see [`basic_auth_encoding`](Self::basic_auth_encoding).
     pub fn client_credentials(
         mut self,
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Self {
         self.credentials = Some((client_id.into(), SecretString::from(client_secret.into())));
+        self
+    }
+
+    /// The token endpoint for [`client_credentials`](Self::client_credentials) and
+    /// [`smart_backend_services`](Self::smart_backend_services), when it is not the API
+    /// origin's `/oauth2/v1/token` (another identity provider, a proxy). Validated in
+    /// [`build`](Self::build): `https`, or `http` to a loopback host. Also read from
+    /// `ATHENA_TOKEN_URL` by [`from_env`](Self::from_env).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// How [`client_credentials`](Self::client_credentials) encodes the id and secret in the
+    /// HTTP Basic header: form-urlencoded first (the default, RFC 6749 §2.3.1) or
+    /// [`BasicAuthEncoding::Raw`] for a server that does not decode them.
+    pub fn basic_auth_encoding(mut self, encoding: BasicAuthEncoding) -> Self {
+        self.basic_encoding = encoding;
         self
     }
 
@@ -484,9 +498,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Token requests allowed per minute (default 5, or 50 for production).
+    /// Token requests allowed per minute, per token endpoint (at least 1). Without it
+    /// ([`TokenQuota::Auto`]) athena's own hosts get athena's figures (5 a minute on preview,
+    /// 50 on production) and any other token endpoint gets no limit.
     pub fn token_requests_per_minute(mut self, n: u32) -> Self {
-        self.token_rpm = Some(n);
+        self.token_quota = TokenQuota::PerMinute(n);
+        self
+    }
+
+    /// The token-request quota ([`TokenQuota::Auto`] by default).
+    pub fn token_quota(mut self, quota: TokenQuota) -> Self {
+        self.token_quota = quota;
         self
     }
 
@@ -533,12 +555,24 @@ impl ClientBuilder {
             })?;
         let runtime = self.runtime.unwrap_or_default();
 
+        let token_url = match &self.token_url {
+            Some(raw) => {
+                let url = Url::parse(raw.trim()).map_err(|_| {
+                    Error::new(
+                        ErrorKind::Config,
+                        "the token URL is not a valid absolute URL",
+                    )
+                })?;
+                check_scheme(&url)?;
+                url
+            }
+            None => join_path(&base, "/oauth2/v1/token")?,
+        };
         let source: Option<Arc<dyn TokenSource>> = if self.anonymous {
             None
         } else if let Some(s) = self.token_source {
             Some(s)
         } else if let Some((id, key)) = self.smart {
-            let token_url = join_path(&base, "/oauth2/v1/token")?;
             let scope = self
                 .scope
                 .unwrap_or_else(|| crate::auth::DEFAULT_SCOPE.to_owned());
@@ -546,8 +580,8 @@ impl ClientBuilder {
                 SmartBackendServices::new(id, token_url, key).with_scope(scope),
             ))
         } else if let Some((id, secret)) = self.credentials {
-            let token_url = join_path(&base, "/oauth2/v1/token")?;
-            let mut cc = ClientCredentials::new(id, secret, token_url);
+            let mut cc = ClientCredentials::new(id, secret, token_url)
+                .with_basic_auth_encoding(self.basic_encoding);
             if let Some(scope) = self.scope {
                 if scope.trim().is_empty() {
                     return Err(Error::new(ErrorKind::Config, "the OAuth scope is empty"));
@@ -561,18 +595,17 @@ impl ClientBuilder {
                 "no credentials: call client_credentials(), smart_backend_services(), token_source() or anonymous()",
             ));
         };
+        let token_endpoint = TokenEndpoint::new(
+            http.clone(),
+            runtime.clone(),
+            self.token_quota,
+            self.timeouts.attempt,
+        );
         let tokens = source.map(|source| {
-            let endpoint = TokenEndpoint::new(
-                http.clone(),
-                runtime.clone(),
-                self.token_rpm
-                    .unwrap_or_else(|| environment.token_requests_per_minute()),
-                self.timeouts.attempt,
-            );
             let cache = self
                 .token_cache
                 .unwrap_or_else(|| Arc::new(InMemoryTokenCache::new()));
-            TokenManager::new(source, cache, endpoint)
+            TokenManager::new(source, cache, token_endpoint.clone())
         });
         let qps = self.qps.unwrap_or_else(|| environment.default_qps());
         let budget = match self.budget {
@@ -592,6 +625,7 @@ impl ClientBuilder {
                 timeouts: self.timeouts,
                 runtime,
                 default_practice: self.practice,
+                token_endpoint,
             }),
         })
     }

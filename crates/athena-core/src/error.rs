@@ -99,7 +99,8 @@ impl ApiError {
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
-    /// athena's `detailedmessage` text (may contain submitted values).
+    /// athena's `detailedmessage` text, or an OAuth token endpoint's `error_description`
+    /// (may contain submitted values).
     pub fn detailed_message(&self) -> Option<&str> {
         self.detailed_message.as_deref()
     }
@@ -142,6 +143,8 @@ impl ApiError {
             detailedmessage: Option<serde_json::Value>,
             errormessage: Option<serde_json::Value>,
             details: Option<serde_json::Value>,
+            /// OAuth 2.0 (RFC 6749 §5.2) token endpoint errors.
+            error_description: Option<serde_json::Value>,
             #[serde(default)]
             missingfields: Option<serde_json::Value>,
             #[serde(default)]
@@ -177,7 +180,9 @@ impl ApiError {
         let wire: Wire = serde_json::from_slice(trimmed).ok()?;
         let api = ApiError {
             error: text(wire.error),
-            detailed_message: text(wire.detailedmessage).or_else(|| text(wire.details)),
+            detailed_message: text(wire.detailedmessage)
+                .or_else(|| text(wire.details))
+                .or_else(|| text(wire.error_description)),
             error_message: text(wire.errormessage),
             missing_fields: list(wire.missingfields),
             invalid_fields: list(wire.invalidfields),
@@ -315,7 +320,9 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         self.inner.retry_after
     }
-    /// How many attempts were made (0 when none was, e.g. a configuration error).
+    /// How many HTTP requests were sent for this call (0 when none was, e.g. a configuration
+    /// error or a token failure shared with a concurrent call). A failure to obtain a token
+    /// counts the token requests sent plus any API attempts before it.
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
     }
@@ -326,6 +333,26 @@ impl Error {
     /// The value-free description, if any.
     pub fn message(&self) -> Option<&str> {
         self.inner.message.as_deref()
+    }
+
+    /// A copy for a second caller that shares this failure (a single-flight token refresh):
+    /// everything but the source, with 0 attempts (the copy's caller sent nothing).
+    pub(crate) fn shared_copy(&self) -> Error {
+        let i = &self.inner;
+        Error {
+            inner: Box::new(Inner {
+                kind: i.kind,
+                message: i.message.clone(),
+                method: i.method,
+                route: i.route,
+                status: i.status,
+                request_id: i.request_id.clone(),
+                api: i.api.clone(),
+                retry_after: i.retry_after,
+                attempts: 0,
+                source: None,
+            }),
+        }
     }
 
     /// True for [`ErrorKind::NotFound`].

@@ -186,13 +186,13 @@ impl Client {
         loop {
             inner.limiter.acquire(rt).await;
             let token = match (&inner.tokens, authenticated) {
-                (Some(tokens), true) => Some(
-                    tokens.token().await.map_err(
-                        |e| {
-                            if e.route().is_none() { fail(e) } else { e }
-                        },
-                    )?,
-                ),
+                (Some(tokens), true) => Some(tokens.token().await.map_err(|e| {
+                    // Count the API attempts already made (a 401 before the refresh) with
+                    // the token requests.
+                    let sent = e.attempts() + attempts;
+                    let e = e.with_attempts(sent);
+                    if e.route().is_none() { fail(e) } else { e }
+                })?),
                 _ => None,
             };
             let now = rt.clock.now();

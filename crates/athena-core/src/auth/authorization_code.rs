@@ -556,7 +556,9 @@ fn token_error(
     let err = err
         .with_endpoint("POST", ROUTE)
         .with_request_id(request_id)
-        .with_api_error(api);
+        .with_api_error(api)
+        // The driver sends one request per exchange and never retries.
+        .with_attempts(u32::from(status.is_some()));
     match status {
         Some(s) => err.with_status(s),
         None => err,
@@ -641,16 +643,11 @@ fn lenient_token_type<'de, D: Deserializer<'de>>(
     })
 }
 
-/// A number or a numeric string of seconds; anything else is "not said".
+/// A number or a numeric string of seconds, clamped like every other `expires_in`; anything
+/// else is "not said".
 fn lenient_seconds<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<u64>, D::Error> {
-    let secs = match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Number(n) => n.as_f64(),
-        serde_json::Value::String(s) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    };
-    Ok(secs
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| s as u64))
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(super::endpoint::lifetime_from_json(&value).map(|d| d.as_secs()))
 }
 
 fn space_delimited<'de, D: Deserializer<'de>>(
@@ -716,7 +713,10 @@ mod tests {
         assert_eq!(wire.token_type, BasicTokenType::Mac);
         assert!(wire.refresh_token.is_some());
 
-        for odd in [r#""soon""#, "null", "-5", "true"] {
+        let wire: WireToken =
+            serde_json::from_str(r#"{"access_token":"a","expires_in":-5}"#).unwrap();
+        assert_eq!(wire.expires_in, Some(0), "negative is already expired");
+        for odd in [r#""soon""#, "null", "true"] {
             let wire: WireToken =
                 serde_json::from_str(&format!(r#"{{"access_token":"a","expires_in":{odd}}}"#))
                     .unwrap();

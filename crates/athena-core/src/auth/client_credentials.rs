@@ -6,18 +6,23 @@ use futures::future::BoxFuture;
 use secrecy::SecretString;
 use url::Url;
 
-use super::{AccessToken, TokenEndpoint, TokenSource};
+use super::{AccessToken, BasicAuthEncoding, TokenEndpoint, TokenSource};
 use crate::Result;
 
 /// `POST /oauth2/v1/token` with `grant_type=client_credentials&scope=…` and the client id and
 /// secret in an HTTP Basic header, as athena documents. The scope is required by athena; it
 /// defaults to [`DEFAULT_SCOPE`](super::DEFAULT_SCOPE).
+///
+/// The id and secret are form-urlencoded inside the Basic header (RFC 6749 §2.3.1) unless
+/// [`with_basic_auth_encoding`](Self::with_basic_auth_encoding) says
+/// [`BasicAuthEncoding::Raw`].
 #[derive(Clone)]
 pub struct ClientCredentials {
     client_id: String,
     client_secret: SecretString,
     token_url: Url,
     scope: String,
+    encoding: BasicAuthEncoding,
 }
 
 impl ClientCredentials {
@@ -28,7 +33,20 @@ impl ClientCredentials {
             client_secret,
             token_url,
             scope: super::DEFAULT_SCOPE.to_owned(),
+            encoding: BasicAuthEncoding::default(),
         }
+    }
+
+    /// How the id and secret are encoded in the Basic header (default
+    /// [`BasicAuthEncoding::FormUrlEncoded`], as RFC 6749 §2.3.1 requires).
+    pub fn with_basic_auth_encoding(mut self, encoding: BasicAuthEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// The Basic header encoding in use.
+    pub fn basic_auth_encoding(&self) -> BasicAuthEncoding {
+        self.encoding
     }
 
     /// Replaces the scope (space-separated for several, e.g.
@@ -61,6 +79,7 @@ impl fmt::Debug for ClientCredentials {
             .field("client_secret", &"<redacted>")
             .field("token_url", &self.token_url.as_str())
             .field("scope", &self.scope)
+            .field("encoding", &self.encoding)
             .finish()
     }
 }
@@ -75,12 +94,9 @@ impl TokenSource for ClientCredentials {
                 ("grant_type", "client_credentials"),
                 ("scope", self.scope.as_str()),
             ];
+            let (id, secret) = self.encoding.encode(&self.client_id, &self.client_secret);
             let response = endpoint
-                .post_form(
-                    &self.token_url,
-                    &form,
-                    Some((self.client_id.as_str(), &self.client_secret)),
-                )
+                .post_form(&self.token_url, &form, Some((id.as_str(), &secret)))
                 .await?;
             Ok(response.into_access_token(endpoint.runtime().clock.system_now()))
         })

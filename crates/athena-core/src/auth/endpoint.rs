@@ -1,7 +1,7 @@
 //! HTTP to token endpoints, under the token-endpoint limiter.
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
@@ -55,14 +55,7 @@ impl TokenResponse {
                 ),
             )
         })?;
-        let expires_in = match wire.expires_in {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::Number(n)) => n.as_f64().map(|s| s.max(0.0)),
-            Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
-            Some(_) => None,
-        }
-        .filter(|s| s.is_finite())
-        .map(Duration::from_secs_f64);
+        let expires_in = wire.expires_in.as_ref().and_then(lifetime_from_json);
         if wire.access_token.is_empty() {
             return Err(Error::new(
                 ErrorKind::Auth,
@@ -79,12 +72,79 @@ impl TokenResponse {
     }
 
     /// Converts into an [`AccessToken`](super::AccessToken) obtained at `now`; a response without
-    /// `expires_in` is assumed to live 5 minutes (the conservative SMART figure).
+    /// `expires_in` is assumed to live 5 minutes (the conservative SMART figure). Lifetimes are
+    /// capped at [`MAX_TOKEN_LIFETIME`] so no server value can overflow the clock.
     pub fn into_access_token(self, now: std::time::SystemTime) -> super::AccessToken {
-        let lifetime = self.expires_in.unwrap_or(Duration::from_secs(300));
-        super::AccessToken::new(self.access_token, now, now + lifetime).with_scope(self.scope)
+        let lifetime = self
+            .expires_in
+            .unwrap_or(Duration::from_secs(300))
+            .min(MAX_TOKEN_LIFETIME);
+        let expires_at = now.checked_add(lifetime).unwrap_or(now);
+        super::AccessToken::new(self.access_token, now, expires_at).with_scope(self.scope)
     }
 }
+
+/// The longest token lifetime believed: a server's `expires_in` above it (a year of seconds
+/// or `1e300`) is read as this.
+pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// `expires_in` as athena and others send it: a number, or a number in a string (`"3600"`).
+/// Negative values are zero, huge ones are [`MAX_TOKEN_LIFETIME`], anything else (a word, a
+/// boolean, `NaN`) is "not said". Never panics.
+pub(crate) fn lifetime_from_json(value: &serde_json::Value) -> Option<Duration> {
+    let secs = match value {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }?;
+    if secs.is_nan() {
+        return None;
+    }
+    let max = MAX_TOKEN_LIFETIME.as_secs_f64();
+    Some(Duration::from_secs_f64(secs.clamp(0.0, max)))
+}
+
+/// How many token requests a minute a client may send to a token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum TokenQuota {
+    /// athena's published figures for athena's own token endpoints (hosts under
+    /// `athenahealth.com`): 5 a minute on preview hosts, 50 on the others (production). Any
+    /// other token endpoint (a custom base URL, another identity provider) gets no limit.
+    #[default]
+    Auto,
+    /// At most this many a minute (at least 1), whatever the host.
+    PerMinute(u32),
+    /// No client-side limit.
+    Unlimited,
+}
+
+impl TokenQuota {
+    /// The per-minute limit this quota puts on requests to `token_url`; `None` for no limit.
+    pub fn per_minute_for(self, token_url: &Url) -> Option<u32> {
+        match self {
+            TokenQuota::PerMinute(n) => Some(n.max(1)),
+            TokenQuota::Unlimited => None,
+            TokenQuota::Auto => {
+                let host = token_url
+                    .host_str()?
+                    .trim_end_matches('.')
+                    .to_ascii_lowercase();
+                let athena = host == "athenahealth.com" || host.ends_with(".athenahealth.com");
+                if !athena {
+                    None
+                } else if host.split('.').any(|label| label == "preview") {
+                    Some(5)
+                } else {
+                    Some(50)
+                }
+            }
+        }
+    }
+}
+
+/// A wait longer than this for a token-request slot is logged at WARN.
+const QUOTA_WAIT_WARN: Duration = Duration::from_secs(1);
 
 /// Never lets more than `per_minute` token requests out in any 60-second window.
 #[derive(Debug)]
@@ -101,16 +161,19 @@ impl TokenRateLimiter {
         }
     }
 
-    /// Waits for a slot and takes it.
+    /// Waits for a slot and takes it. A wait of more than a second is logged at WARN (once
+    /// per request), naming the quota and the wait: a caller is never held up to a minute
+    /// without a trace of why.
     pub(crate) async fn acquire(&self, rt: &Runtime) {
         const WINDOW: Duration = Duration::from_secs(60);
+        let mut warned = false;
         loop {
             let wait = {
                 let now = rt.clock.now();
                 let mut sent = self.sent.lock().unwrap_or_else(|p| p.into_inner());
                 while sent
                     .front()
-                    .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+                    .is_some_and(|t| now.saturating_duration_since(*t) >= WINDOW)
                 {
                     sent.pop_front();
                 }
@@ -121,10 +184,20 @@ impl TokenRateLimiter {
                 let oldest = sent.front().copied().unwrap_or(now);
                 (oldest + WINDOW).saturating_duration_since(now)
             };
-            tracing::debug!(
-                wait_ms = wait.as_millis() as u64,
-                "token endpoint limit reached; waiting"
-            );
+            if wait > QUOTA_WAIT_WARN && !warned {
+                warned = true;
+                tracing::warn!(
+                    wait_secs = wait.as_secs_f64().ceil() as u64,
+                    per_minute = self.per_minute,
+                    "token endpoint quota reached: waiting for the next token-request slot \
+                     (set ClientBuilder::token_quota to change the quota)"
+                );
+            } else {
+                tracing::debug!(
+                    wait_ms = wait.as_millis() as u64,
+                    "token endpoint limit reached; waiting"
+                );
+            }
             rt.sleeper.sleep(wait.max(Duration::from_millis(1))).await;
         }
     }
@@ -139,13 +212,40 @@ impl TokenRateLimiter {
     }
 }
 
+/// The process-wide limiters, one per (token endpoint, quota): every client of this process
+/// that talks to one token endpoint shares its quota, however many clients are built.
+fn shared_limiter(token_url: &Url, per_minute: u32) -> Arc<TokenRateLimiter> {
+    type Registry = Mutex<HashMap<(String, u32), Weak<TokenRateLimiter>>>;
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    let mut key_url = token_url.clone();
+    key_url.set_query(None);
+    key_url.set_fragment(None);
+    let key = (key_url.as_str().to_owned(), per_minute);
+    let mut map = REGISTRY
+        .get_or_init(Registry::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if let Some(limiter) = map.get(&key).and_then(Weak::upgrade) {
+        return limiter;
+    }
+    map.retain(|_, w| w.strong_count() > 0);
+    let limiter = Arc::new(TokenRateLimiter::new(per_minute));
+    map.insert(key, Arc::downgrade(&limiter));
+    limiter
+}
+
 /// The client's door to token endpoints: its connection pool, its clock, and the
-/// token-endpoint limiter. [`TokenSource`](super::TokenSource)s receive one.
+/// token-endpoint quota. [`TokenSource`](super::TokenSource)s receive one.
+///
+/// Requests are limited per token endpoint ([`TokenQuota`]): the limiter of an endpoint URL
+/// is shared by every client in the process that uses it with the same quota.
 #[derive(Debug, Clone)]
 pub struct TokenEndpoint {
     http: reqwest::Client,
     runtime: Runtime,
-    limiter: Arc<TokenRateLimiter>,
+    quota: TokenQuota,
+    /// Limiters already looked up, by token URL (the registry holds them weakly).
+    limiters: Arc<Mutex<HashMap<String, Option<Arc<TokenRateLimiter>>>>>,
     attempt_timeout: Duration,
     requests: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -154,13 +254,14 @@ impl TokenEndpoint {
     pub(crate) fn new(
         http: reqwest::Client,
         runtime: Runtime,
-        per_minute: u32,
+        quota: TokenQuota,
         attempt_timeout: Duration,
     ) -> Self {
         TokenEndpoint {
             http,
             runtime,
-            limiter: Arc::new(TokenRateLimiter::new(per_minute)),
+            quota,
+            limiters: Arc::default(),
             attempt_timeout,
             requests: Arc::default(),
         }
@@ -171,14 +272,42 @@ impl TokenEndpoint {
         &self.runtime
     }
 
+    /// The quota in force.
+    pub fn quota(&self) -> TokenQuota {
+        self.quota
+    }
+
     /// How many token requests this client has sent.
     pub fn requests_sent(&self) -> u64 {
         self.requests.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    fn limiter_for(&self, url: &Url) -> Option<Arc<TokenRateLimiter>> {
+        let mut known = self.limiters.lock().unwrap_or_else(|p| p.into_inner());
+        known
+            .entry(url.as_str().to_owned())
+            .or_insert_with(|| {
+                self.quota
+                    .per_minute_for(url)
+                    .map(|n| shared_limiter(url, n))
+            })
+            .clone()
+    }
+
+    async fn acquire(&self, url: &Url) -> Option<Arc<TokenRateLimiter>> {
+        let limiter = self.limiter_for(url);
+        if let Some(l) = &limiter {
+            l.acquire(&self.runtime).await;
+        }
+        limiter
+    }
+
     /// POSTs a form to a token endpoint, with optional HTTP Basic client authentication, and
     /// parses the token response. 429 and 5xx are retried (a token request has no side effect
     /// beyond the quota) within the limiter; other failures become [`ErrorKind::Auth`] errors.
+    ///
+    /// `basic` is sent as given (`base64(id ":" secret)`): callers that follow RFC 6749
+    /// §2.3.1 form-urlencode both parts first (see [`BasicAuthEncoding`]).
     pub async fn post_form(
         &self,
         url: &Url,
@@ -195,6 +324,9 @@ impl TokenEndpoint {
     /// Like [`post_form`](Self::post_form), but builds the form anew for every attempt —
     /// for forms that must not be replayed, such as a JWT client assertion whose `jti` a
     /// server may remember.
+    ///
+    /// Every error carries [`Error::attempts`]: the number of HTTP requests sent to the
+    /// token endpoint for it.
     pub async fn post_form_with<F>(
         &self,
         url: &Url,
@@ -206,9 +338,9 @@ impl TokenEndpoint {
     {
         let mut attempt = 0;
         loop {
+            let limiter = self.acquire(url).await;
+            let form = make_form().map_err(|e| e.with_attempts(attempt))?;
             attempt += 1;
-            self.limiter.acquire(&self.runtime).await;
-            let form = make_form()?;
             self.requests
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut req = self
@@ -268,11 +400,14 @@ impl TokenEndpoint {
                     e.with_endpoint("POST", ROUTE)
                         .with_status(status)
                         .with_request_id(request_id)
+                        .with_attempts(attempt)
                 });
             }
             let retryable = status == 429 || matches!(status, 500 | 502 | 503 | 504);
-            if status == 429 {
-                self.limiter.saturate(&self.runtime);
+            if status == 429
+                && let Some(l) = &limiter
+            {
+                l.saturate(&self.runtime);
             }
             if retryable && attempt < MAX_ATTEMPTS {
                 tracing::debug!(status, attempt, "token endpoint asked us to retry");
@@ -295,18 +430,19 @@ impl TokenEndpoint {
         }
     }
 
-    /// Sends a prepared request to a token endpoint under the limiter, without retries (for
-    /// the `oauth2` crate's async HTTP client interface).
+    /// Sends a prepared request to a token endpoint under the quota, without retries (for
+    /// the `oauth2` crate's async HTTP client interface). A failure carries
+    /// [`Error::attempts`] = 1.
     pub async fn execute(
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>> {
-        self.limiter.acquire(&self.runtime).await;
-        self.requests
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (parts, body) = request.into_parts();
         let url = Url::parse(&parts.uri.to_string())
             .map_err(|_| Error::new(ErrorKind::Config, "token endpoint URL is not valid"))?;
+        self.acquire(&url).await;
+        self.requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut req = self
             .http
             .request(parts.method, url)
@@ -316,8 +452,9 @@ impl TokenEndpoint {
             req = req.header(name, value);
         }
         let response = req.send().await.map_err(|e| {
-            Error::new(ErrorKind::Transport, "token request failed")
+            Error::new(transport_kind(&e), "token request failed")
                 .with_endpoint("POST", ROUTE)
+                .with_attempts(1)
                 .with_source(e.without_url())
         })?;
         let mut builder = http::Response::builder().status(response.status());
@@ -327,11 +464,52 @@ impl TokenEndpoint {
         let bytes = response.bytes().await.map_err(|e| {
             Error::new(ErrorKind::Transport, "token response body failed")
                 .with_endpoint("POST", ROUTE)
+                .with_attempts(1)
                 .with_source(e.without_url())
         })?;
-        builder
-            .body(bytes.to_vec())
-            .map_err(|_| Error::new(ErrorKind::Transport, "token response could not be rebuilt"))
+        builder.body(bytes.to_vec()).map_err(|_| {
+            Error::new(ErrorKind::Transport, "token response could not be rebuilt").with_attempts(1)
+        })
+    }
+
+    /// GETs a small JSON document (discovery metadata, a JWK Set) with the client's
+    /// connection pool, outside the token quota. At most [`MAX_METADATA_BYTES`]; errors name
+    /// `what`, never the URL.
+    pub async fn get_json(&self, url: &Url, what: &'static str) -> Result<serde_json::Value> {
+        let fail = |kind: ErrorKind, msg: String| Error::new(kind, msg).with_attempts(1);
+        let response = self
+            .http
+            .get(url.clone())
+            .timeout(self.attempt_timeout)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(|e| {
+                fail(transport_kind(&e), format!("could not fetch the {what}"))
+                    .with_source(e.without_url())
+            })?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            return Err(
+                fail(ErrorKind::Auth, format!("the {what} answered an error")).with_status(status),
+            );
+        }
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_METADATA_BYTES as u64)
+        {
+            return Err(fail(ErrorKind::Auth, format!("the {what} is too large")));
+        }
+        let body = response.bytes().await.map_err(|e| {
+            fail(ErrorKind::Transport, format!("could not read the {what}"))
+                .with_source(e.without_url())
+        })?;
+        if body.len() > MAX_METADATA_BYTES {
+            return Err(fail(ErrorKind::Auth, format!("the {what} is too large")));
+        }
+        serde_json::from_slice(&body).map_err(|_| {
+            fail(ErrorKind::Auth, format!("the {what} is not JSON")).with_status(status)
+        })
     }
 
     async fn backoff(&self, attempt: u32, retry_after: Option<Duration>) {
@@ -342,6 +520,49 @@ impl TokenEndpoint {
             .unwrap_or(jittered.max(Duration::from_millis(250)))
             .min(Duration::from_secs(60));
         self.runtime.sleeper.sleep(wait).await;
+    }
+}
+
+/// The largest discovery document or JWK Set read.
+pub const MAX_METADATA_BYTES: usize = 1 << 20;
+
+fn transport_kind(e: &reqwest::Error) -> ErrorKind {
+    if e.is_connect() {
+        ErrorKind::Connect
+    } else if e.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Transport
+    }
+}
+
+/// How HTTP Basic client credentials are put together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum BasicAuthEncoding {
+    /// RFC 6749 §2.3.1: the client id and the secret are each
+    /// `application/x-www-form-urlencoded` before `base64(id ":" secret)`, so a secret
+    /// holding `:`, `%`, `+` or a space arrives intact at a conforming server. The default.
+    #[default]
+    FormUrlEncoded,
+    /// `base64(id ":" secret)` with the bytes as they are, for a server that does not decode
+    /// them (identical to the default when both are letters, digits and `-._*`).
+    Raw,
+}
+
+impl BasicAuthEncoding {
+    /// The id and secret as they go into the Basic header under this encoding.
+    pub fn encode(self, client_id: &str, secret: &SecretString) -> (String, SecretString) {
+        match self {
+            BasicAuthEncoding::Raw => (client_id.to_owned(), secret.clone()),
+            BasicAuthEncoding::FormUrlEncoded => (
+                url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect(),
+                SecretString::from(
+                    url::form_urlencoded::byte_serialize(secret.expose_secret().as_bytes())
+                        .collect::<String>(),
+                ),
+            ),
+        }
     }
 }
 

@@ -12,9 +12,14 @@
 //!   shorter than two minutes). A 401 evicts exactly the rejected token (compare-and-clear, so
 //!   a newer token fetched meanwhile survives), refreshes once and replays once.
 //! - Every token request goes through a [`TokenEndpoint`], which holds the client's
-//!   connection pool and the **token-endpoint limiter**: athena allows 5 new tokens per minute
-//!   in preview and 50 in production and answers 429 beyond that; the limiter never lets more
-//!   requests out, whatever the load.
+//!   connection pool and the **token-endpoint quota** ([`TokenQuota`]): athena allows 5 new
+//!   tokens per minute in preview and 50 in production and answers 429 beyond that. For
+//!   athena's hosts the limiter never lets more requests out, whatever the load; it is shared
+//!   by every client of the process that uses the same token endpoint, and a wait of more
+//!   than a second is logged at WARN. Other token endpoints get no quota unless configured.
+//! - A failed refresh is single-flight too: callers waiting on it get its error instead of
+//!   each trying again, and for a short, growing back-off after it (1 s, doubling, at most
+//!   30 s) callers get the error at once, or the previous token while it has not expired.
 
 pub mod authorization_code;
 mod client_credentials;
@@ -31,7 +36,10 @@ use futures::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
 
 pub use client_credentials::ClientCredentials;
-pub use endpoint::{TokenEndpoint, TokenResponse};
+pub use endpoint::{
+    BasicAuthEncoding, MAX_METADATA_BYTES, MAX_TOKEN_LIFETIME, TokenEndpoint, TokenQuota,
+    TokenResponse,
+};
 pub(crate) use manager::TokenManager;
 
 use crate::Result;
