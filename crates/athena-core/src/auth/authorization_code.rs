@@ -32,6 +32,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use url::Url;
 
 use super::endpoint::header_str;
+use super::oidc::{IdTokenCheck, IssuerMetadata, LaunchContext};
 use super::{AccessToken, TokenEndpoint, TokenResponse, TokenSource};
 use crate::error::{ApiError, Error, ErrorKind, Result};
 
@@ -49,7 +50,26 @@ pub struct AuthorizationCodeFlow {
     redirect_url: Url,
     scopes: Vec<String>,
     audience: Option<String>,
+    issuer: Option<String>,
+    jwks_uri: Option<Url>,
+    iss_required: bool,
+    extra_params: Vec<(String, String)>,
 }
+
+/// Authorization request parameters the flow sets itself; [`AuthorizationCodeFlow::with_authorize_param`]
+/// refuses them.
+const RESERVED_PARAMS: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "nonce",
+    "aud",
+    "launch",
+];
 
 impl AuthorizationCodeFlow {
     /// A flow for `client_id` (with a secret for confidential clients, sent as HTTP Basic; a
@@ -69,7 +89,78 @@ impl AuthorizationCodeFlow {
             redirect_url,
             scopes: Vec::new(),
             audience: None,
+            issuer: None,
+            jwks_uri: None,
+            iss_required: false,
+            extra_params: Vec::new(),
         }
+    }
+
+    /// A flow for an authorization server found by
+    /// [`IssuerMetadata::discover`]: its authorize and token endpoints, and its issuer and
+    /// JWK Set for checking the callback's `iss` and the `id_token`.
+    pub fn from_metadata(
+        client_id: impl Into<String>,
+        client_secret: Option<SecretString>,
+        metadata: &IssuerMetadata,
+        redirect_url: Url,
+    ) -> Self {
+        let mut flow = Self::new(
+            client_id,
+            client_secret,
+            metadata.authorization_endpoint.clone(),
+            metadata.token_endpoint.clone(),
+            redirect_url,
+        );
+        if !metadata.issuer.is_empty() {
+            flow.issuer = Some(metadata.issuer.clone());
+        }
+        flow.jwks_uri = metadata.jwks_uri.clone();
+        flow.iss_required = metadata.iss_parameter_supported;
+        flow
+    }
+
+    /// The expected issuer (the `iss` of the callback and of the `id_token`) and the JWK Set
+    /// that signs its `id_token`s. Without them, a callback carrying `iss` or a token
+    /// response carrying an `id_token` is refused, since neither can be checked.
+    pub fn with_issuer(mut self, issuer: impl Into<String>, jwks_uri: Option<Url>) -> Self {
+        self.issuer = Some(issuer.into());
+        self.jwks_uri = jwks_uri;
+        self
+    }
+
+    /// Adds a parameter to the authorization URL, such as `prompt=login`,
+    /// `login_hint=…`, `max_age=…` or `ui_locales=…`. The parameters the flow sets itself
+    /// (`response_type`, `client_id`, `redirect_uri`, `scope`, `state`, `code_challenge`,
+    /// `code_challenge_method`, `nonce`, `aud`, `launch`) are refused with an
+    /// [`ErrorKind::Config`] error.
+    pub fn with_authorize_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Result<Self> {
+        let name = name.into();
+        if name.is_empty() || RESERVED_PARAMS.contains(&name.as_str()) {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "this authorization parameter is set by the flow itself and cannot be added",
+            ));
+        }
+        self.extra_params.push((name, value.into()));
+        Ok(self)
+    }
+
+    /// The expected issuer, when known.
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    fn id_token_check(&self) -> Option<IdTokenCheck> {
+        Some(IdTokenCheck {
+            issuer: self.issuer.clone()?,
+            jwks_uri: self.jwks_uri.clone()?,
+            client_id: self.client_id.clone(),
+        })
     }
 
     /// The scopes to request, space-separated, e.g.
@@ -111,8 +202,10 @@ impl AuthorizationCodeFlow {
     }
 
     /// A standalone-launch authorization URL (`response_type=code`, `client_id`,
-    /// `redirect_uri`, `scope`, `state`, `code_challenge`, `code_challenge_method=S256`, and
-    /// `aud` when set), and what to keep until the callback.
+    /// `redirect_uri`, `scope`, `state`, `code_challenge`, `code_challenge_method=S256`,
+    /// `aud` when set, a `nonce` when the scopes include `openid`, and the parameters added
+    /// with [`with_authorize_param`](Self::with_authorize_param)), and what to keep until the
+    /// callback.
     pub fn authorize_url(&self) -> (Url, PendingAuthorization) {
         self.build_authorize_url(None)
     }
@@ -142,10 +235,23 @@ impl AuthorizationCodeFlow {
         if let Some(launch) = launch {
             request = request.add_extra_param("launch", launch);
         }
+        // OpenID Connect: a nonce binds the id_token to this request.
+        let nonce = self
+            .scopes
+            .iter()
+            .any(|s| s == "openid")
+            .then(|| CsrfToken::new_random().into_secret());
+        if let Some(n) = &nonce {
+            request = request.add_extra_param("nonce", n.as_str());
+        }
+        for (name, value) in &self.extra_params {
+            request = request.add_extra_param(name.as_str(), value.as_str());
+        }
         let (url, state) = request.url();
         let pending = PendingAuthorization {
             state: SecretString::from(state.into_secret()),
             code_verifier: SecretString::from(verifier.into_secret()),
+            nonce: nonce.map(SecretString::from),
         };
         (url, pending)
     }
@@ -192,6 +298,16 @@ impl AuthorizationCodeFlow {
             .request_async(&http)
             .await
             .map_err(|e| token_error(e, http.take_seen(), false))?;
+        let check = self.id_token_check();
+        let launch = launch_context(
+            &wire,
+            check.as_ref(),
+            endpoint,
+            pending.nonce.as_ref(),
+            true,
+        )
+        .await
+        .map_err(|e| e.with_attempts(1))?;
         let (token, refresh) = wire.into_tokens(now)?;
         let source = RefreshTokenSource {
             client_id: self.client_id.clone(),
@@ -203,10 +319,73 @@ impl AuthorizationCodeFlow {
                 unused: Some(token.clone()),
                 latest: Some(token),
                 refresh,
+                launch: Some(launch),
             }),
             refreshing: tokio::sync::Mutex::new(()),
+            id_token_check: check,
         };
         Ok(source)
+    }
+
+    /// Completes the flow from the redirect's query (`code`, `state`, and `iss` or `error`):
+    /// checks `state` (constant time), then the authorization server's `error` (an
+    /// [`ErrorKind::Auth`] error carrying `error` / `error_description`), then `iss` as
+    /// RFC 9207 requires (when the response carries `iss` it must equal the expected issuer;
+    /// when the server advertises `authorization_response_iss_parameter_supported` it must be
+    /// present), then exchanges the code. Nothing is sent when a check fails.
+    pub async fn exchange_callback(
+        &self,
+        endpoint: &TokenEndpoint,
+        callback: &AuthorizationResponse,
+        pending: PendingAuthorization,
+    ) -> Result<RefreshTokenSource> {
+        let returned_state = callback.state.as_deref().unwrap_or_default();
+        if !constant_time_eq(
+            returned_state.as_bytes(),
+            pending.state.expose_secret().as_bytes(),
+        ) {
+            return Err(Error::new(
+                ErrorKind::Auth,
+                "authorization response `state` does not match the pending request (possible \
+                 CSRF); start a new authorization",
+            ));
+        }
+        if let Some(error) = &callback.error {
+            return Err(Error::new(
+                ErrorKind::Auth,
+                "the authorization server refused the authorization request",
+            )
+            .with_api_error(Some(ApiError::new(
+                Some(error.clone()),
+                callback.error_description.clone(),
+            ))));
+        }
+        match (&callback.iss, &self.issuer) {
+            (Some(got), Some(expected)) if got == expected => {}
+            (Some(_), Some(_)) => {
+                return Err(Error::new(
+                    ErrorKind::Auth,
+                    "authorization response `iss` is not the expected issuer (RFC 9207; \
+                     possible mix-up attack); nothing was exchanged",
+                ));
+            }
+            (Some(_), None) => {
+                return Err(Error::new(
+                    ErrorKind::Auth,
+                    "authorization response carries `iss` but the flow knows no issuer to \
+                     compare it with; build it with from_metadata() or with_issuer()",
+                ));
+            }
+            (None, _) if self.iss_required => {
+                return Err(Error::new(
+                    ErrorKind::Auth,
+                    "authorization response lacks the `iss` its server advertises (RFC 9207)",
+                ));
+            }
+            (None, _) => {}
+        }
+        let code = callback.code.as_deref().unwrap_or_default();
+        self.exchange(endpoint, code, returned_state, pending).await
     }
 
     /// A [`RefreshTokenSource`] for this app from a stored refresh token (to resume a session
@@ -219,6 +398,91 @@ impl AuthorizationCodeFlow {
             refresh_token,
         )
         .with_scopes(self.scopes.join(" "))
+        .with_id_token_check(self.id_token_check())
+    }
+}
+
+/// The parameters of the redirect back from the authorization server.
+#[derive(Clone, Default)]
+pub struct AuthorizationResponse {
+    /// `code`.
+    pub code: Option<String>,
+    /// `state`.
+    pub state: Option<String>,
+    /// `iss` (RFC 9207).
+    pub iss: Option<String>,
+    /// `error`, when the server refused.
+    pub error: Option<String>,
+    /// `error_description`.
+    pub error_description: Option<String>,
+}
+
+impl AuthorizationResponse {
+    /// Reads the redirect URL's query.
+    pub fn from_url(url: &Url) -> Self {
+        Self::from_query(url.query().unwrap_or_default())
+    }
+
+    /// Reads a query string (`code=…&state=…&iss=…`); the first of repeated names counts.
+    pub fn from_query(query: &str) -> Self {
+        let mut r = AuthorizationResponse::default();
+        for (k, v) in url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
+            let slot = match k.as_ref() {
+                "code" => &mut r.code,
+                "state" => &mut r.state,
+                "iss" => &mut r.iss,
+                "error" => &mut r.error,
+                "error_description" => &mut r.error_description,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(v.into_owned());
+            }
+        }
+        r
+    }
+}
+
+impl fmt::Debug for AuthorizationResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationResponse")
+            .field("code", &self.code.as_ref().map(|_| "<redacted>"))
+            .field("state", &self.state.as_ref().map(|_| "<redacted>"))
+            .field("iss", &self.iss)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The launch context of a token response, its `id_token` validated when present. With
+/// `require_check`, an `id_token` that cannot be checked (no issuer known) is an error;
+/// without it (a resumed session), such an `id_token` is dropped unexposed.
+async fn launch_context(
+    wire: &WireToken,
+    check: Option<&IdTokenCheck>,
+    endpoint: &TokenEndpoint,
+    nonce: Option<&SecretString>,
+    require_check: bool,
+) -> Result<LaunchContext> {
+    let context = LaunchContext::from_members(&wire.extra);
+    let id_token = match wire.extra.get("id_token") {
+        Some(serde_json::Value::String(t)) if !t.is_empty() => SecretString::from(t.clone()),
+        _ => return Ok(context),
+    };
+    match check {
+        Some(check) => {
+            let claims = check.validate(endpoint, &id_token, nonce).await?;
+            Ok(context.with_id_token(id_token, claims))
+        }
+        None if require_check => Err(Error::new(
+            ErrorKind::Auth,
+            "token response carries an id_token but the flow knows no issuer and JWK Set to \
+             validate it; build the flow with from_metadata() or with_issuer()",
+        )),
+        None => {
+            tracing::debug!("id_token dropped: no issuer configured to validate it");
+            Ok(context)
+        }
     }
 }
 
@@ -245,15 +509,30 @@ impl fmt::Debug for AuthorizationCodeFlow {
 pub struct PendingAuthorization {
     state: SecretString,
     code_verifier: SecretString,
+    nonce: Option<SecretString>,
 }
 
 impl PendingAuthorization {
-    /// Rebuilds a pending authorization from stored parts.
+    /// Rebuilds a pending authorization from stored parts (add the nonce with
+    /// [`with_nonce`](Self::with_nonce) when one was sent).
     pub fn from_parts(state: SecretString, code_verifier: SecretString) -> Self {
         PendingAuthorization {
             state,
             code_verifier,
+            nonce: None,
         }
+    }
+
+    /// The OpenID Connect `nonce` sent in the authorization URL, which the `id_token` must
+    /// echo.
+    pub fn with_nonce(mut self, nonce: SecretString) -> Self {
+        self.nonce = Some(nonce);
+        self
+    }
+
+    /// The `nonce` sent (scopes with `openid`), to store with the rest.
+    pub fn nonce(&self) -> Option<&SecretString> {
+        self.nonce.as_ref()
     }
 
     /// The `state` sent in the authorization URL.
@@ -272,6 +551,7 @@ impl fmt::Debug for PendingAuthorization {
         f.debug_struct("PendingAuthorization")
             .field("state", &"<redacted>")
             .field("code_verifier", &"<redacted>")
+            .field("nonce", &self.nonce.as_ref().map(|_| "<redacted>"))
             .finish()
     }
 }
@@ -292,6 +572,7 @@ pub struct RefreshTokenSource {
     session: String,
     held: Mutex<Held>,
     refreshing: tokio::sync::Mutex<()>,
+    id_token_check: Option<IdTokenCheck>,
 }
 
 struct Held {
@@ -299,6 +580,7 @@ struct Held {
     unused: Option<AccessToken>,
     latest: Option<AccessToken>,
     refresh: Option<SecretString>,
+    launch: Option<LaunchContext>,
 }
 
 impl RefreshTokenSource {
@@ -319,9 +601,36 @@ impl RefreshTokenSource {
                 unused: None,
                 latest: None,
                 refresh: Some(refresh_token),
+                launch: None,
             }),
             refreshing: tokio::sync::Mutex::new(()),
+            id_token_check: None,
         }
+    }
+
+    /// Validates `id_token`s in refresh responses against this issuer and JWK Set (set by
+    /// [`AuthorizationCodeFlow::resume`] when the flow knows them). Without it, an `id_token`
+    /// in a refresh response is dropped, never exposed unvalidated.
+    pub fn with_issuer(mut self, issuer: impl Into<String>, jwks_uri: Url) -> Self {
+        self.id_token_check = Some(IdTokenCheck {
+            issuer: issuer.into(),
+            jwks_uri,
+            client_id: self.client_id.clone(),
+        });
+        self
+    }
+
+    fn with_id_token_check(mut self, check: Option<IdTokenCheck>) -> Self {
+        if check.is_some() {
+            self.id_token_check = check;
+        }
+        self
+    }
+
+    /// The SMART launch context (patient, encounter, `fhirUser`, validated `id_token`, …)
+    /// from the code exchange, updated by what later refreshes send.
+    pub fn launch_context(&self) -> Option<LaunchContext> {
+        self.held().launch.clone()
     }
 
     /// Records the scopes the session was granted (informational; part of the cache key).
@@ -394,12 +703,19 @@ impl RefreshTokenSource {
             .request_async(&http)
             .await
             .map_err(|e| token_error(e, http.take_seen(), true))?;
+        let context = launch_context(&wire, self.id_token_check.as_ref(), endpoint, None, false)
+            .await
+            .map_err(|e| e.with_attempts(1))?;
         let (token, rotated) = wire.into_tokens(now)?;
         let mut held = self.held();
         if let Some(rotated) = rotated {
             held.refresh = Some(rotated);
         }
         held.latest = Some(token.clone());
+        held.launch = Some(match &held.launch {
+            Some(previous) => context.merged_over(previous),
+            None => context,
+        });
         Ok(token)
     }
 }
@@ -578,6 +894,9 @@ struct WireToken {
     refresh_token: Option<RefreshToken>,
     #[serde(default, rename = "scope", deserialize_with = "space_delimited")]
     scopes: Option<Vec<Scope>>,
+    /// Everything else: SMART launch context (`patient`, `encounter`, …) and `id_token`.
+    #[serde(flatten)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl WireToken {
@@ -662,7 +981,7 @@ fn space_delimited<'de, D: Deserializer<'de>>(
 
 /// Compares without an early exit, so the time taken does not reveal how much of a guessed
 /// `state` was right. (The length is not secret: every `state` we issue has the same length.)
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

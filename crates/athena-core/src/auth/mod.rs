@@ -25,6 +25,7 @@ pub mod authorization_code;
 mod client_credentials;
 mod endpoint;
 mod manager;
+pub mod oidc;
 pub mod smart;
 
 use std::collections::HashMap;
