@@ -219,8 +219,7 @@ async fn refused(make: impl FnOnce(&Issuer, &str) -> String) -> String {
             pending,
         )
         .await
-        .err()
-        .expect("the id_token must be refused");
+        .expect_err("the id_token must be refused");
     assert_eq!(err.kind(), ErrorKind::Auth);
     let text = err.to_string();
     assert!(
