@@ -638,3 +638,23 @@ fn a_token_url_must_be_https_or_loopback_and_is_read_from_the_environment() {
     // The variable was read: its plain-http, non-loopback URL is refused.
     assert_eq!(b.build().unwrap_err().kind(), ErrorKind::Config);
 }
+
+#[tokio::test]
+async fn an_openid_configuration_for_another_issuer_is_refused() {
+    let issuer = Issuer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/.well-known/openid-configuration"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "issuer": "https://other-issuer.example",
+            "authorization_endpoint": issuer.url("/auth").as_str(),
+            "token_endpoint": issuer.url("/token").as_str(),
+            "jwks_uri": issuer.url("/jwks").as_str(),
+        })))
+        .mount(&issuer.server)
+        .await;
+    let err = IssuerMetadata::discover(&issuer.client.token_endpoint(), &issuer.url("/"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Auth);
+    assert!(err.to_string().contains("issuer"), "{err}");
+}

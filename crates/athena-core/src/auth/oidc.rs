@@ -65,6 +65,12 @@ impl IssuerMetadata {
         };
         let mut meta = Self::from_document(&doc)?;
         if from_openid {
+            // OpenID Connect Discovery §4.3: the document is the issuer's own.
+            if meta.issuer.trim_end_matches('/') != base.as_str().trim_end_matches('/') {
+                return Err(auth(
+                    "the OpenID configuration's `issuer` is not the URL it was fetched from",
+                ));
+            }
             return Ok(meta);
         }
         if meta.jwks_uri.is_none() && !meta.issuer.is_empty() {
