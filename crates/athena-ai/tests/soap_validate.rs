@@ -13,6 +13,7 @@ use athena_ai::soap::validate::{self, Claim, ProblemKind, Severity, VitalKind};
 use athena_ai::soap::{Fact, SoapNote, Statement};
 
 const SET: &str = include_str!("data/soap_planted.txt");
+const SET_B: &str = include_str!("data/soap_planted_b.txt");
 
 struct Plant {
     kind: String,
@@ -51,10 +52,10 @@ fn section(note: &mut SoapNote, c: char) -> &mut Vec<Statement> {
     }
 }
 
-fn parse() -> (Vec<Vec<Fact>>, Vec<Draft>) {
+fn parse(set: &str) -> (Vec<Vec<Fact>>, Vec<Draft>) {
     let mut charts: Vec<Vec<Fact>> = Vec::new();
     let mut drafts: Vec<Draft> = Vec::new();
-    for line in SET.lines() {
+    for line in set.lines() {
         let line = line.trim_end();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -119,10 +120,17 @@ fn pct(n: usize, d: usize) -> f64 {
     }
 }
 
-#[test]
-fn planted_hallucinations_are_caught_and_clean_drafts_pass() {
-    let (charts, drafts) = parse();
-    assert!(drafts.len() >= 15, "{} drafts", drafts.len());
+/// Figures of one set.
+struct Figures {
+    drafts: usize,
+    planted: usize,
+    caught: usize,
+    clean_blocking: usize,
+}
+
+fn evaluate(set: &str, label: &str) -> Figures {
+    let (charts, drafts) = parse(set);
+    println!("==== {label}");
 
     let mut clean_blocking = 0;
     let mut clean_any = 0;
@@ -241,12 +249,57 @@ fn planted_hallucinations_are_caught_and_clean_drafts_pass() {
         "clean statements with a blocking problem: {statements_blocking}/{statements} = {:.1}%",
         pct(statements_blocking, statements)
     );
-    assert!(planted >= 100, "{planted} plants");
-    assert!(pct(caught, planted) >= 95.0, "caught {caught}/{planted}");
+    Figures {
+        drafts: drafts.len(),
+        planted,
+        caught,
+        clean_blocking,
+    }
+}
+
+#[test]
+fn planted_hallucinations_are_caught_and_clean_drafts_pass() {
+    let a = evaluate(SET, "first set (written before the validator)");
     assert!(
-        pct(clean_blocking, drafts.len()) <= 10.0,
-        "{clean_blocking}/{} clean drafts blocked",
-        drafts.len()
+        a.drafts >= 15 && a.planted >= 100,
+        "{} drafts, {} plants",
+        a.drafts,
+        a.planted
+    );
+    assert!(
+        pct(a.caught, a.planted) >= 95.0,
+        "caught {}/{}",
+        a.caught,
+        a.planted
+    );
+    assert!(
+        pct(a.clean_blocking, a.drafts) <= 10.0,
+        "{}/{} clean drafts blocked",
+        a.clean_blocking,
+        a.drafts
+    );
+}
+
+#[test]
+fn second_planted_set() {
+    let b = evaluate(SET_B, "second set (written after the validator)");
+    assert!(
+        b.drafts >= 6 && b.planted >= 50,
+        "{} drafts, {} plants",
+        b.drafts,
+        b.planted
+    );
+    assert!(
+        pct(b.caught, b.planted) >= 95.0,
+        "caught {}/{}",
+        b.caught,
+        b.planted
+    );
+    assert!(
+        pct(b.clean_blocking, b.drafts) <= 10.0,
+        "{}/{} clean drafts blocked",
+        b.clean_blocking,
+        b.drafts
     );
 }
 

@@ -613,8 +613,14 @@ fn medication(ctx: &mut Ctx<'_>, c: &super::MedicationClaim) {
             ctx.unavailable(&c.span, name);
             return;
         }
+        // A plan proposes: a drug named there without "continue" / "on" / "taking" is a
+        // new prescription or a recommendation for the reviewer to confirm. Anywhere else,
+        // or continued, it claims the patient takes it.
         let (kind, severity) = match c.action {
             MedAction::Start => (ProblemKind::NewMedication, Severity::Warning),
+            MedAction::Mentioned if ctx.section == NoteSection::Plan => {
+                (ProblemKind::NewMedication, Severity::Warning)
+            }
             MedAction::Stop => (ProblemKind::MedicationNotOnList, Severity::Warning),
             _ => (ProblemKind::MedicationNotOnList, Severity::Blocking),
         };
@@ -781,7 +787,9 @@ fn allergy(ctx: &mut Ctx<'_>, c: &super::AllergyClaim) {
     let found = chart.allergies.iter().find(|a| {
         a.keys.contains(&c.allergen)
             || c.class.is_some_and(|cl| a.keys.iter().any(|k| k == cl))
-            || a.classes.iter().any(|cl| *cl == c.allergen)
+            || a.classes
+                .iter()
+                .any(|cl| cl.eq_ignore_ascii_case(&c.allergen))
     });
     let Some(found) = found else {
         ctx.push(
