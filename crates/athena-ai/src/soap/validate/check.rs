@@ -663,6 +663,25 @@ fn medication(ctx: &mut Ctx<'_>, c: &super::MedicationClaim) {
                 ));
             }
         }
+        if c.dose.is_none()
+            && let Some(n) = c.bare_dose
+            && !a.dose_numbers.is_empty()
+            && !ctx.free_has_number(n, 3)
+        {
+            let mut allowed = a.dose_numbers.clone();
+            for d in &a.dose_numbers {
+                for k in &a.counts {
+                    allowed.push(d * k);
+                }
+            }
+            if !allowed.iter().any(|v| (v - n).abs() < 1e-9) {
+                issues.push((
+                    ProblemKind::DoseMismatch,
+                    m.fact.clone(),
+                    format!("{name}: dose {} differs from {}", trim(n), m.fact),
+                ));
+            }
+        }
         if let Some(n) = c.count
             && !a.counts.is_empty()
             && !a.counts.iter().any(|x| (x - n).abs() < 1e-9)

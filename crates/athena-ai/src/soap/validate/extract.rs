@@ -272,6 +272,7 @@ pub struct MedicationClaim {
     /// The dose per administration, when written (`500 mg`).
     pub dose: Option<Dose>,
     pub(crate) dose_number: Option<f64>,
+    pub(crate) bare_dose: Option<f64>,
     /// The count per administration, when written (`2 puffs`, `1 tablet`).
     pub count: Option<f64>,
     /// Routes written (`PO`, `subcutaneously`).
@@ -832,6 +833,7 @@ fn vitals(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
         let found = if w == Some("bpm") {
             vital_claim(p, VitalKind::HeartRate, j, Some(VitalUnit::Default))
         } else if degree
+            || matches!(w, Some("f" | "c" | "fahrenheit" | "celsius"))
             || (w == Some("degrees")
                 && matches!(p.word(j + 2), Some("f" | "c" | "fahrenheit" | "celsius")))
         {
@@ -881,6 +883,116 @@ fn vitals(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
             out.push(Claim::Vital(claim));
         }
     }
+    vitals_line(p, out, used);
+}
+
+/// A "Vitals: 132/84, 76, 16, 98.2F, 99%" line: unlabelled values in the usual order (blood
+/// pressure, heart rate, respiratory rate, temperature, saturation). Only the plain numbers
+/// left after the labelled and unit-bearing ones are read by position, and only when the
+/// line labels no heart rate or respiratory rate itself.
+fn vitals_line(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
+    let n = p.toks.len();
+    let mut i = 0;
+    while i < n {
+        let header = p
+            .words_at(i, &["vital", "signs"])
+            .or_else(|| p.words_at(i, &["vitals"]))
+            .or_else(|| p.words_at(i, &["vs"]));
+        let Some(start) = header else {
+            i += 1;
+            continue;
+        };
+        let clause = p.clause(start);
+        let end = clause.end;
+        let bytes = p.span(clause.start, end);
+        let labelled = |k: VitalKind| {
+            out.iter().any(|c| {
+                matches!(c, Claim::Vital(v) if v.kind == k
+                    && v.span.start >= bytes.start
+                    && v.span.end <= bytes.end)
+            })
+        };
+        let has_bp = labelled(VitalKind::Systolic);
+        let positional_ok =
+            !labelled(VitalKind::HeartRate) && !labelled(VitalKind::RespiratoryRate);
+        let mut plain: Vec<usize> = Vec::new();
+        let mut j = start;
+        while j < end {
+            if used[j] || p.toks[j].num().is_none() {
+                j += 1;
+                continue;
+            }
+            let next_is = |c: char| p.toks.get(j + 1).is_some_and(|t| t.is(c));
+            if next_is('/')
+                && let (Some((s, sd)), Some((d, dd))) =
+                    (p.toks[j].num(), p.toks.get(j + 2).and_then(Token::num))
+            {
+                if !has_bp
+                    && plausible(VitalKind::Systolic, s)
+                    && plausible(VitalKind::Diastolic, d)
+                    && d < s
+                {
+                    out.push(Claim::Vital(VitalClaim {
+                        kind: VitalKind::Systolic,
+                        value: s,
+                        decimals: sd,
+                        unit: VitalUnit::Default,
+                        plausible: true,
+                        span: p.span(j, j + 1),
+                    }));
+                    out.push(Claim::Vital(VitalClaim {
+                        kind: VitalKind::Diastolic,
+                        value: d,
+                        decimals: dd,
+                        unit: VitalUnit::Default,
+                        plausible: true,
+                        span: p.span(j + 2, j + 3),
+                    }));
+                }
+                for u in used.iter_mut().take(j + 3).skip(j) {
+                    *u = true;
+                }
+                j += 3;
+                continue;
+            }
+            if next_is('%') {
+                if let Some((c, e)) = vital_claim(p, VitalKind::SpO2, j, Some(VitalUnit::Default)) {
+                    for u in used.iter_mut().take(e).skip(j) {
+                        *u = true;
+                    }
+                    out.push(Claim::Vital(c));
+                }
+                j += 2;
+                continue;
+            }
+            let sep = p.toks.get(j + 1).is_none_or(|t| {
+                t.is(',') || t.is(';') || t.is('/') || t.ends_clause() || j + 1 >= end
+            });
+            if sep {
+                plain.push(j);
+            }
+            j += 1;
+        }
+        if positional_ok {
+            let kinds = [VitalKind::HeartRate, VitalKind::RespiratoryRate];
+            for (k, idx) in kinds.iter().zip(plain.iter()) {
+                if let Some((v, d)) = p.toks[*idx].num()
+                    && plausible(*k, v)
+                {
+                    used[*idx] = true;
+                    out.push(Claim::Vital(VitalClaim {
+                        kind: *k,
+                        value: v,
+                        decimals: d,
+                        unit: VitalUnit::Default,
+                        plausible: true,
+                        span: p.span(*idx, idx + 1),
+                    }));
+                }
+            }
+        }
+        i = end.max(i + 1);
+    }
 }
 
 const QUALITATIVE: &[(&[&str], Qualitative)] = {
@@ -894,7 +1006,9 @@ const QUALITATIVE: &[(&[&str], Qualitative)] = {
         (&["febrile"], Febrile),
         (&["pyrexic"], Febrile),
         (&["tachycardic"], Tachycardic),
+        (&["tachycardia"], Tachycardic),
         (&["bradycardic"], Bradycardic),
+        (&["bradycardia"], Bradycardic),
         (&["hr", "normal"], NormalHeartRate),
         (&["heart", "rate", "normal"], NormalHeartRate),
         (&["normal", "heart", "rate"], NormalHeartRate),
@@ -964,10 +1078,13 @@ const QUALITATIVE: &[(&[&str], Qualitative)] = {
         (&["well", "saturated"], NormalSaturation),
         (&["hypoxic"], Hypoxic),
         (&["hypoxemic"], Hypoxic),
+        (&["hypoxia"], Hypoxic),
+        (&["hypoxemia"], Hypoxic),
         (&["desaturating"], Hypoxic),
         (&["low", "sats"], Hypoxic),
         (&["low", "oxygen", "saturation"], Hypoxic),
         (&["tachypneic"], Tachypneic),
+        (&["tachypnea"], Tachypneic),
         (&["tachypnoeic"], Tachypneic),
         (&["rr", "normal"], NormalRespiratoryRate),
         (&["respiratory", "rate", "normal"], NormalRespiratoryRate),
@@ -1446,6 +1563,32 @@ fn dose_unit(w: &str) -> Option<(DoseUnit, f64)> {
     })
 }
 
+/// Release forms and salts written between a drug's name and its dose.
+const FORM_WORDS: &[&str] = &[
+    "er",
+    "xr",
+    "xl",
+    "sr",
+    "cr",
+    "dr",
+    "la",
+    "ec",
+    "odt",
+    "hcl",
+    "hydrochloride",
+    "succinate",
+    "tartrate",
+    "sodium",
+    "sulfate",
+    "hfa",
+    "succ",
+    "tab",
+    "tabs",
+    "tablet",
+    "cap",
+    "caps",
+];
+
 fn count_word(w: &str) -> bool {
     matches!(
         w,
@@ -1770,6 +1913,29 @@ fn medications(p: &Parsed, out: &mut Vec<Claim>, in_allergy: &[bool]) {
             .map_or(clause.end, |m| m.1.start.min(clause.end));
         let end = next.min(range.end + 16).max(range.end);
         let attrs = med_attrs(p, range.end..end);
+        // "allopurinol 300 daily", "Lasix 40": a number right after the name, unit left out.
+        let bare_dose = if attrs.doses.is_empty() {
+            let mut k = range.end;
+            while k < end && p.word(k).is_some_and(|w| FORM_WORDS.contains(&w)) {
+                k += 1;
+            }
+            p.toks
+                .get(k)
+                .filter(|_| k < end)
+                .and_then(Token::num)
+                .map(|(v, _)| v)
+                .filter(|_| {
+                    let next = p.toks.get(k + 1);
+                    !next.is_some_and(|t| {
+                        t.is('/')
+                            || t.is('-')
+                            || t.word()
+                                .is_some_and(|w| count_word(w) || dose_unit(w).is_some())
+                    })
+                })
+        } else {
+            None
+        };
         let action = if attrs.change_verb && action != MedAction::Start {
             MedAction::Change
         } else {
@@ -1780,6 +1946,7 @@ fn medications(p: &Parsed, out: &mut Vec<Claim>, in_allergy: &[bool]) {
             generic: lexicon().drug(*id).generic,
             dose: attrs.doses.first().copied(),
             dose_number: attrs.dose_numbers.first().copied(),
+            bare_dose,
             count: attrs.counts.first().copied(),
             routes: attrs.routes,
             per_day: attrs.per_day,
