@@ -527,3 +527,70 @@ fn an_unlabelled_vitals_line_and_a_dose_without_its_unit() {
         "{found:?}"
     );
 }
+
+#[test]
+fn drug_words_that_are_not_medications_taken_and_topical_citations() {
+    let chart = facts(&[
+        ("problem:1", "Essential hypertension (ICD-10 I10)"),
+        (
+            "problem:2",
+            "Nicotine dependence, cigarettes (ICD-10 F17.210)",
+        ),
+        (
+            "med:1",
+            "lisinopril 10 mg tablet; sig: Take 1 tablet by mouth once daily",
+        ),
+        (
+            "med:2",
+            "metoprolol tartrate 25 mg tablet; sig: Take 1/2 tablet by mouth twice daily",
+        ),
+        (
+            "allergy:1",
+            "Allergy: Sulfa (Sulfonamide Antibiotics); reaction: rash (mild)",
+        ),
+    ]);
+    let a = |t: &str, s: &[&str]| SoapNote {
+        assessment: vec![Statement {
+            text: t.to_owned(),
+            sources: s.iter().map(|x| (*x).to_owned()).collect(),
+        }],
+        ..SoapNote::default()
+    };
+    let found = validate::validate(
+        &a("Nicotine dependence, counseled.", &["problem:2"]),
+        &chart,
+    );
+    assert!(found.is_empty(), "{found:?}");
+    // Cites the problem, not the medication: an incomplete citation, not a blocking one.
+    let found = validate::validate(&a("HTN controlled on lisinopril.", &["problem:1"]), &chart);
+    assert!(
+        found.len() == 1
+            && found[0].kind == ProblemKind::CitationMismatch
+            && !found[0].is_blocking(),
+        "{found:?}"
+    );
+    // Cites an unrelated fact: blocking.
+    let found = validate::validate(
+        &a("Continue lisinopril 10 mg daily.", &["allergy:1"]),
+        &chart,
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p.kind == ProblemKind::CitationMismatch && p.is_blocking()),
+        "{found:?}"
+    );
+    // Half a 25 mg tablet is 12.5 mg.
+    let found = validate::validate(&a("Metoprolol 12.5 mg (1/2 tab) BID.", &["med:2"]), &chart);
+    assert!(found.is_empty(), "{found:?}");
+    // Bactrim is a sulfonamide antibiotic: on file as "Sulfa".
+    let found = validate::validate(&a("Allergic to Bactrim (rash).", &["allergy:1"]), &chart);
+    assert!(found.is_empty(), "{found:?}");
+    let found = validate::validate(&a("Allergic to Bactrim (hives).", &["allergy:1"]), &chart);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.kind == ProblemKind::AllergyReactionMismatch),
+        "{found:?}"
+    );
+}

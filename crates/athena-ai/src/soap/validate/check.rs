@@ -314,6 +314,8 @@ struct Ctx<'a> {
     section: NoteSection,
     statement: usize,
     sources: String,
+    /// The statement cites a free-text fact that shares its topic.
+    topical: bool,
     out: Vec<Problem>,
 }
 
@@ -364,13 +366,21 @@ impl Ctx<'_> {
         self.cited.iter().any(|f| f.prefix == prefix || f.free)
     }
 
+    /// A claim whose cited facts do not mention it. Blocking, unless the statement cites a
+    /// free-text fact (a problem, the visit, the transcript) on its topic ("HTN controlled
+    /// on lisinopril [problem:1]"): then an incomplete citation, a warning.
     fn citation(&mut self, ok: bool, span: &Range<usize>, what: &str) {
         if !ok {
             let detail = format!("{what} cites [{}]", self.sources);
             let first = self.cited.first().map(|f| f.id.clone());
+            let severity = if self.topical {
+                Severity::Warning
+            } else {
+                Severity::Blocking
+            };
             self.push(
                 ProblemKind::CitationMismatch,
-                Severity::Blocking,
+                severity,
                 span,
                 first.as_deref(),
                 detail,
@@ -639,14 +649,14 @@ fn medication(ctx: &mut Ctx<'_>, c: &super::MedicationClaim) {
                 .filter(|x| x.unit == d.unit)
                 .map(|x| x.value)
                 .collect();
-            // With a count written ("220 mcg 2 puffs") the dose is a strength; without one
-            // it may be the total (2 tablets of 500 mg = 1000 mg).
+            // A dose may be the strength or, for tablets and capsules, strength × count
+            // (2 tablets of 500 mg = 1000 mg; half of 25 mg = 12.5 mg). Puffs and sprays
+            // are counted apart: "220 mcg 2 puffs" is a 220 mcg strength.
             let mut allowed = same.clone();
-            if c.count.is_none() {
-                for s in &same {
-                    for n in &a.counts {
-                        allowed.push(s * n);
-                    }
+            for st in &same {
+                match c.tablets {
+                    Some(n) => allowed.push(st * n),
+                    None => allowed.extend(a.tablets.iter().map(|n| st * n)),
                 }
             }
             let supported = c.dose_number.is_some_and(|n| ctx.free_has_number(n, 3));
@@ -670,7 +680,7 @@ fn medication(ctx: &mut Ctx<'_>, c: &super::MedicationClaim) {
         {
             let mut allowed = a.dose_numbers.clone();
             for d in &a.dose_numbers {
-                for k in &a.counts {
+                for k in &a.tablets {
                     allowed.push(d * k);
                 }
             }
@@ -803,12 +813,19 @@ fn allergy(ctx: &mut Ctx<'_>, c: &super::AllergyClaim) {
         );
         return;
     }
+    // The claim's allergen, and its drug class read as an allergen ("sulfonamide antibiotic"
+    // → sulfa, "penicillin" → penicillin).
+    let mut claimed = vec![c.allergen.clone()];
+    if let Some(class) = c.class {
+        claimed.push(class.to_lowercase());
+        claimed.extend(allergen_mentions(&Parsed::new(class)));
+    }
     let found = chart.allergies.iter().find(|a| {
-        a.keys.contains(&c.allergen)
-            || c.class.is_some_and(|cl| a.keys.iter().any(|k| k == cl))
-            || a.classes
-                .iter()
-                .any(|cl| cl.eq_ignore_ascii_case(&c.allergen))
+        claimed.iter().any(|k| a.keys.contains(k))
+            || a.classes.iter().any(|cl| {
+                cl.eq_ignore_ascii_case(&c.allergen)
+                    || allergen_mentions(&Parsed::new(cl)).contains(&c.allergen)
+            })
     });
     let Some(found) = found else {
         ctx.push(
@@ -953,8 +970,10 @@ pub fn validate(note: &SoapNote, facts: &[Fact]) -> Vec<Problem> {
                 section,
                 statement: i,
                 sources: s.sources.join(", "),
+                topical: false,
                 out: Vec::new(),
             };
+            ctx.topical = topical(&s.text, &ctx.cited, facts);
             let p = Parsed::new(&s.text);
             for claim in claims_of(&p) {
                 let mut claim = claim;
@@ -975,6 +994,87 @@ pub fn validate(note: &SoapNote, facts: &[Fact]) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// Common abbreviations of problem names.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("htn", "hypertension"),
+    ("dm", "diabetes"),
+    ("dm2", "diabetes"),
+    ("t2dm", "diabetes"),
+    ("dmii", "diabetes"),
+    ("hld", "hyperlipidemia"),
+    ("hlp", "hyperlipidemia"),
+    ("cad", "coronary"),
+    ("chf", "heart failure"),
+    ("hfref", "heart failure"),
+    ("hfpef", "heart failure"),
+    ("copd", "obstructive"),
+    ("af", "atrial fibrillation"),
+    ("afib", "atrial fibrillation"),
+    ("ckd", "kidney"),
+    ("gerd", "reflux"),
+    ("mdd", "depressive"),
+    ("depression", "depressive"),
+    ("gad", "anxiety"),
+    ("oa", "osteoarthritis"),
+    ("bph", "prostatic"),
+    ("osa", "apnea"),
+    ("uti", "urinary"),
+    ("uri", "respiratory"),
+];
+
+const STOP: &[&str] = &[
+    "without",
+    "patient",
+    "reports",
+    "today",
+    "visit",
+    "office",
+    "follow",
+    "continue",
+    "unspecified",
+    "other",
+    "chronic",
+    "acute",
+    "stage",
+    "disease",
+    "disorder",
+    "complaint",
+];
+
+fn topic_words(t: &str) -> Vec<String> {
+    t.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether a cited free-text fact shares a topic word with the statement.
+fn topical(text: &str, cited: &[&FactInfo], facts: &[Fact]) -> bool {
+    let mut mine: Vec<String> = Vec::new();
+    for w in topic_words(text) {
+        if let Some((_, full)) = ABBREVIATIONS.iter().find(|(a, _)| *a == w) {
+            mine.extend(full.split(' ').map(str::to_owned));
+        }
+        if w.len() >= 5 && !STOP.contains(&w.as_str()) {
+            mine.push(w);
+        }
+    }
+    let content = |t: &String| t.len() >= 5 && !STOP.contains(&t.as_str());
+    cited.iter().filter(|f| f.free).any(|f| {
+        let Some(fact) = facts.iter().find(|x| x.id == f.id) else {
+            return false;
+        };
+        let theirs = topic_words(&fact.text);
+        mine.iter().filter(|m| content(m)).any(|m| {
+            theirs
+                .iter()
+                .filter(|t| content(t))
+                .any(|t| t.starts_with(m.as_str()) || m.starts_with(t.as_str()))
+        })
+    })
 }
 
 fn set_span(c: &mut Claim, span: Range<usize>) {

@@ -273,6 +273,7 @@ pub struct MedicationClaim {
     pub dose: Option<Dose>,
     pub(crate) dose_number: Option<f64>,
     pub(crate) bare_dose: Option<f64>,
+    pub(crate) tablets: Option<f64>,
     /// The count per administration, when written (`2 puffs`, `1 tablet`).
     pub count: Option<f64>,
     /// Routes written (`PO`, `subcutaneously`).
@@ -569,8 +570,6 @@ const FILLERS: &[&str] = &[
     "taken",
     "max",
     "tmax",
-    "up",
-    "down",
 ];
 
 fn plausible(kind: VitalKind, canonical: f64) -> bool {
@@ -745,6 +744,9 @@ fn vitals(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
         };
         // Skip fillers to the number.
         let mut j = kw_end;
+        if matches!(kw, Kw::Letter(_)) && p.toks.get(j).is_some_and(|t| t.is(':') || t.is('=')) {
+            j += 1;
+        }
         if !matches!(kw, Kw::Letter(_)) {
             let mut skipped = 0;
             while j < n && skipped < 4 {
@@ -1563,6 +1565,30 @@ fn dose_unit(w: &str) -> Option<(DoseUnit, f64)> {
     })
 }
 
+/// Words after a drug's name that make it something other than a medication taken.
+const NOT_TAKEN_AFTER: &[&str] = &[
+    "dependence",
+    "dependency",
+    "use",
+    "abuse",
+    "level",
+    "levels",
+    "toxicity",
+    "deficiency",
+    "withdrawal",
+    "induced",
+    "overdose",
+    "resistance",
+    "exposure",
+    "poisoning",
+    "screen",
+    "intolerance",
+    "allergy",
+];
+
+/// Words before a drug's name that make it a lab or a condition.
+const NOT_TAKEN_BEFORE: &[&str] = &["low", "serum", "free", "total", "high", "elevated"];
+
 /// Release forms and salts written between a drug's name and its dose.
 const FORM_WORDS: &[&str] = &[
     "er",
@@ -1588,6 +1614,22 @@ const FORM_WORDS: &[&str] = &[
     "cap",
     "caps",
 ];
+
+fn solid_word(w: &str) -> bool {
+    matches!(
+        w,
+        "tablet"
+            | "tablets"
+            | "tab"
+            | "tabs"
+            | "capsule"
+            | "capsules"
+            | "cap"
+            | "caps"
+            | "pill"
+            | "pills"
+    )
+}
 
 fn count_word(w: &str) -> bool {
     matches!(
@@ -1804,6 +1846,8 @@ pub(crate) struct MedAttrs {
     pub doses: Vec<Dose>,
     pub dose_numbers: Vec<f64>,
     pub counts: Vec<f64>,
+    /// Counts of solid doses (tablets, capsules): a dose may be strength × this.
+    pub tablets: Vec<f64>,
     pub routes: Vec<Route>,
     pub form_routes: Vec<Route>,
     pub per_day: Option<f64>,
@@ -1815,6 +1859,21 @@ pub(crate) fn med_attrs(p: &Parsed, range: Range<usize>) -> MedAttrs {
     let mut a = MedAttrs::default();
     let mut i = range.start;
     while i < range.end {
+        // "1/2 tab"
+        if let (Some((a_, _)), true, Some((b_, _))) = (
+            p.toks[i].num(),
+            p.toks.get(i + 1).is_some_and(|t| t.is('/')),
+            p.toks.get(i + 2).and_then(Token::num),
+        ) && b_ > 0.0
+            && p.word(i + 3).is_some_and(count_word)
+        {
+            a.counts.push(a_ / b_);
+            if p.word(i + 3).is_some_and(solid_word) {
+                a.tablets.push(a_ / b_);
+            }
+            i += 4;
+            continue;
+        }
         if let Some((v, _)) = p.toks[i].num()
             && let Some(w) = p.word(i + 1)
         {
@@ -1826,6 +1885,9 @@ pub(crate) fn med_attrs(p: &Parsed, range: Range<usize>) -> MedAttrs {
                 a.dose_numbers.push(v);
             } else if count_word(w) {
                 a.counts.push(v);
+                if solid_word(w) {
+                    a.tablets.push(v);
+                }
             }
         }
         if let Some(w) = p.word(i) {
@@ -1876,6 +1938,20 @@ fn medications(p: &Parsed, out: &mut Vec<Claim>, in_allergy: &[bool]) {
     let mut last_action: Option<(usize, MedAction)> = None; // (clause start, action)
     for (n, (id, range)) in found.iter().enumerate() {
         if in_allergy.get(range.start).copied().unwrap_or(false) {
+            continue;
+        }
+        // "nicotine dependence", "lithium level", "low testosterone", "heparin-induced":
+        // the drug's name, not a claim that it is taken.
+        let after = p.word(range.end).or_else(|| {
+            p.toks
+                .get(range.end)
+                .filter(|t| t.is('-'))
+                .and_then(|_| p.word(range.end + 1))
+        });
+        let before = range.start.checked_sub(1).and_then(|b| p.word(b));
+        if after.is_some_and(|w| NOT_TAKEN_AFTER.contains(&w))
+            || before.is_some_and(|w| NOT_TAKEN_BEFORE.contains(&w))
+        {
             continue;
         }
         let clause = p.clause(range.start);
@@ -1948,6 +2024,7 @@ fn medications(p: &Parsed, out: &mut Vec<Claim>, in_allergy: &[bool]) {
             dose_number: attrs.dose_numbers.first().copied(),
             bare_dose,
             count: attrs.counts.first().copied(),
+            tablets: attrs.tablets.first().copied(),
             routes: attrs.routes,
             per_day: attrs.per_day,
             as_needed: attrs.as_needed,
