@@ -516,6 +516,16 @@ fn an_unlabelled_vitals_line_and_a_dose_without_its_unit() {
         found.iter().any(|p| p.kind == ProblemKind::DoseMismatch),
         "{found:?}"
     );
+    // An impossible value after an explicit label is flagged; exam findings are not vitals.
+    let found = validate::validate(&note(&[("RR 97, HR 76", &all)]), &chart);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.kind == ProblemKind::VitalImplausible),
+        "{found:?}"
+    );
+    let found = validate::validate(&note(&[("Radial pulse 2+ bilaterally.", &all)]), &chart);
+    assert!(found.is_empty(), "{found:?}");
     // Noun forms of qualitative words, negated or not.
     let found = validate::validate(&note(&[("No tachycardia.", &all)]), &chart);
     assert!(found.is_empty(), "{found:?}");

@@ -99,14 +99,12 @@ pub fn hard_problems(note: &SoapNote, facts: &[Fact]) -> Vec<String> {
     out
 }
 
-/// The statements the chart does not support: the validator's blocking problems as
-/// reviewer-facing lines (`O[1] vital sign differs from the chart: heart rate 82 (vital:2 has
-/// 72)`). Warnings (proposed changes, new prescriptions, incomplete citations) are left out;
-/// [`validate::validate`] gives every typed problem with its severity.
+/// The validator's problems with `note`, as the reviewer sees them in a draft
+/// (`O[1] vital sign differs from the chart: heart rate 82 (vital:2 has 72)`), warnings
+/// included; [`validate::validate`] gives the typed problems and their severity.
 pub fn unsupported(note: &SoapNote, facts: &[Fact]) -> Vec<String> {
     validate::validate(note, facts)
         .iter()
-        .filter(|p| p.is_blocking())
         .map(ToString::to_string)
         .collect()
 }
@@ -154,11 +152,7 @@ pub async fn draft_note(
     let out = engine
         .structured::<SoapNote>(call, |n| hard_problems(n, &all))
         .await?;
-    // The reviewer sees every problem, warnings included.
-    let problems = validate::validate(&out.value, &all)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let problems = unsupported(&out.value, &all);
     Ok(Draft::new(out.value, out.draft_id, problems))
 }
 

@@ -227,7 +227,11 @@ impl Chart {
                             fact: f.id.clone(),
                             keys,
                             classes,
-                            reactions: reactions(rest),
+                            reactions: if rest.trim().is_empty() {
+                                reactions(name)
+                            } else {
+                                reactions(rest)
+                            },
                         });
                     }
                 }

@@ -820,6 +820,25 @@ fn vitals(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
                         out.push(Claim::Vital(claim));
                         i = end;
                     }
+                    // A value impossible for an explicit label ("RR 97", "HR 9") is a claim
+                    // too, an impossible one; not after a one-letter label, nor "pulses 2+".
+                    None if matches!(kw, Kw::V(_))
+                        && !p.toks.get(j + 1).is_some_and(|t| t.is('+'))
+                        && kind != VitalKind::Height =>
+                    {
+                        if let Some((v, d)) = p.toks[j].num() {
+                            used[j] = true;
+                            out.push(Claim::Vital(VitalClaim {
+                                kind,
+                                value: v,
+                                decimals: d,
+                                unit: VitalUnit::Default,
+                                plausible: false,
+                                span: p.span(j, j + 1),
+                            }));
+                        }
+                        i = j + 1;
+                    }
                     None => i = j + 1,
                 }
             }
