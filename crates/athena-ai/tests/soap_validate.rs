@@ -516,6 +516,18 @@ fn an_unlabelled_vitals_line_and_a_dose_without_its_unit() {
         found.iter().any(|p| p.kind == ProblemKind::DoseMismatch),
         "{found:?}"
     );
+    // Decades and ranges.
+    for ok in ["HR in the 70s", "SpO2 98-100%", "RR 14-18"] {
+        let found = validate::validate(&note(&[(ok, &all)]), &chart);
+        assert!(found.is_empty(), "{ok}: {found:?}");
+    }
+    for bad in ["HR in the 110s", "SpO2 88-90%"] {
+        let found = validate::validate(&note(&[(bad, &all)]), &chart);
+        assert!(
+            found.iter().any(|p| p.kind == ProblemKind::VitalMismatch),
+            "{bad}: {found:?}"
+        );
+    }
     // An impossible value after an explicit label is flagged; exam findings are not vitals.
     let found = validate::validate(&note(&[("RR 97, HR 76", &all)]), &chart);
     assert!(

@@ -433,7 +433,7 @@ fn vital(ctx: &mut Ctx<'_>, c: &super::VitalClaim) {
         units.iter().any(|u| {
             let chart_v = from_canonical(value, *u);
             let chart_tol = (from_canonical(value + tol, *u) - chart_v).abs();
-            (chart_v - c.value).abs() <= half_ulp(c.decimals) + chart_tol + 1e-9
+            (chart_v - c.value).abs() <= half_ulp(c.decimals) + c.spread + chart_tol + 1e-9
         })
     };
     let candidates: Vec<(f64, f64, String, String)> = if c.kind == VitalKind::Bmi {

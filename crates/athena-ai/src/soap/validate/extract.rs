@@ -81,6 +81,8 @@ pub struct VitalClaim {
     pub unit: VitalUnit,
     /// False when the unit was written and the value is impossible in it (`98.4 C`).
     pub plausible: bool,
+    /// Half the width of a written range ("88-90%" → 1, "in the 110s" → 5); 0 for a value.
+    pub spread: f64,
     /// Byte range in the text.
     pub span: Range<usize>,
 }
@@ -675,15 +677,34 @@ fn vital_claim(
                     decimals: 0,
                     unit: VitalUnit::Inch,
                     plausible: plausible(kind, v),
+                    spread: 0.0,
                     span: p.span(num, end),
                 },
                 end,
             ));
         }
     }
+    // "in the 110s" (a decade) and "88-90%" (a range): the value is the middle, the spread
+    // half the width.
+    let mut value = value;
+    let mut spread = 0.0;
+    let mut after = num + 1;
+    if p.word(after) == Some("s") && decimals == 0 && value >= 10.0 && value % 10.0 == 0.0 {
+        value += 4.5;
+        spread = 5.0;
+        after += 1;
+    } else if p.toks.get(after).is_some_and(|t| t.is('-'))
+        && let Some((hi, _)) = p.toks.get(after + 1).and_then(Token::num)
+        && hi > value
+        && hi - value <= value * 0.5
+    {
+        spread = (hi - value) / 2.0;
+        value = (value + hi) / 2.0;
+        after += 2;
+    }
     let (mut unit, explicit, end) = match explicit_unit {
-        Some(u) => (u, true, num + 1),
-        None => vital_unit(p, kind, num + 1),
+        Some(u) => (u, true, after),
+        None => vital_unit(p, kind, after),
     };
     if kind == VitalKind::Temperature && unit == VitalUnit::Default {
         unit = if value >= 80.0 {
@@ -716,6 +737,7 @@ fn vital_claim(
             decimals,
             unit,
             plausible: ok,
+            spread,
             span: p.span(num, end),
         },
         end,
@@ -786,6 +808,7 @@ fn vitals(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
                         decimals: sd,
                         unit: VitalUnit::Default,
                         plausible: true,
+                        spread: 0.0,
                         span: p.span(j, j + 1),
                     }));
                     out.push(Claim::Vital(VitalClaim {
@@ -794,6 +817,7 @@ fn vitals(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
                         decimals: dd,
                         unit: VitalUnit::Default,
                         plausible: true,
+                        spread: 0.0,
                         span: p.span(j + 2, j + 3),
                     }));
                     for u in used.iter_mut().take(end).skip(j) {
@@ -834,6 +858,7 @@ fn vitals(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
                                 decimals: d,
                                 unit: VitalUnit::Default,
                                 plausible: false,
+                                spread: 0.0,
                                 span: p.span(j, j + 1),
                             }));
                         }
@@ -879,6 +904,7 @@ fn vitals(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
                     decimals: sd,
                     unit: VitalUnit::Default,
                     plausible: true,
+                    spread: 0.0,
                     span: p.span(j, j + 1),
                 }));
                 out.push(Claim::Vital(VitalClaim {
@@ -887,6 +913,7 @@ fn vitals(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
                     decimals: dd,
                     unit: VitalUnit::Default,
                     plausible: true,
+                    spread: 0.0,
                     span: p.span(j + 2, j + 3),
                 }));
                 for u in used.iter_mut().take(j + 4).skip(j) {
@@ -959,6 +986,7 @@ fn vitals_line(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
                         decimals: sd,
                         unit: VitalUnit::Default,
                         plausible: true,
+                        spread: 0.0,
                         span: p.span(j, j + 1),
                     }));
                     out.push(Claim::Vital(VitalClaim {
@@ -967,6 +995,7 @@ fn vitals_line(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
                         decimals: dd,
                         unit: VitalUnit::Default,
                         plausible: true,
+                        spread: 0.0,
                         span: p.span(j + 2, j + 3),
                     }));
                 }
@@ -1007,6 +1036,7 @@ fn vitals_line(p: &Parsed, out: &mut Vec<Claim>, used: &mut [bool]) {
                         decimals: d,
                         unit: VitalUnit::Default,
                         plausible: true,
+                        spread: 0.0,
                         span: p.span(*idx, idx + 1),
                     }));
                 }
