@@ -14,6 +14,7 @@ use athena_ai::soap::{Fact, SoapNote, Statement};
 
 const SET: &str = include_str!("data/soap_planted.txt");
 const SET_B: &str = include_str!("data/soap_planted_b.txt");
+const SET_C: &str = include_str!("data/soap_planted_c.txt");
 
 struct Plant {
     kind: String,
@@ -309,6 +310,29 @@ fn second_planted_set() {
         "{}/{} clean drafts blocked",
         b.clean_blocking,
         b.drafts
+    );
+}
+
+#[test]
+fn third_planted_set() {
+    let c = evaluate(SET_C, "third set (written after the validator)");
+    assert!(
+        c.drafts >= 3 && c.planted >= 30,
+        "{} drafts, {} plants",
+        c.drafts,
+        c.planted
+    );
+    assert!(
+        pct(c.caught, c.planted) >= 90.0,
+        "caught {}/{}",
+        c.caught,
+        c.planted
+    );
+    assert!(
+        c.clean_blocking == 0,
+        "{}/{} clean drafts blocked",
+        c.clean_blocking,
+        c.drafts
     );
 }
 

@@ -2232,9 +2232,10 @@ fn labs(p: &Parsed, out: &mut Vec<Claim>, in_med: &[bool]) {
                     decimals: d,
                     span: p.span(i, j + 1),
                 }));
-                // "(H)", "(L)" after the value and its unit.
+                // "(H)", "(L)" after the value and its unit; "…, which is normal".
                 let mut k = j + 1;
-                while k < n && k < j + 5 {
+                let mut negated = false;
+                while k < n && k < j + 8 {
                     if p.toks[k].is('(')
                         && let Some(level) = p.word(k + 1).and_then(level_word)
                         && p.toks.get(k + 2).is_some_and(|t| t.is(')'))
@@ -2247,7 +2248,34 @@ fn labs(p: &Parsed, out: &mut Vec<Claim>, in_med: &[bool]) {
                         }));
                         break;
                     }
-                    if p.toks[k].ends_clause() || p.toks[k].is(',') {
+                    if let Some(w) = p.word(k) {
+                        if NEGATIONS.contains(&w) {
+                            negated = true;
+                        } else if let Some(level) = level_word(w).filter(|_| w.len() > 1) {
+                            out.push(Claim::LabLevel(LabLevelClaim {
+                                analyte,
+                                level,
+                                negated,
+                                span: p.span(k, k + 1),
+                            }));
+                            break;
+                        } else if !matches!(
+                            w,
+                            "which" | "that" | "is" | "was" | "and" | "it" | "still"
+                        ) && dose_unit(w).is_none()
+                            && !w.contains('/')
+                            && !matches!(
+                                w,
+                                "dl" | "l" | "mmol" | "miu" | "iu" | "ml" | "min" | "meq"
+                            )
+                        {
+                            break;
+                        }
+                    }
+                    if p.toks[k].ends_clause()
+                        || p.toks[k].num().is_some()
+                        || analyte_at(p, k).is_some()
+                    {
                         break;
                     }
                     k += 1;
