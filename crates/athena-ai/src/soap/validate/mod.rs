@@ -18,6 +18,7 @@
 //! | "tachycardic" / "bradycardic" / "normal rate" | heart rate | ≤ 100 / ≥ 60 / outside 50–100 |
 //! | "normotensive", "BP normal", "HTN controlled" | blood pressure | ≥ 140 systolic or ≥ 90 diastolic, or < 90 systolic |
 //! | "hypertensive", "BP elevated", "HTN not at goal" | blood pressure | < 130 and < 80 |
+//! | "hypotensive", "BP low" | blood pressure | > 100 systolic |
 //! | "saturating well" / "hypoxic" | SpO₂ | < 94 % / ≥ 95 % |
 //! | "tachypneic" / "RR normal" | respiratory rate | ≤ 20 / outside 10–20 |
 //! | "obese" / "overweight" / "underweight" / "normal BMI" | BMI (or weight and height) | < 30 / < 25 / ≥ 18.5 / outside 18.5–25 |
@@ -25,6 +26,9 @@
 //! | "NKDA" | allergy list | allergies are on file |
 //! | allergy | allergy list (drug classes count: amoxicillin is a penicillin) | not on file; another reaction |
 //! | lab value / "elevated" | lab results (value, reference range, flag) | value differs; level contradicts range or flag |
+//!
+//! Ranges and decades ("SpO₂ 88-90%", "HR in the 110s") match any reading inside them; a value
+//! impossible for an explicit label ("RR 97", "98.4 C") is itself a problem.
 //!
 //! A statement citing the transcript (or another free-text fact) that contains the same
 //! number or drug is supported by it. Proposed changes ("increase lisinopril to 20 mg",
