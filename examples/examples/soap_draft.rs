@@ -32,7 +32,7 @@ const TRANSCRIPT: &str = "Clinician: How have you been since your last visit? \
 Patient: Mostly fine. I take my medicines every morning. I get a mild headache some afternoons.";
 
 /// The offline model: restates the chart facts in S/O/A/P with citations, and, like real
-/// models sometimes do, adds one plan detail the chart does not support.
+/// models sometimes do, adds one finding the chart does not support.
 fn scripted() -> ScriptedModel {
     ScriptedModel::new("soap-extractive").with_responder(|r: &ModelRequest| {
         let mut note = soap::baseline_from_prompt(&r.prompt().messages[0].content);
@@ -42,8 +42,8 @@ fn scripted() -> ScriptedModel {
             .find(|s| s.sources[0].starts_with("vital:"))
         {
             let sources = vital.sources.clone();
-            note.plan.push(Statement {
-                text: "Recheck blood pressure in 4 weeks.".into(),
+            note.objective.push(Statement {
+                text: "Heart rate 112 bpm, tachycardic.".into(),
                 sources,
             });
         }
@@ -107,9 +107,9 @@ async fn main() -> Result<(), BoxError> {
         println!("   {line}");
     }
 
-    // 4. Validation: numbers and drug names the cited facts do not contain.
+    // 4. Validation: typed claims (vitals, medications, allergies, labs) against the chart.
     if draft.problems().is_empty() {
-        println!("4. Validation: every number and drug name is supported by its sources");
+        println!("4. Validation: every claim is supported by the chart");
     } else {
         println!("4. Validation flags for the reviewer:");
         for p in draft.problems() {

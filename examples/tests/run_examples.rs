@@ -322,7 +322,7 @@ fn soap_draft_cites_flags_reviews_and_uploads() {
         "[transcript]",
         // The planted unsupported detail is flagged, then removed by the reviewer.
         "4. Validation flags for the reviewer:",
-        "unsupported number 4",
+        "vital sign differs from the chart: heart rate 112",
         "5. Review: edited and approved by Dr. Example Reviewer (1 flagged statement(s) removed)",
         "6. Uploaded as clinical document #",
         "autoclose false",

@@ -231,7 +231,7 @@ async fn approved_note_is_uploaded_for_review_naming_the_approver() {
         draft
             .problems()
             .iter()
-            .any(|p| p.ends_with("unsupported number 39.4")),
+            .any(|p| p.starts_with("O[") && p.contains("temperature 39.4")),
         "{:?}",
         draft.problems()
     );

@@ -1,5 +1,6 @@
-//! SOAP note drafting from cited source facts, and the validator that catches statements the
-//! sources do not support (a number or a drug name that appears in none of the cited facts).
+//! SOAP note drafting from cited source facts, and the validator ([`validate`]) that reads
+//! each statement for typed claims (vitals, medications, allergies, labs, qualitative
+//! statements) and checks them against the chart.
 //!
 //! The flow: [`context::gather`] (concurrent chart reads → facts with stable ids) →
 //! [`draft_note`] (model, validation, one repair round) → the review gate
@@ -7,6 +8,7 @@
 //! document, `autoclose` false, an internal note naming the approver).
 
 pub mod context;
+pub mod validate;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -78,51 +80,6 @@ impl SoapNote {
     }
 }
 
-/// Drug names the validator knows to look for (a small formulary; a statement naming one must
-/// cite a fact that names it too).
-pub const DRUGS: &[&str] = &[
-    "lisinopril",
-    "metformin",
-    "atorvastatin",
-    "amlodipine",
-    "levothyroxine",
-    "omeprazole",
-    "sertraline",
-    "gabapentin",
-    "albuterol",
-    "insulin",
-    "warfarin",
-    "apixaban",
-    "metoprolol",
-    "losartan",
-    "hydrochlorothiazide",
-    "furosemide",
-    "prednisone",
-    "amoxicillin",
-    "azithromycin",
-    "ibuprofen",
-    "acetaminophen",
-    "aspirin",
-    "simvastatin",
-    "rosuvastatin",
-    "tramadol",
-    "oxycodone",
-    "fluoxetine",
-    "escitalopram",
-    "montelukast",
-    "pantoprazole",
-    "carvedilol",
-    "clopidogrel",
-];
-
-fn numbers(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .map(|t| t.trim_matches('.'))
-        .filter(|t| t.chars().any(|c| c.is_ascii_digit()))
-        .map(str::to_owned)
-        .collect()
-}
-
 /// Problems that make a note unusable (cited ids that do not exist, empty citations): fed
 /// back to the model for one repair round.
 pub fn hard_problems(note: &SoapNote, facts: &[Fact]) -> Vec<String> {
@@ -142,32 +99,14 @@ pub fn hard_problems(note: &SoapNote, facts: &[Fact]) -> Vec<String> {
     out
 }
 
-/// Statements whose numbers or drug names appear in none of their cited facts. These are
-/// shown to the reviewer as unsupported (not silently dropped).
+/// The validator's problems with `note`, as the reviewer sees them in a draft
+/// (`O[1] vital sign differs from the chart: heart rate 82 (vital:2 has 72)`), warnings
+/// included; [`validate::validate`] gives the typed problems and their severity.
 pub fn unsupported(note: &SoapNote, facts: &[Fact]) -> Vec<String> {
-    let mut out = Vec::new();
-    for (section, statements) in note.sections() {
-        for (i, s) in statements.iter().enumerate() {
-            let cited: String = facts
-                .iter()
-                .filter(|f| s.sources.contains(&f.id))
-                .map(|f| f.text.to_lowercase() + "\n")
-                .collect();
-            let cited_numbers = numbers(&cited);
-            for n in numbers(&s.text) {
-                if !cited_numbers.contains(&n) {
-                    out.push(format!("{section}[{i}] unsupported number {n}"));
-                }
-            }
-            let lower = s.text.to_lowercase();
-            for drug in DRUGS {
-                if lower.contains(drug) && !cited.contains(drug) {
-                    out.push(format!("{section}[{i}] unsupported drug {drug}"));
-                }
-            }
-        }
-    }
-    out
+    validate::validate(note, facts)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// The JSON schema for a note.
@@ -179,8 +118,8 @@ pub fn schema() -> serde_json::Value {
 }
 
 /// Drafts a note from `facts` (minimum necessary: only what the caller gathered) and an
-/// optional transcript. Unknown citations get one repair round; unsupported numbers and drugs
-/// are listed in the draft's problems.
+/// optional transcript. Unknown citations get one repair round; the validator's problems
+/// ([`validate::validate`], rendered) are listed in the draft's problems.
 pub async fn draft_note(
     engine: &Engine,
     facts: &[Fact],
@@ -347,27 +286,19 @@ mod tests {
                 },
             ],
             plan: vec![Statement {
-                text: "Continue lisinopril 10 mg; start metformin 500 mg.".into(),
+                text: "Continue lisinopril 10 mg; continue metformin 500 mg.".into(),
                 sources: vec!["med:1".into()],
             }],
             ..SoapNote::default()
         };
         let problems = unsupported(&note, &facts());
-        assert!(
-            problems.contains(&"O[1] unsupported number 101.3".to_owned()),
-            "{problems:?}"
-        );
-        assert!(
-            problems.contains(&"P[0] unsupported drug metformin".to_owned()),
-            "{problems:?}"
-        );
-        assert!(
-            problems.contains(&"P[0] unsupported number 500".to_owned()),
-            "{problems:?}"
-        );
-        assert!(
-            !problems.iter().any(|p| p.starts_with("O[0]")),
-            "{problems:?}"
+        assert_eq!(
+            problems,
+            vec![
+                "O[1] vital sign not in the chart: temperature 101.3 °F: the chart has no \
+                 temperature reading",
+                "P[0] medication not on the chart's list: metformin",
+            ],
         );
         assert!(hard_problems(&note, &facts()).is_empty());
         let bad = SoapNote {
