@@ -320,7 +320,8 @@ pub async fn draft_appeal(
         .structured::<AppealLetter>(call, |l| hard_problems(l, &ctx.evidence))
         .await?;
     let notes = review_notes(&out.value, &ctx.evidence);
-    Ok(Draft::new(out.value, out.draft_id, notes))
+    // Length and uncited problems are for the reviewer to weigh; they do not block.
+    Ok(Draft::new(out.value, out.draft_id, Vec::new()).with_advisories(notes))
 }
 
 /// An approved appeal letter, ready for the practice to send (this crate sends nothing).
