@@ -33,6 +33,83 @@ impl<T> Deidentified<T> {
     }
 }
 
+/// Common short forms of given names, so a known "Thomas" also removes "Tom".
+const NICKNAMES: &[(&str, &str)] = &[
+    ("thomas", "tom tommy"),
+    ("robert", "bob bobby rob robbie bert"),
+    ("william", "bill billy will willie liam"),
+    ("richard", "rick ricky dick rich"),
+    ("james", "jim jimmy jamie"),
+    ("john", "johnny jack"),
+    ("joseph", "joe joey"),
+    ("michael", "mike mikey mick"),
+    ("david", "dave davey"),
+    ("daniel", "dan danny"),
+    ("christopher", "chris kit"),
+    ("matthew", "matt"),
+    ("anthony", "tony"),
+    ("nicholas", "nick nicky"),
+    ("benjamin", "ben benny benji"),
+    ("samuel", "sam sammy"),
+    ("edward", "ed eddie ted ned"),
+    ("stephen", "steve"),
+    ("steven", "steve"),
+    ("gregory", "greg"),
+    ("jeffrey", "jeff"),
+    ("andrew", "andy drew"),
+    ("alexander", "alex al"),
+    ("albert", "al bert"),
+    ("alfred", "al alf fred"),
+    ("henry", "hank harry"),
+    ("charles", "charlie chuck chas"),
+    ("peter", "pete"),
+    ("philip", "phil"),
+    ("frederick", "fred freddie"),
+    ("francis", "frank"),
+    ("franklin", "frank"),
+    ("lawrence", "larry"),
+    ("gerald", "jerry"),
+    ("raymond", "ray"),
+    ("ronald", "ron ronnie"),
+    ("donald", "don donnie"),
+    ("kenneth", "ken kenny"),
+    ("timothy", "tim timmy"),
+    ("patrick", "pat paddy"),
+    ("walter", "walt wally"),
+    ("harold", "hal harry"),
+    ("leonard", "leo len lenny"),
+    ("eugene", "gene"),
+    ("jose", "pepe chepe"),
+    ("francisco", "paco pancho"),
+    ("guadalupe", "lupe"),
+    ("elizabeth", "liz lizzie beth betty betsy eliza"),
+    ("margaret", "maggie meg peggy marge"),
+    ("katherine", "kate katie kathy kat"),
+    ("catherine", "cathy kate katie"),
+    ("kathleen", "kathy kate"),
+    ("patricia", "pat patty trish"),
+    ("jennifer", "jen jenny"),
+    ("rebecca", "becky becca"),
+    ("deborah", "deb debbie"),
+    ("susan", "sue susie"),
+    ("barbara", "barb babs"),
+    ("dorothy", "dot dottie"),
+    ("victoria", "vicky tori"),
+    ("christina", "chris tina"),
+    ("christine", "chris tina"),
+    ("jessica", "jess jessie"),
+    ("samantha", "sam sammy"),
+    ("abigail", "abby"),
+    ("alexandra", "alex lexi"),
+    ("cynthia", "cindy"),
+    ("pamela", "pam"),
+    ("theresa", "terry tess"),
+    ("teresa", "terry tere"),
+    ("virginia", "ginny"),
+    ("eleanor", "ellie nell"),
+    ("josephine", "jo josie"),
+];
+
 /// Identifiers known from the chart context, replaced exactly wherever they appear.
 #[derive(Debug, Clone, Default)]
 pub struct KnownIdentifiers {
@@ -54,9 +131,27 @@ impl KnownIdentifiers {
         for part in name.split(|c: char| c.is_whitespace() || c == ',') {
             if part.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
                 self.entries.push((PhiKind::Name, part.to_owned()));
+                // "O'Neil" is also written "ONeil"/"Oneil"; "Thomas" is also "Tom".
+                let plain: String = part.chars().filter(|c| c.is_alphanumeric()).collect();
+                if plain != part {
+                    self.entries.push((PhiKind::Name, plain));
+                }
+                let lower = part.to_lowercase();
+                for (full, short) in NICKNAMES {
+                    if *full == lower {
+                        for s in short.split(' ') {
+                            self.entries.push((PhiKind::Name, s.to_owned()));
+                        }
+                    }
+                }
             }
         }
         self
+    }
+    /// A provider's name from the chart (rendering, ordering, primary care, inbox owner):
+    /// removed like a patient's name. Every pipeline passes the providers it read.
+    pub fn provider(self, name: &str) -> Self {
+        self.name(name)
     }
     /// A date of birth, in the formats athena and people write it.
     pub fn date(mut self, date: NaiveDate) -> Self {
@@ -232,6 +327,19 @@ fn mask_tokens(text: &str) -> String {
     out
 }
 
+/// Sorts spans and merges overlapping ones (the earlier span's kind wins).
+fn merge(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut kept: Vec<Span> = Vec::new();
+    for s in spans {
+        match kept.last_mut() {
+            Some(last) if s.start < last.end => last.end = last.end.max(s.end),
+            _ => kept.push(s),
+        }
+    }
+    kept
+}
+
 impl PhiGuard {
     /// A guard that also replaces `known` exactly.
     pub fn new(known: KnownIdentifiers) -> Self {
@@ -254,15 +362,12 @@ impl PhiGuard {
             }
         }
         spans.extend(detect::detect(text));
-        spans.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-        let mut kept: Vec<Span> = Vec::new();
-        for s in spans {
-            match kept.last_mut() {
-                Some(last) if s.start < last.end => last.end = last.end.max(s.end),
-                _ => kept.push(s),
-            }
-        }
-        kept
+        let first = merge(spans);
+        // Rules that need the spans found so far (an initial before a surname, a ZIP after an
+        // address, "she is 93", "HAROLD (97)").
+        let mut all = detect::in_context(text, &first);
+        all.extend(first);
+        merge(all)
     }
 
     /// Replaces identifiers in one text.
@@ -333,6 +438,121 @@ mod tests {
         }
         assert!(sent.contains("[NAME_1]"), "{sent}");
         assert_eq!(vault.reidentify(sent), text);
+    }
+
+    fn replaced(guard: &PhiGuard, text: &str) -> Vec<(PhiKind, String)> {
+        guard
+            .spans(text)
+            .into_iter()
+            .map(|s| (s.kind, text[s.start..s.end].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn ages_over_89_spoken_dates_and_separated_ids() {
+        let guard = PhiGuard::default();
+        let cases: &[(&str, PhiKind, &str)] = &[
+            ("a 92-year-old woman", PhiKind::Age, "92-year-old"),
+            ("seen at age 95 today", PhiKind::Age, "age 95"),
+            ("93 yo M with CHF", PhiKind::Age, "93 yo"),
+            ("94yo f", PhiKind::Age, "94yo"),
+            ("97 y/o male", PhiKind::Age, "97 y/o"),
+            ("she is 93 and confused", PhiKind::Age, "93"),
+            (
+                "ninety-five years old",
+                PhiKind::Age,
+                "ninety-five years old",
+            ),
+            ("tiene 93 años", PhiKind::Age, "93 años"),
+            (
+                "born february 15th, 1979 in",
+                PhiKind::Date,
+                "february 15th, 1979",
+            ),
+            ("DOB 5, 7, 1961.", PhiKind::Date, "5, 7, 1961"),
+            ("before 9/17 please", PhiKind::Date, "9/17"),
+            ("since the 3rd of March", PhiKind::Date, "the 3rd of March"),
+            (
+                "nacio el 17 de septiembre de 1966",
+                PhiKind::Date,
+                "17 de septiembre de 1966",
+            ),
+            (
+                "confused since tuesday the 14th.",
+                PhiKind::Date,
+                "tuesday the 14th",
+            ),
+            ("On Mon, Feb 12 she", PhiKind::Date, "Mon, Feb 12"),
+            ("dob 08-08-1950", PhiKind::Date, "08-08-1950"),
+            ("MRN 12-345-678 on file", PhiKind::Id, "12-345-678"),
+            ("acct# 4411-22", PhiKind::Id, "4411-22"),
+            ("MRN: M-003344", PhiKind::Id, "M-003344"),
+            ("hi its john smith here", PhiKind::Name, "john smith"),
+            ("my daughter beth drives", PhiKind::Name, "beth"),
+            ("Su hijo Andrés llamó", PhiKind::Name, "Andrés"),
+            ("KEISHA BROWN CALLED", PhiKind::Name, "KEISHA BROWN"),
+            (
+                "number four one five five five five zero one three three",
+                PhiKind::Phone,
+                "four one five five five five zero one three three",
+            ),
+            (
+                "lives at 250 Calle Sol now",
+                PhiKind::Address,
+                "250 Calle Sol",
+            ),
+            ("12 Elm Street, Springfield 01103", PhiKind::Zip, "01103"),
+        ];
+        for (text, kind, want) in cases {
+            let found = replaced(&guard, text);
+            assert!(
+                found.iter().any(|(k, s)| k == kind && s == want),
+                "{text}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn clinical_numbers_and_words_survive() {
+        let guard = PhiGuard::default();
+        for text in [
+            "HR is 95 bpm, pulse was 92/min",
+            "her pulse is 96.",
+            "take 1/2 tab twice daily",
+            "pain 7/10, strength 5/5",
+            "moved to the 2nd floor",
+            "her 89-year-old mother",
+            "in the 2nd trimester",
+            "BP 120/80, O2 sat 94%, glucose 110 mg/dL",
+            "the nurse will check your pressure",
+            "his doctor ordered labs",
+            "i need it rn please",
+            "I may be late",
+            "i dont know",
+            "99214 OFFICE O/P EST MOD 30 MIN; modifiers: none",
+            "WILL CALL BACK. MAY NEED REFILL.",
+        ] {
+            assert!(
+                guard.spans(text).is_empty(),
+                "{text}: {:?}",
+                replaced(&guard, text)
+            );
+        }
+    }
+
+    #[test]
+    fn providers_and_nicknames_from_the_chart() {
+        let guard = PhiGuard::new(
+            KnownIdentifiers::new()
+                .name("Thomas O'Neil")
+                .provider("Helen Park"),
+        );
+        let text = "tom oneil asked dr park; Helen said ok; routed to H. Park";
+        let (p, _) = guard.deidentify(Prompt::user(text)).unwrap();
+        let sent = &p.get().messages[0].content;
+        for leaked in ["tom", "oneil", "park", "Helen", "H.", "Park"] {
+            assert!(!sent.contains(leaked), "{leaked} in {sent}");
+        }
     }
 
     #[test]
