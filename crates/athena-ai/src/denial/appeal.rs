@@ -111,7 +111,9 @@ pub async fn gather_context(
             .and_then(|i| i.insuranceidnumber.as_ref())
             .map(|m| m.expose().clone())
     });
-    let mut known = KnownIdentifiers::new()
+    // The letter may name the billing or rendering clinician: every provider is removed too.
+    let mut known = crate::phi::with_practice_providers(practice, KnownIdentifiers::new())
+        .await?
         .name(&name)
         .id(&f.claim_id.to_string());
     if let Some(d) = dob {

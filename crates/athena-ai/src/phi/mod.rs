@@ -33,6 +33,14 @@ impl<T> Deidentified<T> {
     }
 }
 
+/// Credentials, suffixes and titles written inside a name ("Jane Smith, DO", "Mr. Lee Jr.").
+const NOT_NAME_PARTS: &[&str] = &[
+    "md", "do", "np", "pa", "pac", "rn", "lpn", "dds", "dmd", "phd", "pharmd", "fnp", "fnpc",
+    "aprn", "crna", "cnm", "lcsw", "psyd", "od", "dpm", "dc", "pt", "dpt", "ot", "slp", "rd",
+    "mph", "msn", "bsn", "facp", "faafp", "jr", "sr", "ii", "iii", "iv", "mr", "mrs", "ms", "miss",
+    "dr", "doctor", "prof", "the", "and", "of",
+];
+
 /// Common short forms of given names, so a known "Thomas" also removes "Tom".
 const NICKNAMES: &[(&str, &str)] = &[
     ("thomas", "tom tommy"),
@@ -129,6 +137,15 @@ impl KnownIdentifiers {
         }
         self.entries.push((PhiKind::Name, name.to_owned()));
         for part in name.split(|c: char| c.is_whitespace() || c == ',') {
+            // "Jane Smith, DO": a credential or suffix is not a name ("Do not…").
+            let bare: String = part
+                .chars()
+                .filter(|c| c.is_alphabetic())
+                .collect::<String>()
+                .to_lowercase();
+            if NOT_NAME_PARTS.contains(&bare.as_str()) {
+                continue;
+            }
             if part.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
                 self.entries.push((PhiKind::Name, part.to_owned()));
                 // "O'Neil" is also written "ONeil"/"Oneil"; "Thomas" is also "Tom".
@@ -152,6 +169,11 @@ impl KnownIdentifiers {
     /// removed like a patient's name. Every pipeline passes the providers it read.
     pub fn provider(self, name: &str) -> Self {
         self.name(name)
+    }
+    /// Adds every identifier of `other`.
+    pub fn merge(mut self, other: KnownIdentifiers) -> Self {
+        self.entries.extend(other.entries);
+        self
     }
     /// A date of birth, in the formats athena and people write it.
     pub fn date(mut self, date: NaiveDate) -> Self {
@@ -185,11 +207,48 @@ impl KnownIdentifiers {
     }
 }
 
+/// Adds the names of every provider of `practice` (first, last, display and scheduling
+/// names) to `known`, so a clinician named in a message, transcript or letter is removed too.
+/// Every pipeline that reads the chart calls it; it fails closed (without the list the guard
+/// could not remove those names).
+pub async fn with_practice_providers(
+    practice: &athena_core::Practice,
+    mut known: KnownIdentifiers,
+) -> Result<KnownIdentifiers, AiError> {
+    use athena_rest::PracticeExt;
+    use futures::TryStreamExt;
+    let providers: Vec<athena_rest::models::Provider> = practice
+        .providers()
+        .list()
+        .stream()
+        .try_collect()
+        .await
+        .map_err(|e| AiError::athena(&e))?;
+    for p in &providers {
+        if let (Some(f), Some(l)) = (&p.firstname, &p.lastname) {
+            known = known.provider(&format!("{f} {l}"));
+        }
+        for name in [&p.firstname, &p.lastname, &p.displayname, &p.schedulingname]
+            .into_iter()
+            .flatten()
+        {
+            known = known.provider(name);
+        }
+    }
+    Ok(known)
+}
+
 /// The per-request token map, for re-identification. Never logged or audited.
+///
+/// One identifier gets one token whatever its case ("SMITH" and "Smith" are both
+/// `[NAME_1]`). Re-identification keeps how each occurrence was written: the n-th time the
+/// model writes a token, it becomes the n-th spelling of that identifier in the input (models
+/// echo names in reading order); past the input's count, the spelling used most often in the
+/// input (the first one on a tie).
 #[derive(Clone, Default)]
 pub struct Vault {
     by_value: HashMap<(PhiKind, String), String>,
-    by_token: HashMap<String, String>,
+    by_token: HashMap<String, Vec<String>>,
     counters: HashMap<PhiKind, usize>,
 }
 
@@ -203,14 +262,32 @@ impl Vault {
     fn token_for(&mut self, kind: PhiKind, value: &str) -> String {
         let key = (kind, value.to_lowercase());
         if let Some(t) = self.by_value.get(&key) {
+            if let Some(forms) = self.by_token.get_mut(t) {
+                forms.push(value.to_owned());
+            }
             return t.clone();
         }
         let n = self.counters.entry(kind).or_insert(0);
         *n += 1;
         let token = format!("[{}_{}]", kind.label(), n);
         self.by_value.insert(key, token.clone());
-        self.by_token.insert(token.clone(), value.to_owned());
+        self.by_token.insert(token.clone(), vec![value.to_owned()]);
         token
+    }
+
+    /// The spelling for the `n`-th (from 0) occurrence of a token in model output.
+    fn spelling(forms: &[String], n: usize) -> &str {
+        if let Some(f) = forms.get(n) {
+            return f;
+        }
+        let mut best: Option<(&str, usize)> = None;
+        for f in forms {
+            let count = forms.iter().filter(|g| *g == f).count();
+            if best.is_none_or(|(_, c)| count > c) {
+                best = Some((f, count));
+            }
+        }
+        best.map_or("", |(f, _)| f)
     }
 
     /// How many distinct identifiers were replaced.
@@ -226,6 +303,7 @@ impl Vault {
     /// Puts the originals back into model output.
     pub fn reidentify(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         let mut rest = text;
         while let Some(open) = rest.find('[') {
             out.push_str(&rest[..open]);
@@ -233,11 +311,13 @@ impl Vault {
             match tail
                 .find(']')
                 .map(|c| &tail[..=c])
-                .and_then(|t| self.by_token.get(t).map(|v| (t.len(), v)))
+                .and_then(|t| self.by_token.get_key_value(t))
             {
-                Some((len, value)) => {
-                    out.push_str(value);
-                    rest = &tail[len..];
+                Some((token, forms)) => {
+                    let n = seen.entry(token.as_str()).or_insert(0);
+                    out.push_str(Self::spelling(forms, *n));
+                    *n += 1;
+                    rest = &tail[token.len()..];
                 }
                 None => {
                     out.push('[');
@@ -553,6 +633,22 @@ mod tests {
         for leaked in ["tom", "oneil", "park", "Helen", "H.", "Park"] {
             assert!(!sent.contains(leaked), "{leaked} in {sent}");
         }
+    }
+
+    #[test]
+    fn reidentification_keeps_each_occurrence_as_written() {
+        let guard = PhiGuard::new(KnownIdentifiers::new().name("Smith"));
+        let text = "SMITH, JOHN. Mr. Smith called; smith again.";
+        let (p, vault) = guard.deidentify(Prompt::user(text)).unwrap();
+        let sent = p.get().messages[0].content.clone();
+        assert!(!sent.to_lowercase().contains("smith"), "{sent}");
+        // The model echoes the input: every spelling comes back where it was.
+        assert_eq!(vault.reidentify(&sent), text);
+        // A token used more often than in the input: the n-th occurrence gets the n-th
+        // spelling, then the most frequent one (first on a tie).
+        let token = sent.split(',').next().unwrap().to_owned();
+        let echo = format!("{token} {token} {token} {token}");
+        assert_eq!(vault.reidentify(&echo), "SMITH Smith smith SMITH");
     }
 
     #[test]
