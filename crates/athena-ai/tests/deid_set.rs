@@ -56,8 +56,7 @@ fn parse_text(marked: &str) -> (String, Vec<(usize, usize, String)>) {
     (text, gold)
 }
 
-fn cases() -> Vec<Case> {
-    let raw = include_str!("data/deid_set.txt");
+fn cases(raw: &str) -> Vec<Case> {
     let mut out = Vec::new();
     for block in raw.split("\n\n") {
         let lines: Vec<&str> = block.lines().filter(|l| !l.starts_with('#')).collect();
@@ -74,10 +73,9 @@ fn cases() -> Vec<Case> {
     out
 }
 
-#[test]
-fn hand_annotated_set_recall_with_chart_identifiers() {
-    let cases = cases();
-    assert!(cases.len() >= 50, "{} cases", cases.len());
+/// Recall and over-scrubbing of `raw` (printed), returned as (recall, other words replaced).
+fn score(name: &str, raw: &str) -> (f64, f64) {
+    let cases = cases(raw);
     let (mut total, mut caught) = (0usize, 0usize);
     let mut by_kind: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let (mut other_words, mut over) = (0usize, 0usize);
@@ -119,11 +117,12 @@ fn hand_annotated_set_recall_with_chart_identifiers() {
         }
     }
     let recall = caught as f64 / total as f64;
+    let over_rate = over as f64 / other_words as f64;
     println!(
-        "hand-annotated de-id set: {} cases, {total} identifiers, recall with chart identifiers {:.1}% ({caught}/{total}); other words replaced {:.1}% ({over}/{other_words})",
+        "{name}: {} cases, {total} identifiers, recall with chart identifiers {:.1}% ({caught}/{total}); other words replaced {:.1}% ({over}/{other_words})",
         cases.len(),
         100.0 * recall,
-        100.0 * over as f64 / other_words as f64
+        100.0 * over_rate
     );
     for (k, (n, c)) in &by_kind {
         println!("  {k}: {c}/{n}");
@@ -132,9 +131,30 @@ fn hand_annotated_set_recall_with_chart_identifiers() {
     for m in &missed {
         println!("  missed {m}");
     }
+    (recall, over_rate)
+}
+
+#[test]
+fn hand_annotated_set_recall_with_chart_identifiers() {
+    let raw = include_str!("data/deid_set.txt");
+    assert!(cases(raw).len() >= 50);
+    let (recall, over) = score("hand-annotated de-id set", raw);
     assert!(recall >= 0.99, "recall {:.1}% below 99%", 100.0 * recall);
+    assert!(over < 0.05, "over-scrubbing {:.1}%", 100.0 * over);
+}
+
+/// The second set was written after the detector work on the first. First run 95.6%
+/// (86/90); one general rule was added after it (a listed first name after a relative word
+/// counts in lower case); the floor catches regressions.
+#[test]
+fn fresh_set_recall_with_chart_identifiers() {
+    let raw = include_str!("data/deid_set_fresh.txt");
+    assert!(cases(raw).len() >= 20);
+    let (recall, over) = score("fresh de-id set", raw);
     assert!(
-        (over as f64) < 0.05 * other_words as f64,
-        "over-scrubbing {over}/{other_words}"
+        recall >= 0.95,
+        "recall {:.1}% below the 95% floor",
+        100.0 * recall
     );
+    assert!(over < 0.05, "over-scrubbing {:.1}%", 100.0 * over);
 }

@@ -1460,14 +1460,16 @@ fn names(ws: &[Word<'_>], text: &str, out: &mut Vec<Span>) {
             let noun_title = NOUN_TITLES.contains(&lower.as_str());
             let title_name = after_title
                 && start.is_none()
-                && !NOT_NAMES.contains(&nl.as_str())
-                && !COMMON.contains(&nl.as_str())
+                && !never_capitalised_name(&nl)
+                && !(CAPITAL_TITLES.contains(&lower.as_str()) && gap.contains('.'))
                 && n.text.chars().count() > 1
                 && (!noun_title || name_like(n.text) || is_first_name(n.text));
+            // After a relative word a listed first name counts even in lower case and even
+            // when it is also an ordinary word ("my grandson tyler", "daughter carol").
             let kin_name = after_kin
                 && start.is_none()
                 && !never_name(&nl)
-                && (name_like(n.text) || is_first_name(n.text));
+                && (name_like(n.text) || first_names().contains(nl.as_str()));
             // "john smith": one lower-case surname after a detected first name.
             let lower_surname = first
                 && start.is_some()

@@ -569,6 +569,7 @@ mod tests {
             ("MRN: M-003344", PhiKind::Id, "M-003344"),
             ("hi its john smith here", PhiKind::Name, "john smith"),
             ("my daughter beth drives", PhiKind::Name, "beth"),
+            ("my grandson tyler came", PhiKind::Name, "tyler"),
             ("Su hijo Andrés llamó", PhiKind::Name, "Andrés"),
             ("KEISHA BROWN CALLED", PhiKind::Name, "KEISHA BROWN"),
             (
@@ -608,6 +609,7 @@ mod tests {
             "his doctor ordered labs",
             "i need it rn please",
             "I may be late",
+            "my son will call, her daughter said ok",
             "i dont know",
             "99214 OFFICE O/P EST MOD 30 MIN; modifiers: none",
             "WILL CALL BACK. MAY NEED REFILL.",
