@@ -372,3 +372,39 @@ impl ModelAccess {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::scripted::ScriptedModel;
+
+    #[tokio::test]
+    async fn a_phi_request_goes_only_to_its_model_or_through_its_delegation() {
+        let inner: Arc<dyn LanguageModel> = Arc::new(ScriptedModel::new("inner").reply("ok"));
+        let declared = PhiAllowedModel::declare(
+            Arc::new(ScriptedModel::new("wrapper").reply("ok")),
+            "self-hosted",
+        )
+        .unwrap();
+        let request = declared.request(Prompt::user("raw"));
+        assert_eq!(request.bound_model_id(), Some("scripted:wrapper"));
+        // The inner model is not the declared one.
+        assert!(matches!(
+            inner.generate(&request).await,
+            Err(AiError::PhiModelMismatch { .. })
+        ));
+        // The declared model may hand it on; nobody else may.
+        let handed = request.delegate(declared.model().as_ref(), &inner).unwrap();
+        assert!(inner.generate(&handed).await.is_ok());
+        assert!(request.delegate(inner.as_ref(), &inner).is_err());
+        // De-identified requests go anywhere.
+        let other = ScriptedModel::new("other").reply("ok");
+        let plain = ModelRequest::from(
+            crate::phi::PhiGuard::default()
+                .deidentify(Prompt::user("hi"))
+                .unwrap()
+                .0,
+        );
+        assert!(other.generate(&plain).await.is_ok());
+    }
+}

@@ -654,6 +654,31 @@ mod tests {
     }
 
     #[test]
+    fn no_panic_on_arbitrary_text() {
+        // Multi-byte letters next to digits, brackets and separators the scanners slice on.
+        let alphabet: Vec<char> = "aZé ñ9 0(1)/-.,:#@[]_yoñ'\nÅ中🙂93 y.o.the 3rd de marzo Dr. MRN"
+            .chars()
+            .collect();
+        let guard = PhiGuard::new(KnownIdentifiers::new().name("Ña Öz").provider("Li Wu"));
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let len = (state % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let (p, vault) = guard
+                .deidentify(Prompt::user(text.clone()))
+                .unwrap_or_else(|_| (Deidentified(Prompt::user(String::new())), Vault::default()));
+            let _ = vault.reidentify(&p.get().messages[0].content);
+        }
+    }
+
+    #[test]
     fn reidentify_leaves_unknown_brackets() {
         let guard = PhiGuard::default();
         let (p, vault) = guard
