@@ -131,6 +131,19 @@ fn no_metadata_name_survives_deidentification() {
             total += before;
             caught_full += before - occurrences(sent, n);
             caught_detectors += before - occurrences(sent_detectors, n).min(before);
+            if std::env::var_os("ACI_SHOW_OTHER").is_some() && occurrences(sent_detectors, n) > 0 {
+                let lower = sent_detectors.to_lowercase();
+                let at = lower.find(&n.to_lowercase()).unwrap_or(0);
+                let from = lower[..at]
+                    .char_indices()
+                    .rev()
+                    .nth(40)
+                    .map_or(0, |(i, _)| i);
+                println!(
+                    "  detectors missed: …{}…",
+                    &sent_detectors[from..(at + n.len() + 20).min(sent_detectors.len())]
+                );
+            }
             assert_eq!(
                 occurrences(sent, n),
                 0,
