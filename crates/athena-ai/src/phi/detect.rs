@@ -1692,6 +1692,14 @@ pub(crate) fn ages(text: &str, spans: &[Span]) -> Vec<Span> {
             .filter(|d| !d.is_empty() && all_digits(d))
         {
             (n.parse::<u32>().ok(), i, true)
+        } else if let Some(n) = lower
+            .strip_suffix('f')
+            .or_else(|| lower.strip_suffix('m'))
+            .filter(|d| !d.is_empty() && all_digits(d))
+            .filter(|_| age_sex_position(text, &ws, i, &name_ends_at))
+        {
+            // "Mrs Holm, 95F, presented": age and sex in clinical shorthand (not "temp 101F").
+            (n.parse::<u32>().ok(), i, true)
         } else if all_digits(w.text) && w.text.len() <= 3 {
             (w.text.parse::<u32>().ok(), i, false)
         } else if lower == "ninety" {
@@ -1771,6 +1779,42 @@ pub(crate) fn ages(text: &str, spans: &[Span]) -> Vec<Span> {
         }
     }
     out
+}
+
+/// Whether word `i` ("95F") sits where shorthand age+sex is written: after a comma, an
+/// opening bracket, a line start, a name or "pt", and not after a temperature word.
+fn age_sex_position(
+    text: &str,
+    ws: &[Word<'_>],
+    i: usize,
+    name_ends_at: &dyn Fn(usize) -> bool,
+) -> bool {
+    let before = text[..ws[i].start].trim_end_matches(' ');
+    let prev = i
+        .checked_sub(1)
+        .map(|p| ws[p].text.to_lowercase())
+        .unwrap_or_default();
+    let temperature = [
+        "temp",
+        "temperature",
+        "t",
+        "tmax",
+        "fever",
+        "febrile",
+        "of",
+        "to",
+        "at",
+        "was",
+        "is",
+        "f",
+        "c",
+    ]
+    .contains(&prev.as_str());
+    !temperature
+        && (before.is_empty()
+            || before.ends_with([',', '(', '\n', ':'])
+            || name_ends_at(ws[i].start)
+            || ["pt", "patient"].contains(&prev.as_str()))
 }
 
 /// Whether a measurement unit follows byte `at` ("95 bpm", "95%", "93/60", "92 mg").

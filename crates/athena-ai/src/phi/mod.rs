@@ -33,6 +33,29 @@ impl<T> Deidentified<T> {
     }
 }
 
+/// Latin letters without their accents ("Peña" → "Pena", "José" → "Jose").
+fn fold_accents(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' => 'A',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'É' | 'È' | 'Ê' | 'Ë' => 'E',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'Í' | 'Ì' | 'Î' | 'Ï' => 'I',
+            'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+            'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' => 'O',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'Ú' | 'Ù' | 'Û' | 'Ü' => 'U',
+            'ñ' => 'n',
+            'Ñ' => 'N',
+            'ç' => 'c',
+            'Ç' => 'C',
+            other => other,
+        })
+        .collect()
+}
+
 /// Credentials, suffixes and titles written inside a name ("Jane Smith, DO", "Mr. Lee Jr.").
 const NOT_NAME_PARTS: &[&str] = &[
     "md", "do", "np", "pa", "pac", "rn", "lpn", "dds", "dmd", "phd", "pharmd", "fnp", "fnpc",
@@ -152,6 +175,16 @@ impl KnownIdentifiers {
                 let plain: String = part.chars().filter(|c| c.is_alphanumeric()).collect();
                 if plain != part {
                     self.entries.push((PhiKind::Name, plain));
+                }
+                // "Smith-Jones" is also written "Smith" or "Jones"; "Peña" also "Pena".
+                if part.contains('-') {
+                    for piece in part.split('-').filter(|p| p.chars().count() >= 2) {
+                        self.entries.push((PhiKind::Name, piece.to_owned()));
+                    }
+                }
+                let folded = fold_accents(part);
+                if folded != part {
+                    self.entries.push((PhiKind::Name, folded));
                 }
                 let lower = part.to_lowercase();
                 for (full, short) in NICKNAMES {
@@ -570,6 +603,7 @@ mod tests {
             ("hi its john smith here", PhiKind::Name, "john smith"),
             ("my daughter beth drives", PhiKind::Name, "beth"),
             ("my grandson tyler came", PhiKind::Name, "tyler"),
+            ("Mrs Holm, 95F, presented", PhiKind::Age, "95F"),
             ("Su hijo Andrés llamó", PhiKind::Name, "Andrés"),
             ("KEISHA BROWN CALLED", PhiKind::Name, "KEISHA BROWN"),
             (
@@ -610,6 +644,7 @@ mod tests {
             "i need it rn please",
             "I may be late",
             "my son will call, her daughter said ok",
+            "temp 101F, fever to 102F",
             "i dont know",
             "99214 OFFICE O/P EST MOD 30 MIN; modifiers: none",
             "WILL CALL BACK. MAY NEED REFILL.",
@@ -627,12 +662,16 @@ mod tests {
         let guard = PhiGuard::new(
             KnownIdentifiers::new()
                 .name("Thomas O'Neil")
+                .name("José Peña-Ruiz")
                 .provider("Helen Park"),
         );
-        let text = "tom oneil asked dr park; Helen said ok; routed to H. Park";
+        let text =
+            "tom oneil asked dr park; Helen said ok; routed to H. Park; jose pena and mr ruiz";
         let (p, _) = guard.deidentify(Prompt::user(text)).unwrap();
         let sent = &p.get().messages[0].content;
-        for leaked in ["tom", "oneil", "park", "Helen", "H.", "Park"] {
+        for leaked in [
+            "tom", "oneil", "park", "Helen", "H.", "Park", "jose", "pena", "ruiz",
+        ] {
             assert!(!sent.contains(leaked), "{leaked} in {sent}");
         }
     }
