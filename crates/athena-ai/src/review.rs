@@ -66,6 +66,25 @@
 //! let r = Reviewer { identity: todo!(), method: String::new() };
 //! ```
 //!
+//! The write-backs take the approval by value, so one approval makes one write:
+//!
+//! ```compile_fail
+//! # async fn f(d: athena_core::Department, a: athena_ai::review::Approved<athena_ai::soap::SoapNote>) {
+//! let p = athena_core::ids::PatientId::new(1);
+//! athena_ai::soap::upload_note(&d, p, a).await.unwrap();
+//! athena_ai::soap::upload_note(&d, p, a).await.unwrap(); // the approval was consumed
+//! # }
+//! ```
+//!
+//! Where the gate stands: AI output reaches athenahealth only through this crate's
+//! write-backs ([`crate::soap::upload_note`], [`crate::triage::post_reply`],
+//! [`crate::denial::appeal::SendableAppeal::from_approved`]), each taking `Approved` by value.
+//! `athena-rest`'s document upload stays a plain endpoint: `athena-rest` cannot depend on this
+//! crate, and making it demand a token minted only from an `Approved` would need a type that
+//! `athena-rest` defines and only `athena-ai` can build, which Rust cannot express across crates
+//! without making it public to every caller (so it would forge nothing) — and documents that
+//! no model wrote (scanned forms, letters) must keep uploading without a review gate.
+//!
 //! Drafts come only from pipelines (no public test constructor):
 //!
 //! ```compile_fail
