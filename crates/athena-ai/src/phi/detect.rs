@@ -1726,6 +1726,37 @@ pub(crate) fn ages(text: &str, spans: &[Span]) -> Vec<Span> {
         let next = |k: usize| ws.get(k).map(|n| n.text.to_lowercase());
         let mut is_age = glued;
         let mut start = w.start;
+        // A spelled "ninety six" answering an age question just before ("how old are you").
+        let spoken_unit = next(last + 1).is_some_and(|n| {
+            [
+                "percent",
+                "over",
+                "degrees",
+                "beats",
+                "breaths",
+                "milligrams",
+                "pounds",
+                "kilos",
+                "units",
+                "point",
+                "hundred",
+                "thousand",
+                "minutes",
+                "seconds",
+                "mg",
+            ]
+            .contains(&n.as_str())
+        });
+        if lower == "ninety" && !spoken_unit && !text[ws[last].end..].starts_with(['%', '/']) {
+            let from = w.start.saturating_sub(80);
+            let from = (from..w.start)
+                .find(|b| text.is_char_boundary(*b))
+                .unwrap_or(w.start);
+            let asked = words(&text[from..w.start])
+                .iter()
+                .any(|x| ["old", "age", "edad", "años"].contains(&x.text.to_lowercase().as_str()));
+            is_age |= asked;
+        }
         // after: "year(s) old", "yo", "y/o", "y.o.", "años"
         if let Some(n) = next(last + 1)
             && only(&text[ws[last].end..ws[last + 1].start], &[' ', '-'])

@@ -604,6 +604,11 @@ mod tests {
             ("my daughter beth drives", PhiKind::Name, "beth"),
             ("my grandson tyler came", PhiKind::Name, "tyler"),
             ("Mrs Holm, 95F, presented", PhiKind::Age, "95F"),
+            (
+                "how old are you now? ninety six in june",
+                PhiKind::Age,
+                "ninety six",
+            ),
             ("Su hijo Andrés llamó", PhiKind::Name, "Andrés"),
             ("KEISHA BROWN CALLED", PhiKind::Name, "KEISHA BROWN"),
             (
@@ -645,6 +650,7 @@ mod tests {
             "I may be late",
             "my son will call, her daughter said ok",
             "temp 101F, fever to 102F",
+            "how old is he? oxygen is ninety eight percent",
             "i dont know",
             "99214 OFFICE O/P EST MOD 30 MIN; modifiers: none",
             "WILL CALL BACK. MAY NEED REFILL.",
