@@ -1548,6 +1548,42 @@ fn spoken_dates(text: &str, ws: &[Word<'_>], out: &mut Vec<Span>) {
             }
             found.push((w.start, end));
         }
+        // A day spelled out after the month: "september seventeenth", "August twenty-first",
+        // "March 3rd" is above. "may first" in lower case is a verb phrase as often as a date,
+        // so lower-case "may" needs a capital or a date word before it.
+        if MONTHS.contains(&lower.as_str())
+            && (lower != "may"
+                || w.text.starts_with('M')
+                || date_cue_before(text, w.start)
+                || preceded_by_birthday(text, w.start))
+            && ws.get(i + 1).is_some()
+            && only(gap(i, i + 1), &[' ', '.'])
+            && let Some(last) = spelled_ordinal_day(text, ws, i + 1)
+        {
+            let mut end = ws[last].end;
+            if let Some(y) = ws.get(last + 1)
+                && is_year(y.text)
+                && only(gap(last, last + 1), &[' ', ','])
+            {
+                end = y.end;
+            }
+            found.push((w.start, end));
+        }
+        // "the seventeenth of September", "fourth of July".
+        if let Some(last) = spelled_ordinal_day(text, ws, i)
+            && let (Some(of), Some(m)) = (ws.get(last + 1), ws.get(last + 2))
+            && of.text.eq_ignore_ascii_case("of")
+            && MONTHS.contains(&m.text.to_lowercase().as_str())
+        {
+            let mut end = m.end;
+            if let Some(y) = ws.get(last + 3)
+                && is_year(y.text)
+                && only(gap(last + 2, last + 3), &[' ', ','])
+            {
+                end = y.end;
+            }
+            found.push((w.start, end));
+        }
         // "3rd of March", "the 4th of july".
         if has_ordinal_suffix(w.text)
             && let (Some(of), Some(m)) = (ws.get(i + 1), ws.get(i + 2))
@@ -1617,6 +1653,61 @@ fn spoken_dates(text: &str, ws: &[Word<'_>], out: &mut Vec<Span>) {
             kind: PhiKind::Date,
         });
     }
+}
+
+/// Ordinal day words, 1st to 19th, then the tens.
+const ORDINAL_DAYS: &[&str] = &[
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    "thirtieth",
+];
+
+/// A day of the month spelled out as an ordinal starting at word `i` ("fourth",
+/// "twenty-first", "thirty first"): the index of its last word.
+fn spelled_ordinal_day(text: &str, ws: &[Word<'_>], i: usize) -> Option<usize> {
+    let w = ws.get(i)?.text.to_lowercase();
+    if ORDINAL_DAYS.contains(&w.as_str()) {
+        return Some(i);
+    }
+    if w == "twenty" || w == "thirty" {
+        let next = ws.get(i + 1)?;
+        let unit = next.text.to_lowercase();
+        let units = if w == "twenty" {
+            &ORDINAL_DAYS[..9]
+        } else {
+            &ORDINAL_DAYS[..1]
+        };
+        if only(&text[ws[i].end..next.start], &[' ', '-']) && units.contains(&unit.as_str()) {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// "birthday is", "birthday's", "born" just before byte `at`.
+fn preceded_by_birthday(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end().to_lowercase();
+    ["birthday is", "birthday's", "birthday", "born", "born on"]
+        .iter()
+        .any(|cue| before.ends_with(cue))
 }
 
 /// Moves `start` back over a weekday written just before it ("Mon, Feb 12", "Friday, October 4").
@@ -2001,6 +2092,22 @@ mod tests {
     }
 
     #[test]
+    fn spelled_ordinals_outside_dates_are_not_dates() {
+        for text in [
+            "you may first take the tablet with food",
+            "first of all, the second dose is due",
+            "the third visit in march was fine",
+            "twenty first-time patients",
+        ] {
+            assert!(
+                !kinds(text).iter().any(|(k, _)| *k == PhiKind::Date),
+                "{text:?}: {:?}",
+                kinds(text)
+            );
+        }
+    }
+
+    #[test]
     fn detector_table() {
         let cases: &[(&str, PhiKind, &str)] = &[
             (
@@ -2018,6 +2125,17 @@ mod tests {
             ("seen 03/14/2024 for", PhiKind::Date, "03/14/2024"),
             ("on 2024-03-14 she", PhiKind::Date, "2024-03-14"),
             ("since March 3, 2021 ok", PhiKind::Date, "March 3, 2021"),
+            (
+                "yes, september seventeenth.",
+                PhiKind::Date,
+                "september seventeenth",
+            ),
+            (
+                "born August twenty-first, 1950 in",
+                PhiKind::Date,
+                "August twenty-first, 1950",
+            ),
+            ("on the fourth of july we", PhiKind::Date, "fourth of july"),
             ("MRN: 88812 noted", PhiKind::Id, "88812"),
             (
                 "lives at 12 Elm Street now",

@@ -218,6 +218,12 @@ impl KnownIdentifiers {
             "%b %-d, %Y",
             "%-d %B %Y",
             "%m/%d/%y",
+            "%-m/%-d/%y",
+            "%m-%d-%Y",
+            "%m-%d-%y",
+            "%-m-%-d-%y",
+            "%m.%d.%Y",
+            "%d %b %Y",
         ] {
             self.entries
                 .push((PhiKind::Date, date.format(f).to_string()));
