@@ -19,7 +19,7 @@ use athena_ai::denial::appeal::{self, SendableAppeal};
 use athena_ai::denial::{self, Assessment, ClaimRecord, Outcome, Scorer};
 use athena_ai::engine::Engine;
 use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::Reviewer;
+use athena_ai::review::{Reviewer, SandboxAuthenticator};
 use athena_examples::{BoxError, connect, language_model};
 
 /// How many of the riskiest claims (by rules and history) the model is asked about.
@@ -134,18 +134,20 @@ async fn main() -> Result<(), BoxError> {
     }
     println!("   ----------------------------");
     println!("   Cites: {}", draft.value().citations().join(", "));
-    if draft.problems().is_empty() {
+    if draft.problems().is_empty() && draft.advisories().is_empty() {
         println!("   Reviewer notes: none");
     } else {
-        for p in draft.problems() {
+        for p in draft.problems().iter().chain(draft.advisories()) {
             println!("   Reviewer note: {p}");
         }
     }
 
     // 5. The review gate: only a named reviewer's approval makes it sendable.
-    let reviewer = Reviewer::new(
-        std::env::var("ATHENA_REVIEWER").unwrap_or_else(|_| "Pat Biller, CPC (example)".into()),
-    )?;
+    // A real application authenticates the reviewer with its own `Authenticator`; the
+    // sandbox one takes the name on trust and marks the audit record `sandbox-unverified`.
+    let name =
+        std::env::var("ATHENA_REVIEWER").unwrap_or_else(|_| "Pat Biller, CPC (example)".into());
+    let reviewer = Reviewer::authenticate(&SandboxAuthenticator, name.as_str())?;
     let approved = draft.approve(&reviewer, audit.as_ref())?;
     let sendable = SendableAppeal::from_approved(record.facts.claim_id, approved);
     println!(

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use athena_ai::audit::MemorySink;
 use athena_ai::engine::Engine;
 use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::Reviewer;
+use athena_ai::review::{Reviewer, SandboxAuthenticator};
 use athena_ai::triage::{self, Category, TriagedCase, Urgency, keyword_baseline};
 use athena_ai::{AiError, ModelAccess, ModelRequest};
 use athena_core::ids::ProviderId;
@@ -154,14 +154,17 @@ async fn main() -> Result<(), BoxError> {
     for a in &v.actions {
         println!("   - {a}");
     }
-    for p in draft.problems() {
+    for p in draft.problems().iter().chain(draft.advisories()) {
         println!("   ! {p}");
     }
 
     // 3. Review: a named person approves; only an approved reply can be posted.
     let name =
         std::env::var("ATHENA_REVIEWER").unwrap_or_else(|_| "RN Example Reviewer".to_owned());
-    let approved = draft.approve(&Reviewer::new(name)?, audit.as_ref())?;
+    // A real application authenticates the reviewer with its own `Authenticator`; the
+    // sandbox one takes the name on trust and marks the audit record `sandbox-unverified`.
+    let reviewer = Reviewer::authenticate(&SandboxAuthenticator, name.as_str())?;
+    let approved = draft.approve(&reviewer, audit.as_ref())?;
     let urgency = approved.value().urgency;
     println!("\n3. Review: approved by {}", approved.reviewer());
 

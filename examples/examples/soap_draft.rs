@@ -20,7 +20,7 @@ use athena_ai::ModelRequest;
 use athena_ai::audit::MemorySink;
 use athena_ai::engine::Engine;
 use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::Reviewer;
+use athena_ai::review::{Reviewer, SandboxAuthenticator};
 use athena_ai::soap::context::{self, Availability, Visit};
 use athena_ai::soap::{self, SoapNote, Statement};
 use athena_core::ids::{EncounterId, PatientId};
@@ -120,7 +120,9 @@ async fn main() -> Result<(), BoxError> {
     // 5. Review: a named clinician removes the flagged statements and approves.
     let name =
         std::env::var("ATHENA_REVIEWER").unwrap_or_else(|_| "Dr. Example Reviewer".to_owned());
-    let reviewer = Reviewer::new(name)?;
+    // A real application authenticates the reviewer with its own `Authenticator`; the
+    // sandbox one takes the name on trust and marks the audit record `sandbox-unverified`.
+    let reviewer = Reviewer::authenticate(&SandboxAuthenticator, name.as_str())?;
     let flagged = flagged_statements(draft.problems());
     let approved = if flagged.is_empty() {
         draft.approve(&reviewer, audit.as_ref())?

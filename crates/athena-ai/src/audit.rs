@@ -40,6 +40,16 @@ pub struct AuditRecord {
     pub review: Option<String>,
     /// Links the generation record to its review record.
     pub draft_id: String,
+    /// Review records: the reviewer's authenticated subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer_subject: Option<String>,
+    /// Review records: how the reviewer was authenticated (the authenticator's method;
+    /// `sandbox-unverified` for [`crate::review::SandboxAuthenticator`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer_auth: Option<String>,
+    /// Review records: the reason given for approving over blocking problems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_reason: Option<String>,
 }
 
 /// Where audit records go. Failing to write one stops the pipeline.

@@ -12,6 +12,7 @@ use crate::model::{FinishReason, Message, ModelAccess, ModelRequest, OutputMode,
 use crate::phi::{KnownIdentifiers, PhiGuard, Vault};
 use crate::prompt::{PromptTemplate, sha256_hex};
 use crate::providers::strip_fence;
+use crate::review::Draft;
 
 /// Runs guarded, audited model calls for the pipelines.
 #[derive(Clone)]
@@ -62,6 +63,18 @@ impl Engine {
             |_| Vec::new(),
         )
         .await
+    }
+
+    /// Free-text generation into a [`Draft`] for review: `check` lists the blocking
+    /// problems (run on the output, and again on a reviewer's edit).
+    pub async fn text_draft(
+        &self,
+        call: Call<'_>,
+        check: impl Fn(&String) -> Vec<String> + Send + Sync + 'static,
+    ) -> Result<Draft<String>, AiError> {
+        let out = self.text(call).await?;
+        let problems = check(&out.value);
+        Ok(Draft::new(out.value, out.draft_id, problems).with_check(check))
     }
 
     /// Structured generation: the prompt's JSON schema, serde into `T`, then `validate`
@@ -124,8 +137,14 @@ impl Engine {
                 validation,
                 review: None,
                 draft_id: draft_id.clone(),
+                reviewer_subject: None,
+                reviewer_auth: None,
+                override_reason: None,
             };
-            let response = match model.generate(&request).await {
+            let response = match match request.check_recipient(&**model) {
+                Ok(()) => model.generate(&request).await,
+                Err(e) => Err(e),
+            } {
                 Ok(r) => r,
                 Err(e) => {
                     self.audit

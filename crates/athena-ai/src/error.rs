@@ -69,6 +69,25 @@ pub enum AiError {
     /// An athenahealth API call made by a pipeline failed.
     #[error("athenahealth call failed: {0}")]
     Athena(String),
+    /// A draft with blocking problems was approved without an [`crate::review::Override`].
+    #[error(
+        "the draft has {blocking} blocking problem(s): edit it or approve with an override and a reason"
+    )]
+    ReviewBlocked {
+        /// How many blocking problems.
+        blocking: usize,
+    },
+    /// The application's authenticator refused the reviewer's credential.
+    #[error("reviewer authentication failed: {0}")]
+    ReviewerAuth(String),
+    /// A request made for a PHI-allowed model was sent to another model.
+    #[error("a PHI request bound to {declared} was sent to {target}")]
+    PhiModelMismatch {
+        /// The model id the request was declared for.
+        declared: String,
+        /// The model id it was sent to.
+        target: String,
+    },
     /// The scripted model ran out of turns.
     #[error("scripted model has no more turns")]
     ScriptExhausted,

@@ -2,11 +2,13 @@
 //! human review gate.
 //!
 //! - [`model`] — the [`LanguageModel`] trait (one async method, dyn-compatible), prompts,
-//!   requests that can only be built from de-identified prompts or for a PHI-allowed model.
+//!   requests that can only be built from de-identified prompts or for one PHI-allowed model.
 //! - [`providers`] — OpenAI-compatible chat completions, Anthropic Messages, a scripted double.
-//! - [`phi`] — de-identification into `[NAME_1]`-style tokens and re-identification.
+//! - [`phi`] — de-identification into `[NAME_1]`-style tokens (names, dates, ages over 89,
+//!   contacts, ids; the chart's patient and provider identifiers) and re-identification.
 //! - [`prompt`] — versioned prompt templates; [`audit`] — JSON-lines audit records.
-//! - [`review`] — drafts, named reviewers and [`review::Approved`] values.
+//! - [`review`] — drafts, reviewers authenticated by the application, audited overrides of
+//!   blocking problems, and single-use [`review::Approved`] values.
 //! - [`engine`] — one guarded, audited, validated model call.
 //! - [`triage`] — inbox triage with deterministic red-flag escalation, inbox reading and
 //!   replies posted only from approved drafts.

@@ -4,7 +4,7 @@
 //! [`PhiAllowedModel`] (a model the operator declared allowed to see PHI). So raw chart text
 //! cannot reach a model that is not allowed to see it without passing through the PHI guard.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
@@ -121,11 +121,34 @@ impl Prompt {
 }
 
 /// What a backend receives. Build one from a [`Deidentified`] prompt (`ModelRequest::from`);
-/// only [`PhiAllowedModel`] makes one from a raw [`Prompt`].
+/// only [`PhiAllowedModel`] makes one from a raw [`Prompt`], and that request is **bound to
+/// the declared model**: sending it to any other model fails at `generate` time with
+/// [`AiError::PhiModelMismatch`] (see [`ModelRequest::check_recipient`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelRequest {
     prompt: Prompt,
     contains_phi: bool,
+    bound: Option<PhiBinding>,
+}
+
+/// The model instance a PHI request was made for (a weak reference, so the address cannot
+/// be reused by another model while the request exists) and its id, for error messages.
+#[derive(Clone)]
+struct PhiBinding {
+    model: Weak<dyn LanguageModel>,
+    model_id: String,
+}
+
+impl std::fmt::Debug for PhiBinding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PhiBinding({})", self.model_id)
+    }
+}
+
+impl PartialEq for PhiBinding {
+    fn eq(&self, other: &Self) -> bool {
+        Weak::ptr_eq(&self.model, &other.model)
+    }
 }
 
 impl From<Deidentified<Prompt>> for ModelRequest {
@@ -133,6 +156,7 @@ impl From<Deidentified<Prompt>> for ModelRequest {
         ModelRequest {
             prompt: p.into_inner(),
             contains_phi: false,
+            bound: None,
         }
     }
 }
@@ -146,6 +170,75 @@ impl ModelRequest {
     pub fn may_contain_phi(&self) -> bool {
         self.contains_phi
     }
+    /// The model id a PHI request is bound to (`None` for de-identified requests).
+    pub fn bound_model_id(&self) -> Option<&str> {
+        self.bound.as_ref().map(|b| b.model_id.as_str())
+    }
+
+    /// Checks that `model` may receive this request: a de-identified request may go
+    /// anywhere; a PHI request only to the very model instance it was declared for. Every
+    /// built-in backend calls this first in `generate`, and so does the engine; a custom
+    /// [`LanguageModel`] should too.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use athena_ai::providers::scripted::ScriptedModel;
+    /// use athena_ai::{AiError, LanguageModel, PhiAllowedModel, Prompt};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let local = PhiAllowedModel::declare(Arc::new(ScriptedModel::new("local").reply("ok")), "self-hosted").unwrap();
+    /// let request = local.request(Prompt::user("Ana Ruiz, DOB 02/03/1950"));
+    /// assert!(local.model().generate(&request).await.is_ok());
+    /// // The same request sent to a model not declared PHI-allowed is refused.
+    /// let cloud = ScriptedModel::new("cloud").reply("ok");
+    /// assert!(matches!(
+    ///     cloud.generate(&request).await,
+    ///     Err(AiError::PhiModelMismatch { .. })
+    /// ));
+    /// assert!(cloud.requests().is_empty());
+    /// # }
+    /// ```
+    pub fn check_recipient<M: LanguageModel + ?Sized>(&self, model: &M) -> Result<(), AiError> {
+        if !self.contains_phi {
+            return Ok(());
+        }
+        let mismatch = || AiError::PhiModelMismatch {
+            declared: self
+                .bound
+                .as_ref()
+                .map_or_else(|| "no model".to_owned(), |b| b.model_id.clone()),
+            target: model.model_id(),
+        };
+        match &self.bound {
+            Some(b)
+                if std::ptr::addr_eq(b.model.as_ptr(), std::ptr::from_ref(model))
+                    && b.model.strong_count() > 0 =>
+            {
+                Ok(())
+            }
+            _ => Err(mismatch()),
+        }
+    }
+
+    /// For a model that wraps another (a cache, a router): re-binds a PHI request bound to
+    /// `wrapper` so it can be forwarded to `inner`. Fails unless the request is bound to
+    /// `wrapper` itself, so only the declared model can hand its request on.
+    pub fn delegate<W: LanguageModel + ?Sized>(
+        &self,
+        wrapper: &W,
+        inner: &Arc<dyn LanguageModel>,
+    ) -> Result<ModelRequest, AiError> {
+        self.check_recipient(wrapper)?;
+        let mut next = self.clone();
+        if next.contains_phi {
+            next.bound = Some(PhiBinding {
+                model: Arc::downgrade(inner),
+                model_id: inner.model_id(),
+            });
+        }
+        Ok(next)
+    }
+
     /// The same request with an extra pair of turns (used by the structured-output repair
     /// round; the new text is the model's own output and our validation messages).
     pub(crate) fn with_turns(&self, extra: Vec<Message>) -> ModelRequest {
@@ -247,11 +340,15 @@ impl PhiAllowedModel {
     pub fn model(&self) -> &Arc<dyn LanguageModel> {
         &self.model
     }
-    /// Wraps a raw prompt into a request for this model.
+    /// Wraps a raw prompt into a request for this model, and this model only.
     pub fn request(&self, prompt: Prompt) -> ModelRequest {
         ModelRequest {
             prompt,
             contains_phi: true,
+            bound: Some(PhiBinding {
+                model: Arc::downgrade(&self.model),
+                model_id: self.model.model_id(),
+            }),
         }
     }
 }
@@ -273,5 +370,41 @@ impl ModelAccess {
             ModelAccess::PhiAllowed(m) => m.model(),
             ModelAccess::Deidentified(m) => m,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::scripted::ScriptedModel;
+
+    #[tokio::test]
+    async fn a_phi_request_goes_only_to_its_model_or_through_its_delegation() {
+        let inner: Arc<dyn LanguageModel> = Arc::new(ScriptedModel::new("inner").reply("ok"));
+        let declared = PhiAllowedModel::declare(
+            Arc::new(ScriptedModel::new("wrapper").reply("ok")),
+            "self-hosted",
+        )
+        .unwrap();
+        let request = declared.request(Prompt::user("raw"));
+        assert_eq!(request.bound_model_id(), Some("scripted:wrapper"));
+        // The inner model is not the declared one.
+        assert!(matches!(
+            inner.generate(&request).await,
+            Err(AiError::PhiModelMismatch { .. })
+        ));
+        // The declared model may hand it on; nobody else may.
+        let handed = request.delegate(declared.model().as_ref(), &inner).unwrap();
+        assert!(inner.generate(&handed).await.is_ok());
+        assert!(request.delegate(inner.as_ref(), &inner).is_err());
+        // De-identified requests go anywhere.
+        let other = ScriptedModel::new("other").reply("ok");
+        let plain = ModelRequest::from(
+            crate::phi::PhiGuard::default()
+                .deidentify(Prompt::user("hi"))
+                .unwrap()
+                .0,
+        );
+        assert!(other.generate(&plain).await.is_ok());
     }
 }

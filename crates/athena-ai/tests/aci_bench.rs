@@ -94,6 +94,7 @@ fn no_metadata_name_survives_deidentification() {
 
     let (mut total, mut caught_full, mut caught_detectors, mut dialogues_seen) =
         (0usize, 0usize, 0usize, 0usize);
+    let mut other: std::collections::BTreeMap<&str, usize> = Default::default();
     for row in &rows[1..] {
         let Some(ns) = names.get(&row[denc]) else {
             continue;
@@ -108,6 +109,19 @@ fn no_metadata_name_survives_deidentification() {
             .deidentify(Prompt::user(text.as_str()))
             .expect("guard must not fail on a dialogue");
         let sent = &full.get().messages[0].content;
+        // What else was replaced (over-scrubbing shows here: clinical words must survive).
+        for s in PhiGuard::new(KnownIdentifiers::new()).spans(text) {
+            let value = &text[s.start..s.end];
+            if !ns
+                .iter()
+                .any(|n| value.to_lowercase().contains(&n.to_lowercase()))
+            {
+                *other.entry(s.kind.label()).or_insert(0usize) += 1;
+                if std::env::var_os("ACI_SHOW_OTHER").is_some() {
+                    println!("  other {}: {value}", s.kind.label());
+                }
+            }
+        }
         let (detectors_only, _) = PhiGuard::default()
             .deidentify(Prompt::user(text.as_str()))
             .expect("guard must not fail");
@@ -117,6 +131,19 @@ fn no_metadata_name_survives_deidentification() {
             total += before;
             caught_full += before - occurrences(sent, n);
             caught_detectors += before - occurrences(sent_detectors, n).min(before);
+            if std::env::var_os("ACI_SHOW_OTHER").is_some() && occurrences(sent_detectors, n) > 0 {
+                let lower = sent_detectors.to_lowercase();
+                let at = lower.find(&n.to_lowercase()).unwrap_or(0);
+                let from = lower[..at]
+                    .char_indices()
+                    .rev()
+                    .nth(40)
+                    .map_or(0, |(i, _)| i);
+                println!(
+                    "  detectors missed: …{}…",
+                    &sent_detectors[from..(at + n.len() + 20).min(sent_detectors.len())]
+                );
+            }
             assert_eq!(
                 occurrences(sent, n),
                 0,
@@ -131,4 +158,5 @@ fn no_metadata_name_survives_deidentification() {
         100.0 * caught_full as f64 / total as f64,
         100.0 * caught_detectors as f64 / total as f64
     );
+    println!("other spans replaced by the detectors (not metadata names): {other:?}");
 }

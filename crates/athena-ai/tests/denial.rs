@@ -14,7 +14,7 @@ use athena_ai::denial::appeal::{self, SendableAppeal};
 use athena_ai::denial::{self, ClaimRecord, Rule, Scorer};
 use athena_ai::engine::Engine;
 use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::Reviewer;
+use athena_ai::review::{Reviewer, SandboxAuthenticator};
 use athena_core::{Client, PracticeId};
 use athena_testkit::{DenialCause, Sandbox};
 use chrono::NaiveDate;
@@ -331,8 +331,8 @@ async fn prompts_snapshot_and_appeal_goes_through_review() {
     assert!(appeal::gather_context(&practice, paid).await.is_err());
 
     // Only a named reviewer's approval makes it sendable; the decision is audited.
-    assert!(Reviewer::new("  ").is_err());
-    let reviewer = Reviewer::new("Pat Biller, CPC").unwrap();
+    assert!(Reviewer::authenticate(&SandboxAuthenticator, "  ").is_err());
+    let reviewer = Reviewer::authenticate(&SandboxAuthenticator, "Pat Biller, CPC").unwrap();
     let draft_id = draft.draft_id().to_owned();
     let approved = draft.approve(&reviewer, audit.as_ref()).unwrap();
     let sendable = SendableAppeal::from_approved(records[i].facts.claim_id, approved);

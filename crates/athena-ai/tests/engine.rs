@@ -7,7 +7,7 @@ use athena_ai::engine::{Call, Engine};
 use athena_ai::phi::KnownIdentifiers;
 use athena_ai::prompt::{APPEAL_V1, DENIAL_V1, SOAP_V1, TRIAGE_V1};
 use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::Reviewer;
+use athena_ai::review::{Reviewer, SandboxAuthenticator};
 use athena_ai::{AiError, ModelAccess, PhiAllowedModel, Prompt};
 use serde::Deserialize;
 use serde_json::json;
@@ -121,8 +121,14 @@ async fn phi_allowed_model_sees_raw_text_and_file_sink_drops_its_output() {
         PhiAllowedModel::declare(Arc::new(model.clone()), "self-hosted").unwrap(),
     );
     let engine = Engine::new(access, sink.clone());
-    let out = engine
-        .structured::<Greeting>(call("Rosa Delgado asks"), |_| vec![])
+    let draft = engine
+        .text_draft(
+            Call {
+                prompt: Prompt::user("Rosa Delgado asks"),
+                ..call("")
+            },
+            |_| vec![],
+        )
         .await
         .unwrap();
     assert!(model.requests()[0].may_contain_phi());
@@ -132,10 +138,9 @@ async fn phi_allowed_model_sees_raw_text_and_file_sink_drops_its_output() {
             .contains("Rosa")
     );
     // Review decision goes to the same audit file.
-    let draft = athena_ai::review::Draft::<String>::for_test(out.value.text, out.draft_id);
     let approved = draft
         .approve(
-            &Reviewer::new("Dr. Jane Kim").unwrap(),
+            &Reviewer::authenticate(&SandboxAuthenticator, "Dr. Jane Kim").unwrap(),
             sink.as_ref() as &dyn AuditSink,
         )
         .unwrap();

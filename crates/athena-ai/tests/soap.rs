@@ -9,7 +9,7 @@ use athena_ai::audit::MemorySink;
 use athena_ai::engine::Engine;
 use athena_ai::phi::KnownIdentifiers;
 use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::Reviewer;
+use athena_ai::review::{Override, Reviewer, SandboxAuthenticator};
 use athena_ai::soap::{self, Fact};
 
 fn facts() -> Vec<Fact> {
@@ -86,16 +86,19 @@ async fn approved_note_uploads_as_pdf_to_the_sandbox() {
         .unwrap();
     let practice = client.practice(athena_core::PracticeId::new(sandbox.practice_id()));
     let case = &sandbox.urgent_cases()[0];
-    let model = ScriptedModel::new("soap").reply(GOOD_WITH_HALLUCINATION);
+    let model = ScriptedModel::new("soap")
+        .reply(GOOD_WITH_HALLUCINATION)
+        .reply(GOOD_WITH_HALLUCINATION);
     let audit = Arc::new(MemorySink::new());
     let engine = Engine::new(ModelAccess::Deidentified(Arc::new(model)), audit.clone());
     let draft = soap::draft_note(&engine, &facts(), None, KnownIdentifiers::new())
         .await
         .unwrap();
-    let reviewer = Reviewer::new("Dr. Ana Ruiz").unwrap();
-    // The reviewer removes the unsupported temperature before approving.
-    let approved = draft
-        .edit_and_approve(
+    let reviewer = Reviewer::authenticate(&SandboxAuthenticator, "Dr. Ana Ruiz").unwrap();
+    // The reviewer removes the unsupported temperature; the proposed 20 mg dose is still
+    // unsupported by the chart, so approving as is is refused…
+    let draft = draft
+        .edit(
             &reviewer,
             |mut n| {
                 n.objective.retain(|s| !s.text.contains("38.9"));
@@ -104,6 +107,32 @@ async fn approved_note_uploads_as_pdf_to_the_sandbox() {
             audit.as_ref(),
         )
         .unwrap();
+    assert_eq!(draft.problems(), ["P[0] unsupported number 20"]);
+    let refused = draft.approve(&reviewer, audit.as_ref()).unwrap_err();
+    assert_eq!(refused, athena_ai::AiError::ReviewBlocked { blocking: 1 });
+    // …so the clinician approves over it with a reason, which is audited.
+    let draft = soap::draft_note(&engine, &facts(), None, KnownIdentifiers::new())
+        .await
+        .unwrap()
+        .edit(
+            &reviewer,
+            |mut n| {
+                n.objective.retain(|s| !s.text.contains("38.9"));
+                n
+            },
+            audit.as_ref(),
+        )
+        .unwrap();
+    let approved = draft
+        .approve_with_override(
+            &reviewer,
+            Override::new("dose increase decided at this visit").unwrap(),
+            audit.as_ref(),
+        )
+        .unwrap();
+    assert!(audit.records().iter().any(|r| r.override_reason.as_deref()
+        == Some("dose increase decided at this visit")
+        && r.reviewer_auth.as_deref() == Some("sandbox-unverified")));
     let department = practice.department(DepartmentId::new(1));
     let id = soap::upload_note(&department, PatientId::new(case.patient_id), approved).await;
     assert!(id.is_ok(), "{id:?}");

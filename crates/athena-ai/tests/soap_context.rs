@@ -9,7 +9,7 @@ use std::time::Duration;
 use athena_ai::audit::MemorySink;
 use athena_ai::engine::Engine;
 use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::Reviewer;
+use athena_ai::review::{Reviewer, SandboxAuthenticator};
 use athena_ai::soap::context::{self, Availability, Section, Visit};
 use athena_ai::soap::{self, Statement};
 use athena_ai::{ModelAccess, ModelRequest};
@@ -250,7 +250,7 @@ async fn approved_note_is_uploaded_for_review_naming_the_approver() {
             .contains(&last)
     );
 
-    let reviewer = Reviewer::new("Dr. Ana Ruiz").unwrap();
+    let reviewer = Reviewer::authenticate(&SandboxAuthenticator, "Dr. Ana Ruiz").unwrap();
     let approved = draft
         .edit_and_approve(
             &reviewer,

@@ -7,7 +7,7 @@ use athena_ai::audit::MemorySink;
 use athena_ai::engine::Engine;
 use athena_ai::phi::KnownIdentifiers;
 use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::Reviewer;
+use athena_ai::review::{Reviewer, SandboxAuthenticator};
 use athena_ai::triage::{self, Category, InboxMessage, Urgency, keyword_baseline, red_flags};
 use athena_ai::{AiError, ModelAccess, ModelRequest};
 
@@ -124,7 +124,7 @@ async fn red_flag_overrides_a_model_that_says_routine() {
     let draft = triage::triage(&engine, &msg).await.unwrap();
     assert_eq!(draft.value().urgency, Urgency::Emergent);
     assert_eq!(draft.value().model_urgency, Urgency::Routine);
-    assert!(!draft.problems().is_empty());
+    assert!(draft.problems().is_empty() && !draft.advisories().is_empty());
     let seen = model.requests();
     let sent = &seen[0].prompt().messages[0].content;
     assert!(
@@ -200,7 +200,10 @@ async fn approved_reply_is_posted_to_the_sandbox_case() {
         case.subject
     );
     let approved = draft
-        .approve(&Reviewer::new("RN Maya Chen").unwrap(), audit.as_ref())
+        .approve(
+            &Reviewer::authenticate(&SandboxAuthenticator, "RN Maya Chen").unwrap(),
+            audit.as_ref(),
+        )
         .unwrap();
     triage::post_reply(
         &practice,
@@ -312,7 +315,10 @@ async fn every_urgent_sandbox_case_in_the_inboxes_comes_out_emergent() {
     let approved = t
         .draft
         .unwrap()
-        .approve(&Reviewer::new("RN Maya Chen").unwrap(), audit.as_ref())
+        .approve(
+            &Reviewer::authenticate(&SandboxAuthenticator, "RN Maya Chen").unwrap(),
+            audit.as_ref(),
+        )
         .unwrap();
     let before = sandbox
         .stats()

@@ -111,7 +111,9 @@ pub async fn gather_context(
             .and_then(|i| i.insuranceidnumber.as_ref())
             .map(|m| m.expose().clone())
     });
-    let mut known = KnownIdentifiers::new()
+    // The letter may name the billing or rendering clinician: every provider is removed too.
+    let mut known = crate::phi::with_practice_providers(practice, KnownIdentifiers::new())
+        .await?
         .name(&name)
         .id(&f.claim_id.to_string());
     if let Some(d) = dob {
@@ -320,7 +322,8 @@ pub async fn draft_appeal(
         .structured::<AppealLetter>(call, |l| hard_problems(l, &ctx.evidence))
         .await?;
     let notes = review_notes(&out.value, &ctx.evidence);
-    Ok(Draft::new(out.value, out.draft_id, notes))
+    // Length and uncited problems are for the reviewer to weigh; they do not block.
+    Ok(Draft::new(out.value, out.draft_id, Vec::new()).with_advisories(notes))
 }
 
 /// An approved appeal letter, ready for the practice to send (this crate sends nothing).

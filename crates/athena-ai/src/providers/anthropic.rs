@@ -201,6 +201,7 @@ impl LanguageModel for Anthropic {
         request: &'a ModelRequest,
     ) -> BoxFuture<'a, Result<ModelResponse, AiError>> {
         Box::pin(async move {
+            request.check_recipient(self)?;
             let http = self.http_request(&encode_request(&self.config.model, request))?;
             let value = super::send(&self.client, &http).await?;
             decode_response(&value)

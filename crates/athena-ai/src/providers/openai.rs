@@ -166,6 +166,7 @@ impl LanguageModel for OpenAiCompatible {
         request: &'a ModelRequest,
     ) -> BoxFuture<'a, Result<ModelResponse, AiError>> {
         Box::pin(async move {
+            request.check_recipient(self)?;
             let http = super::generation_request(
                 "/chat/completions",
                 &encode_request(&self.model, request),

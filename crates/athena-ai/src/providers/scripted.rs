@@ -90,6 +90,7 @@ impl LanguageModel for ScriptedModel {
         request: &'a ModelRequest,
     ) -> BoxFuture<'a, Result<ModelResponse, AiError>> {
         Box::pin(async move {
+            request.check_recipient(self)?;
             self.seen
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)

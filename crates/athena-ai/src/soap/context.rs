@@ -155,12 +155,13 @@ pub async fn gather(
 ) -> Result<VisitContext, AiError> {
     let practice = department.practice();
     let chart = department.chart(patient);
-    let (demographics, encounter, vitals, problems, medications, allergies, labs) = futures::join!(
+    let (demographics, providers, encounter, vitals, problems, medications, allergies, labs) = futures::join!(
         practice
             .patients()
             .get(patient)
             .departmentid(department.id())
             .send(),
+        crate::phi::with_practice_providers(practice, KnownIdentifiers::new()),
         find_visit(department, patient, visit),
         chart.vitals().send(),
         chart.problems().send(),
@@ -184,7 +185,7 @@ pub async fn gather(
         facts: Vec::new(),
         transcript: transcript.filter(|t| !t.trim().is_empty()),
         sections: Vec::new(),
-        known: known_identifiers(&demographics),
+        known: known_identifiers(&demographics).merge(providers?),
         visit_date,
     };
     let on_or_before = |d: Option<NaiveDate>| match (d, visit_date) {

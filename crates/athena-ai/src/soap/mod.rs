@@ -153,7 +153,8 @@ pub async fn draft_note(
         .structured::<SoapNote>(call, |n| hard_problems(n, &all))
         .await?;
     let problems = unsupported(&out.value, &all);
-    Ok(Draft::new(out.value, out.draft_id, problems))
+    // Unsupported statements block approval; the same check runs again on a reviewer's edit.
+    Ok(Draft::new(out.value, out.draft_id, problems).with_check(move |n| unsupported(n, &all)))
 }
 
 /// An extractive baseline note for the offline scripted model in tests and examples (it is

@@ -10,6 +10,7 @@ use futures::{StreamExt, TryStreamExt};
 use super::{InboxMessage, TriageDecision, triage};
 use crate::AiError;
 use crate::engine::Engine;
+use crate::phi::KnownIdentifiers;
 use crate::review::Draft;
 use crate::soap::context::known_identifiers;
 
@@ -79,9 +80,15 @@ pub async fn read_inbox(
             Some((i.patientid?, case, i.departmentid))
         })
         .collect();
+    // Clinicians named in a message are removed like the patient's own identifiers.
+    let providers = crate::phi::with_practice_providers(practice, KnownIdentifiers::new()).await?;
     futures::stream::iter(open)
         .map(|(patient, case, department)| read_case(practice, patient, case, department))
         .buffered(CONCURRENCY)
+        .map_ok(|mut c| {
+            c.message.known = std::mem::take(&mut c.message.known).merge(providers.clone());
+            c
+        })
         .try_collect()
         .await
 }

@@ -166,6 +166,7 @@ fn decide(model: ModelTriage, flags: Vec<RedFlag>, draft_id: String) -> Draft<Tr
         }
         Urgency::Emergent
     };
+    // The forced urgency is already applied: the reviewer sees it, it does not block.
     Draft::new(
         TriageDecision {
             urgency,
@@ -176,8 +177,9 @@ fn decide(model: ModelTriage, flags: Vec<RedFlag>, draft_id: String) -> Draft<Tr
             actions,
         },
         draft_id,
-        problems,
+        Vec::new(),
     )
+    .with_advisories(problems)
 }
 
 /// A keyword baseline for urgency and category, used by the offline scripted model in tests
