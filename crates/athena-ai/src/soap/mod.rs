@@ -152,9 +152,25 @@ pub async fn draft_note(
     let out = engine
         .structured::<SoapNote>(call, |n| hard_problems(n, &all))
         .await?;
-    let problems = unsupported(&out.value, &all);
-    // Unsupported statements block approval; the same check runs again on a reviewer's edit.
-    Ok(Draft::new(out.value, out.draft_id, problems).with_check(move |n| unsupported(n, &all)))
+    let (blocking, warnings) = split_problems(&out.value, &all);
+    // Contradictions with the chart block approval, and the same check runs again on a
+    // reviewer's edit; warnings (a proposed dose change, a new prescription) are shown to the
+    // reviewer without blocking.
+    Ok(Draft::new(out.value, out.draft_id, blocking)
+        .with_advisories(warnings)
+        .with_check(move |n| split_problems(n, &all).0))
+}
+
+/// The validator's problems with `note`, rendered for the reviewer and split into blocking
+/// ones and warnings.
+fn split_problems(note: &SoapNote, facts: &[Fact]) -> (Vec<String>, Vec<String>) {
+    let (blocking, warnings): (Vec<_>, Vec<_>) = validate::validate(note, facts)
+        .into_iter()
+        .partition(validate::Problem::is_blocking);
+    (
+        blocking.iter().map(ToString::to_string).collect(),
+        warnings.iter().map(ToString::to_string).collect(),
+    )
 }
 
 /// An extractive baseline note for the offline scripted model in tests and examples (it is
