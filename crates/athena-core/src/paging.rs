@@ -8,7 +8,6 @@
 //! is known. At most `prefetch` pages are held at once, so memory stays flat however long the
 //! list is.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -373,8 +372,10 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
             item_key: self.item_key,
             prefetch: self.prefetch,
             queue: FuturesOrdered::new(),
-            planned: VecDeque::new(),
+            planned: Plan::default(),
             step: None,
+            last_offset: 0,
+            stalled: None,
             follow: None,
             started: false,
             done: false,
@@ -401,9 +402,16 @@ struct Walk<T> {
     item_key: &'static str,
     prefetch: usize,
     queue: FuturesOrdered<BoxFuture<'static, Result<Page<T>>>>,
-    /// Offsets still to fetch in prefetch mode.
-    planned: VecDeque<u64>,
+    /// Offsets still to fetch in prefetch mode, produced lazily from `totalcount` (a
+    /// server-given number: a `totalcount` of 10^18 must not allocate a plan of 10^18
+    /// offsets).
+    planned: Plan,
     step: Option<u64>,
+    /// The offset of the page most recently requested in sequential mode: a `next` that does
+    /// not move past it would loop forever.
+    last_offset: u64,
+    /// Set when the server's `next` stopped advancing: the error the stream ends with.
+    stalled: Option<Error>,
     /// The request for the page after the last one received (sequential mode).
     follow: Option<Request>,
     started: bool,
@@ -429,8 +437,13 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
         if self.done {
             return None;
         }
+        if let Some(e) = self.stalled.take() {
+            self.done = true;
+            return Some(Err(e));
+        }
         if !self.started {
             self.started = true;
+            self.last_offset = query_offset(&self.base).unwrap_or(0);
             let first = self.fetch(self.base.clone());
             self.queue.push_back(first);
         }
@@ -460,16 +473,30 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
         };
         let first = self.step.is_none() && self.planned.is_empty() && self.queue.is_empty();
         match page.next {
+            Some(link) if link.offset <= self.last_offset && self.planned.is_empty() => {
+                // A `next` that does not move forward would repeat pages forever: hand this
+                // page out, then end with an error.
+                self.queue = FuturesOrdered::new();
+                self.stalled = Some(
+                    Error::new(
+                        ErrorKind::Decode,
+                        "the `next` link does not advance past the page just read; stopped paging",
+                    )
+                    .with_endpoint(self.base.method_str(), self.base.route()),
+                );
+            }
             Some(link) if first && self.prefetch > 1 && page.total_count.is_some() => {
                 // Plan the remaining offsets from the step between pages.
-                let current = query_offset(&self.base).unwrap_or(0);
+                let current = self.last_offset;
                 let step = link.offset.saturating_sub(current).max(1);
                 let total = page.total_count.unwrap_or(0);
                 self.step = Some(step);
-                self.planned = (0..)
-                    .map(|i| link.offset + i * step)
-                    .take_while(|o| *o < total)
-                    .collect();
+                self.planned = Plan {
+                    next: link.offset,
+                    step,
+                    end: total,
+                };
+                self.last_offset = link.offset;
                 if self.planned.is_empty() {
                     self.follow = Some(self.request_at(link.offset, link.limit));
                 }
@@ -477,11 +504,37 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             Some(link) if self.planned.is_empty() && self.queue.is_empty() => {
                 // Sequential mode, or the end of the plan (the list grew): follow `next`.
                 let limit = self.step.or(link.limit);
+                self.last_offset = link.offset;
                 self.follow = Some(self.request_at(link.offset, limit));
             }
             _ => {}
         }
         Some(Ok(page))
+    }
+}
+
+/// The offsets `next, next + step, …` below `end`, produced one at a time (no allocation
+/// however large the server's `totalcount`; no overflow near `u64::MAX`).
+#[derive(Debug, Default, Clone, Copy)]
+struct Plan {
+    next: u64,
+    step: u64,
+    end: u64,
+}
+
+impl Plan {
+    fn is_empty(&self) -> bool {
+        self.next >= self.end
+    }
+
+    fn pop_front(&mut self) -> Option<u64> {
+        if self.is_empty() {
+            return None;
+        }
+        let offset = self.next;
+        // On overflow the plan ends.
+        self.next = offset.saturating_add(self.step.max(1));
+        Some(offset)
     }
 }
 

@@ -177,14 +177,33 @@ impl Client {
             Body::Json(b) => (Some("application/json"), Some(Bytes::from(b.clone()))),
         };
         let started = rt.clock.now();
-        let deadline = started + inner.timeouts.overall;
+        // An overall timeout too large to add to `now` means "no deadline" in practice.
+        let deadline = started
+            .checked_add(inner.timeouts.overall)
+            .unwrap_or_else(|| far_future(started));
         let authenticated = request.is_authenticated() && inner.tokens.is_some();
 
         let mut attempts: u32 = 0;
         let mut retries: u32 = 0;
         let mut refreshed = false;
         loop {
-            inner.limiter.acquire(rt).await;
+            // The limiter's wait is part of the deadline: a slot (or a server-requested
+            // pause) that comes too late ends the call now instead of sleeping into it.
+            if let Err(refusal) = inner.limiter.acquire_before(rt, Some(deadline)).await {
+                let e = if refusal.paused {
+                    Error::new(
+                        ErrorKind::RateLimited,
+                        "the server's rate-limit pause outlasts the call's overall deadline; not sent",
+                    )
+                    .with_retry_after(Some(refusal.wait))
+                } else {
+                    Error::new(
+                        ErrorKind::Timeout,
+                        "the client-side QPS limit would delay the call past its overall deadline; not sent",
+                    )
+                };
+                return Err(fail(e).with_attempts(attempts));
+            }
             let token = match (&inner.tokens, authenticated) {
                 (Some(tokens), true) => Some(
                     tokens.token().await.map_err(
@@ -305,7 +324,11 @@ impl Client {
                             .policy
                             .delay(retries + 1, rt.jitter.unit(), rate_limited, retry_after)
                             .filter(|d| {
-                                let fits = rt.clock.now() + *d < deadline;
+                                let fits = rt
+                                    .clock
+                                    .now()
+                                    .checked_add(*d)
+                                    .is_some_and(|at| at < deadline);
                                 if !fits {
                                     tracing::debug!(
                                         delay_ms = d.as_millis() as u64,
@@ -316,12 +339,16 @@ impl Client {
                             })
                     };
                     let Some(delay) = delay else {
+                        if rate_limited {
+                            // Everyone else waits too, but never longer than the policy
+                            // honours: a huge `Retry-After` is the caller's to schedule.
+                            inner.limiter.throttled(
+                                rt.clock.now(),
+                                retry_after.unwrap_or_default(),
+                                inner.policy.max_retry_after,
+                            );
+                        }
                         if hand_over {
-                            if rate_limited {
-                                inner
-                                    .limiter
-                                    .throttled(rt.clock.now(), retry_after.unwrap_or_default());
-                            }
                             return Ok(final_response(attempt, attempts));
                         }
                         return Err(fail(final_error()));
@@ -344,7 +371,11 @@ impl Client {
                     }
                     retries += 1;
                     if rate_limited {
-                        inner.limiter.throttled(rt.clock.now(), delay);
+                        inner.limiter.throttled(
+                            rt.clock.now(),
+                            delay,
+                            inner.policy.max_retry_after,
+                        );
                     }
                     tracing::info!(
                         attempt = attempts,
@@ -357,9 +388,11 @@ impl Client {
                 }
                 Decision::Fail => {
                     if let Attempt::Response { status: 429, .. } = attempt {
-                        inner
-                            .limiter
-                            .throttled(rt.clock.now(), retry_after.unwrap_or_default());
+                        inner.limiter.throttled(
+                            rt.clock.now(),
+                            retry_after.unwrap_or_default(),
+                            inner.policy.max_retry_after,
+                        );
                     }
                     let span = tracing::Span::current();
                     if let Some(s) = status {
@@ -512,6 +545,20 @@ impl Client {
                     .with_attempts(attempts)
                     .with_source(CauseWithoutUrl::from(error))
             }
+        }
+    }
+}
+
+/// An instant a century after `from` (or as far as the platform's `Instant` reaches).
+fn far_future(from: std::time::Instant) -> std::time::Instant {
+    let mut span = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+    loop {
+        if let Some(at) = from.checked_add(span) {
+            return at;
+        }
+        span /= 2;
+        if span.is_zero() {
+            return from;
         }
     }
 }
