@@ -144,6 +144,26 @@ pub mod push;
 #[cfg(feature = "webhook-server")]
 pub mod webhook_server;
 
+/// Recorded fixtures for unit tests, read at run time from `../shared/fixtures` beside the
+/// repository (never at compile time: a fresh clone without it must build and test).
+#[cfg(test)]
+pub(crate) mod test_fixtures {
+    /// The text of `shared/fixtures/{relative}`, or `None` with a printed notice when the
+    /// file is absent (the calling test then skips).
+    pub(crate) fn shared(relative: &str) -> Option<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/fixtures")
+            .join(relative);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                println!("notice: {} is absent; skipping", path.display());
+                None
+            }
+        }
+    }
+}
+
 pub use checkpoint::{
     Checkpoint, CheckpointStore, FileCheckpointStore, MemoryCheckpointStore, ReadWindow, StoreError,
 };
