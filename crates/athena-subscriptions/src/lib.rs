@@ -144,6 +144,19 @@ pub mod push;
 #[cfg(feature = "webhook-server")]
 pub mod webhook_server;
 
+pub use checkpoint::{
+    Checkpoint, CheckpointStore, FileCheckpointStore, MemoryCheckpointStore, ReadWindow, StoreError,
+};
+pub use event::{ChangeEvent, Deduper, IdempotencyKey, Origin};
+pub use feed::{Feed, FeedKind, PollInterval};
+pub use manage::{
+    FeedSubscription, SETUP_REQUIRED, SubscriptionState, SubscriptionStatus, is_setup_required,
+};
+pub use poller::{
+    AutoSubscribe, Batch, Error, FeedError, FeedTarget, Poller, PollerBuilder, PollerHandle,
+    replay_query,
+};
+
 /// Recorded fixtures for unit tests, read at run time from `../shared/fixtures` beside the
 /// repository (never at compile time: a fresh clone without it must build and test).
 #[cfg(test)]
@@ -163,16 +176,3 @@ pub(crate) mod test_fixtures {
         }
     }
 }
-
-pub use checkpoint::{
-    Checkpoint, CheckpointStore, FileCheckpointStore, MemoryCheckpointStore, ReadWindow, StoreError,
-};
-pub use event::{ChangeEvent, Deduper, IdempotencyKey, Origin};
-pub use feed::{Feed, FeedKind, PollInterval};
-pub use manage::{
-    FeedSubscription, SETUP_REQUIRED, SubscriptionState, SubscriptionStatus, is_setup_required,
-};
-pub use poller::{
-    AutoSubscribe, Batch, Error, FeedError, FeedTarget, Poller, PollerBuilder, PollerHandle,
-    replay_query,
-};
