@@ -25,8 +25,9 @@ use crate::request::Request;
 pub struct PageLink {
     /// The `offset` of that page.
     pub offset: u64,
-    /// The `limit` athena put in the link, when it did (it may be the remaining count).
-    pub limit: Option<u64>,
+    /// The `limit` athena put in the link, when it did (it may be the remaining count). The
+    /// same `u32` as every `limit(u32)` builder method of the SDK.
+    pub limit: Option<u32>,
 }
 
 impl PageLink {
@@ -353,8 +354,10 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
         self
     }
 
-    /// Sets the page size (`limit`).
-    pub fn page_size(mut self, limit: u64) -> Self {
+    /// Sets the page size: athena's `limit` (at least 1; `0` is refused as
+    /// [`ErrorKind::InvalidInput`] when the first page is requested). The same name and type
+    /// as every list builder's `limit(u32)` in `athena-rest`.
+    pub fn limit(mut self, limit: u32) -> Self {
         self.request = self.request.set_query("limit", limit);
         self
     }
@@ -425,7 +428,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
         Box::pin(async move { client.fetch_page(&request, key).await })
     }
 
-    fn request_at(&self, offset: u64, limit: Option<u64>) -> Request {
+    fn request_at(&self, offset: u64, limit: Option<u32>) -> Request {
         let r = self.base.clone().set_query("offset", offset);
         match limit {
             Some(l) => r.set_query("limit", l),
@@ -451,7 +454,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             let Some(offset) = self.planned.pop_front() else {
                 break;
             };
-            let req = self.request_at(offset, self.step);
+            let req = self.request_at(offset, self.step.and_then(|s| u32::try_from(s).ok()));
             let fut = self.fetch(req);
             self.queue.push_back(fut);
         }
@@ -503,7 +506,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             }
             Some(link) if self.planned.is_empty() && self.queue.is_empty() => {
                 // Sequential mode, or the end of the plan (the list grew): follow `next`.
-                let limit = self.step.or(link.limit);
+                let limit = self.step.and_then(|s| u32::try_from(s).ok()).or(link.limit);
                 self.last_offset = link.offset;
                 self.follow = Some(self.request_at(link.offset, limit));
             }

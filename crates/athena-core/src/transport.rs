@@ -313,7 +313,7 @@ impl Client {
                     // instead of becoming an error.
                     let hand_over = any_status && matches!(attempt, Attempt::Response { .. });
                     let final_error =
-                        || self.error_for(attempt_ref(&attempt), retry_after, attempts);
+                        || self.error_for(attempt_ref(&attempt), &url, retry_after, attempts);
                     let rate_limited = reason == RetryReason::RateLimited;
                     let delay = if attempts >= inner.policy.max_attempts() + u32::from(refreshed) {
                         None
@@ -404,6 +404,7 @@ impl Client {
                     }
                     return Err(fail(self.error_for(
                         attempt_ref(&attempt),
+                        &url,
                         retry_after,
                         attempts,
                     )));
@@ -500,6 +501,7 @@ impl Client {
     fn error_for(
         &self,
         attempt: AttemptRef<'_>,
+        url: &url::Url,
         retry_after: Option<Duration>,
         attempts: u32,
     ) -> Error {
@@ -533,12 +535,26 @@ impl Client {
                     .with_attempts(attempts)
             }
             AttemptRef::Failed { outcome, error } => {
+                // Which server: host and port only, never the path or the query (they carry
+                // patient ids and search values).
+                let host = url.host_str().unwrap_or("?");
+                let port = url
+                    .port_or_known_default()
+                    .map_or_else(String::new, |p| format!(":{p}"));
                 let (kind, message) = match outcome {
-                    AttemptOutcome::ConnectFailed => (ErrorKind::Connect, "could not connect"),
-                    AttemptOutcome::TimedOut => (ErrorKind::Timeout, "the attempt timed out"),
+                    AttemptOutcome::ConnectFailed => (
+                        ErrorKind::Connect,
+                        format!("could not connect to {host}{port}"),
+                    ),
+                    AttemptOutcome::TimedOut => (
+                        ErrorKind::Timeout,
+                        format!("the attempt to {host}{port} timed out"),
+                    ),
                     _ => (
                         ErrorKind::Transport,
-                        "the connection failed after the request may have been sent",
+                        format!(
+                            "the connection to {host}{port} failed after the request may have been sent"
+                        ),
                     ),
                 };
                 Error::new(kind, message)

@@ -100,7 +100,7 @@ async fn items_stream_follows_next_offsets_until_next_is_absent() {
 #[tokio::test]
 async fn page_stream_and_first_page() {
     let (_server, client, _) = setup(25, 0).await;
-    let p = client.paginate::<Item>(list(), "patients").page_size(10);
+    let p = client.paginate::<Item>(list(), "patients").limit(10);
     let first = p.first_page().await.unwrap();
     assert_eq!(first.items().len(), 10);
     assert_eq!(first.total_count(), Some(25));
@@ -114,7 +114,7 @@ async fn prefetch_keeps_order_and_fetches_each_page_once() {
     let (_server, client, served) = setup(1_003, 0).await;
     let ids: Vec<String> = client
         .paginate::<Item>(list(), "patients")
-        .page_size(100)
+        .limit(100)
         .prefetch(4)
         .items()
         .map(|r| r.unwrap().patientid)
@@ -142,7 +142,7 @@ async fn a_hundred_thousand_items_stream_in_flat_memory() {
     let (_server, client, served) = setup(100_000, 1_000).await;
     let mut stream = client
         .paginate::<Item>(list(), "patients")
-        .page_size(1_000)
+        .limit(1_000)
         .prefetch(2)
         .items();
     let mut count = 0usize;
@@ -285,4 +285,27 @@ async fn a_huge_totalcount_with_prefetch_neither_allocates_nor_overflows() {
     assert_eq!(pages.len(), 6);
     assert!(pages.iter().all(|p| p.is_ok()));
     assert!(served.load(Ordering::SeqCst) <= 1 + 6 + 4);
+}
+
+/// A page size of 0 never advances (athena answers nothing, or its default page, and the
+/// walk would not move): it is refused before anything is sent.
+#[tokio::test]
+async fn a_zero_limit_is_refused_before_sending() {
+    let (_server, client, served) = setup(25, 0).await;
+    let err = client
+        .paginate::<Item>(list(), "patients")
+        .limit(0)
+        .first_page()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), athena_core::ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("limit"), "{err}");
+    let first: Vec<_> = client
+        .paginate::<Item>(list().query("LIMIT", 0), "patients")
+        .pages()
+        .collect()
+        .await;
+    assert_eq!(first.len(), 1);
+    assert!(first[0].is_err());
+    assert_eq!(served.load(Ordering::SeqCst), 0);
 }

@@ -1021,3 +1021,54 @@ async fn a_qps_slot_past_the_deadline_fails_at_once() {
     c.execute(&ping()).await.unwrap();
     assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
 }
+
+/// Connection errors say which host and port could not be reached (so a wrong
+/// `ATHENA_BASE_URL` is obvious), never the path or the query (they carry patient ids and
+/// search values).
+#[tokio::test]
+async fn connection_errors_name_host_and_port_but_not_path_or_query() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let clock = ManualClock::new();
+    let c = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .anonymous()
+        .runtime(Runtime::manual(&clock, 0.5))
+        .build()
+        .unwrap();
+    let req = Request::get("/v1/{practiceid}/patients/{patientid}")
+        .path_param("practiceid", 195900)
+        .path_param("patientid", "Featherstonehaugh")
+        .query("dob", "07/04/1961");
+    let err = c.execute(&req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect);
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!("127.0.0.1:{}", addr.port())),
+        "{text}"
+    );
+    for secret in ["Featherstonehaugh", "07/04/1961", "1961", "195900"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+        assert!(
+            !format!("{err:?}").contains(secret),
+            "{secret} leaked: {err:?}"
+        );
+    }
+
+    // A timed-out attempt names the server too.
+    let (uri, _accepted) = silent_server().await;
+    let c = Client::builder()
+        .base_url(&uri)
+        .anonymous()
+        .runtime(Runtime::manual(&clock, 0.5))
+        .retry_policy(RetryPolicy::none())
+        .attempt_timeout(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let err = c.execute(&req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    let text = err.to_string();
+    assert!(text.contains(uri.trim_start_matches("http://")), "{text}");
+    assert!(!text.contains("Featherstonehaugh"), "{text}");
+}
