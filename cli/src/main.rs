@@ -143,9 +143,12 @@ impl Args {
 }
 
 fn id<T>(s: &str, what: &str, make: impl Fn(u64) -> T) -> Result<T, Failure> {
+    // athena ids start at 1: a 0 would reach the server as `/…/0`.
     s.parse::<u64>()
+        .ok()
+        .filter(|n| *n != 0)
         .map(make)
-        .map_err(|_| usage(format!("{what} must be a number, not `{s}`")))
+        .ok_or_else(|| usage(format!("{what} must be a positive number, not `{s}`")))
 }
 
 fn date(s: &str, what: &str) -> Result<AthenaDate, Failure> {
@@ -652,4 +655,20 @@ fn table(columns: &[Column], rows: &[Vec<String>]) -> String {
         line(&mut r.iter().map(String::as_str));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_must_be_positive_numbers() {
+        assert!(matches!(id("42", "patient id", |n| n), Ok(42)));
+        for bad in ["0", "-1", "abc", ""] {
+            match id(bad, "patient id", |n| n) {
+                Err(Failure::Usage(m)) => assert!(m.contains("patient id"), "{m}"),
+                _ => panic!("`{bad}` was accepted"),
+            }
+        }
+    }
 }

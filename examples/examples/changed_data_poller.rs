@@ -22,10 +22,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut sandbox = None;
     let (client, practice_id) = if real {
         let client = Client::from_env()?;
-        let pid: u64 = std::env::var("ATHENA_PRACTICE_ID")
-            .ok()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(195900);
+        // `from_env` already refused a malformed or zero ATHENA_PRACTICE_ID.
+        let pid: u64 = client.default_practice().map_or(195900, |p| p.id().get());
         println!("talking to athenahealth ({})", client.environment().name());
         (client, pid)
     } else {

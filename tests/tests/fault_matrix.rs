@@ -643,8 +643,15 @@ async fn run_cell(sandbox: &Sandbox, kind: Kind, case: &Case, p: &Prepared) -> C
     };
     let traced = ATTEMPTS.load(Ordering::SeqCst);
     if case.applies_write() {
-        // The delayed / orphaned original may still be on its way to the handler.
-        tokio::time::sleep(LATENCY + Duration::from_millis(300)).await;
+        // The delayed / orphaned original may still be on its way to the handler: wait
+        // until the sandbox has finished with every request it received (no fixed sleep,
+        // which a loaded machine can outlast).
+        assert!(
+            sandbox.wait_until_idle().await,
+            "{} / {}: a request was still in flight after a minute",
+            kind.label(),
+            case.label()
+        );
     }
     let after = sandbox.stats();
     let attempts = if kind.untraced() {

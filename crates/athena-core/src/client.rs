@@ -164,12 +164,25 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
-    /// A handle scoped to one practice: `/v1/{practiceid}/…`.
+    /// A handle scoped to one practice: `/v1/{practiceid}/…`. Infallible; for an id from
+    /// configuration or user input prefer [`Client::try_practice`], which refuses `0`.
     pub fn practice(&self, id: PracticeId) -> Practice {
         Practice {
             client: self.clone(),
             id,
         }
+    }
+
+    /// Like [`Client::practice`], but refuses practice id `0` (an unset or defaulted value
+    /// that would otherwise reach athena as `/v1/0/…`) with [`ErrorKind::InvalidInput`].
+    pub fn try_practice(&self, id: PracticeId) -> Result<Practice> {
+        if id.get() == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "practice id 0 is not a practice (athena practice ids start at 1)",
+            ));
+        }
+        Ok(self.practice(id))
     }
 
     /// The practice named by `ATHENA_PRACTICE_ID` or [`ClientBuilder::practice_id`].
@@ -277,6 +290,8 @@ impl Client {
 pub struct ClientBuilder {
     environment: Option<Environment>,
     base_url: Option<String>,
+    /// Set by [`ClientBuilder::api_root`]: the base URL may carry a path prefix.
+    path_prefix_allowed: bool,
     credentials: Option<(String, SecretString)>,
     scope: Option<String>,
     token_source: Option<Arc<dyn TokenSource>>,
@@ -341,10 +356,18 @@ impl ClientBuilder {
             .ok_or_else(|| Error::new(ErrorKind::Config, "ATHENA_CLIENT_SECRET is not set"))?;
         b = b.client_credentials(id.trim(), secret);
         if let Some(p) = get("ATHENA_PRACTICE_ID") {
-            let id: u64 = p.trim().parse().map_err(|_| {
-                Error::new(ErrorKind::Config, "ATHENA_PRACTICE_ID must be a number")
-            })?;
-            b = b.practice_id(PracticeId::new(id));
+            let id = p
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .and_then(|id| PracticeId::try_new(id).ok())
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Config,
+                        "ATHENA_PRACTICE_ID must be a positive number (athena practice ids start at 1)",
+                    )
+                })?;
+            b = b.practice_id(id);
         }
         if let Some(scope) = get("ATHENA_SCOPE") {
             b = b.scope(scope);
@@ -356,7 +379,14 @@ impl ClientBuilder {
             let q: f64 = q
                 .trim()
                 .parse()
-                .map_err(|_| Error::new(ErrorKind::Config, "ATHENA_MAX_QPS must be a number"))?;
+                .ok()
+                .filter(|q: &f64| valid_qps(*q))
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Config,
+                        "ATHENA_MAX_QPS must be a finite number above 0",
+                    )
+                })?;
             b = b.max_qps(q);
         }
         Ok(b)
@@ -369,9 +399,23 @@ impl ClientBuilder {
         self
     }
 
-    /// A custom origin such as `http://127.0.0.1:8080` (validated in [`build`](Self::build)).
+    /// A custom origin such as `http://127.0.0.1:8080` (validated in [`build`](Self::build)):
+    /// scheme, host and port only. athena's routes are absolute (`/v1/{practiceid}/…`,
+    /// `/fhir/r4/…`, `/oauth2/v1/token`), so a path (`https://proxy.example/athena`) is
+    /// refused as [`ErrorKind::Config`] rather than silently dropped or doubled.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self.path_prefix_allowed = false;
+        self.environment = None;
+        self
+    }
+
+    /// A base URL that may carry a path prefix every route is appended to, for APIs other
+    /// than athena's that reuse this transport (an OpenAI-compatible server at
+    /// `http://localhost:11434/v1`). For athena itself use [`base_url`](Self::base_url).
+    pub fn api_root(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self.path_prefix_allowed = true;
         self.environment = None;
         self
     }
@@ -451,6 +495,8 @@ impl ClientBuilder {
     }
 
     /// The client-side QPS ceiling (default 15 preview, 150 production, none for custom URLs).
+    /// Must be a finite number above 0 ([`build`](Self::build) refuses anything else as
+    /// [`ErrorKind::Config`]); to turn the limiter off use [`no_qps_limit`](Self::no_qps_limit).
     pub fn max_qps(mut self, qps: f64) -> Self {
         self.qps = Some(Some(qps));
         self
@@ -492,7 +538,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The default practice ([`Client::default_practice`]).
+    /// The default practice ([`Client::default_practice`]); `0` is refused by
+    /// [`build`](Self::build).
     pub fn practice_id(mut self, id: PracticeId) -> Self {
         self.practice = Some(id);
         self
@@ -536,8 +583,33 @@ impl ClientBuilder {
                 "the base URL must not have a query or fragment",
             ));
         }
+        if !self.path_prefix_allowed && !matches!(base.path(), "" | "/") {
+            // Routes are absolute (`/v1/{practiceid}/…`, `/fhir/r4/…`, `/oauth2/v1/token`):
+            // a path here would be silently dropped or doubled.
+            return Err(Error::new(
+                ErrorKind::Config,
+                "the base URL must be an origin (scheme, host and port) without a path",
+            ));
+        }
+        if base.host_str().is_none_or(str::is_empty) {
+            return Err(Error::new(ErrorKind::Config, "the base URL has no host"));
+        }
         let trimmed = base.path().trim_end_matches('/').to_owned();
         base.set_path(&trimmed);
+        if let Some(Some(q)) = self.qps
+            && !valid_qps(q)
+        {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "max_qps must be a finite number above 0 (use no_qps_limit() to turn the limiter off)",
+            ));
+        }
+        if self.practice.is_some_and(|p| p.get() == 0) {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "practice_id must not be 0 (athena practice ids start at 1)",
+            ));
+        }
 
         let http = reqwest::Client::builder()
             .connect_timeout(self.timeouts.connect)
@@ -629,6 +701,11 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// A usable client-side QPS ceiling.
+fn valid_qps(q: f64) -> bool {
+    q.is_finite() && q > 0.0
 }
 
 /// `https` everywhere; plain `http` only to loopback hosts.
@@ -799,5 +876,86 @@ mod tests {
         .build()
         .unwrap();
         assert_eq!(env.environment(), &Environment::Production);
+    }
+
+    fn build_with(b: ClientBuilder) -> Result<Client> {
+        b.client_credentials("a", "b").build()
+    }
+
+    #[test]
+    fn invalid_settings_are_typed_config_errors_naming_the_setting() {
+        for q in [0.0, -1.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let e = build_with(Client::builder().max_qps(q)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Config, "{q}");
+            assert!(e.to_string().contains("max_qps"), "{e}");
+        }
+        assert!(build_with(Client::builder().max_qps(0.5)).is_ok());
+        let e = build_with(Client::builder().practice_id(PracticeId::new(0))).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Config);
+        assert!(e.to_string().contains("practice_id"), "{e}");
+        for with_path in [
+            "https://proxy.example/athena",
+            "https://proxy.example/v1/195900",
+            "http://127.0.0.1:8080/api/",
+        ] {
+            let e = build_with(Client::builder().base_url(with_path)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Config, "{with_path}");
+            assert!(e.to_string().contains("without a path"), "{e}");
+        }
+        for origin in [
+            "https://proxy.example",
+            "https://proxy.example/",
+            "http://[::1]:9/",
+        ] {
+            let c = build_with(Client::builder().base_url(origin)).unwrap();
+            assert_eq!(c.base_url().path(), "/", "{origin}");
+        }
+        // Other APIs on this transport may have a root with a path, said explicitly.
+        let c = build_with(Client::builder().api_root("http://localhost:11434/v1/")).unwrap();
+        assert_eq!(c.base_url().path(), "/v1");
+    }
+
+    #[test]
+    fn env_values_are_validated_and_name_the_variable() {
+        let with = |name: &'static str, value: &'static str| {
+            ClientBuilder::from_vars(move |k| match k {
+                "ATHENA_CLIENT_ID" | "ATHENA_CLIENT_SECRET" => Some("x".into()),
+                k if k == name => Some(value.into()),
+                _ => None,
+            })
+            .and_then(ClientBuilder::build)
+        };
+        for (name, value) in [
+            ("ATHENA_PRACTICE_ID", "0"),
+            ("ATHENA_PRACTICE_ID", "-3"),
+            ("ATHENA_PRACTICE_ID", "abc"),
+            ("ATHENA_MAX_QPS", "0"),
+            ("ATHENA_MAX_QPS", "-2"),
+            ("ATHENA_MAX_QPS", "NaN"),
+            ("ATHENA_MAX_QPS", "inf"),
+            ("ATHENA_BASE_URL", "https://proxy.example/base"),
+        ] {
+            let e = with(name, value).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Config, "{name}={value}");
+            let text = e.to_string();
+            assert!(
+                text.contains(name) || name == "ATHENA_BASE_URL",
+                "{name}={value}: {text}"
+            );
+        }
+        assert!(with("ATHENA_MAX_QPS", "2.5").is_ok());
+        assert!(with("ATHENA_PRACTICE_ID", "1").is_ok());
+    }
+
+    #[test]
+    fn try_practice_refuses_zero_and_practice_stays_infallible() {
+        const SANDBOX: PracticeId = PracticeId::new(195900);
+        let c = build_with(Client::builder().base_url("http://127.0.0.1:1")).unwrap();
+        assert_eq!(c.practice(SANDBOX).id(), SANDBOX);
+        assert_eq!(c.try_practice(SANDBOX).unwrap().id(), SANDBOX);
+        let e = c.try_practice(PracticeId::new(0)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(PracticeId::try_new(0).is_err());
+        assert_eq!(PracticeId::try_new(7).unwrap().get(), 7);
     }
 }

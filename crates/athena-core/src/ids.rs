@@ -70,9 +70,20 @@ macro_rules! athena_id {
         impl $name {
             const EXPECTED: &'static str = concat!("a numeric ", stringify!($name));
 
-            /// Wraps a raw id.
+            /// Wraps a raw id (infallible and `const`, for ids known to be valid; see
+            /// [`try_new`](Self::try_new) for ids from configuration or user input).
             pub const fn new(id: u64) -> Self {
                 Self(id)
+            }
+
+            /// Wraps a raw id, rejecting `0`: athena's ids start at 1, and a 0 (an unset
+            /// variable, a default) would otherwise reach the server as `/v1/0/…`.
+            pub fn try_new(id: u64) -> Result<Self, ParseError> {
+                if id == 0 {
+                    Err(ParseError::new(ParseErrorKind::OutOfRange, Self::EXPECTED))
+                } else {
+                    Ok(Self(id))
+                }
             }
 
             /// The raw id.

@@ -8,7 +8,6 @@
 //! is known. At most `prefetch` pages are held at once, so memory stays flat however long the
 //! list is.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -26,8 +25,9 @@ use crate::request::Request;
 pub struct PageLink {
     /// The `offset` of that page.
     pub offset: u64,
-    /// The `limit` athena put in the link, when it did (it may be the remaining count).
-    pub limit: Option<u64>,
+    /// The `limit` athena put in the link, when it did (it may be the remaining count). The
+    /// same `u32` as every `limit(u32)` builder method of the SDK.
+    pub limit: Option<u32>,
 }
 
 impl PageLink {
@@ -354,8 +354,10 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
         self
     }
 
-    /// Sets the page size (`limit`).
-    pub fn page_size(mut self, limit: u64) -> Self {
+    /// Sets the page size: athena's `limit` (at least 1; `0` is refused as
+    /// [`ErrorKind::InvalidInput`] when the first page is requested). The same name and type
+    /// as every list builder's `limit(u32)` in `athena-rest`.
+    pub fn limit(mut self, limit: u32) -> Self {
         self.request = self.request.set_query("limit", limit);
         self
     }
@@ -373,8 +375,10 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
             item_key: self.item_key,
             prefetch: self.prefetch,
             queue: FuturesOrdered::new(),
-            planned: VecDeque::new(),
+            planned: Plan::default(),
             step: None,
+            last_offset: 0,
+            stalled: None,
             follow: None,
             started: false,
             done: false,
@@ -401,9 +405,16 @@ struct Walk<T> {
     item_key: &'static str,
     prefetch: usize,
     queue: FuturesOrdered<BoxFuture<'static, Result<Page<T>>>>,
-    /// Offsets still to fetch in prefetch mode.
-    planned: VecDeque<u64>,
+    /// Offsets still to fetch in prefetch mode, produced lazily from `totalcount` (a
+    /// server-given number: a `totalcount` of 10^18 must not allocate a plan of 10^18
+    /// offsets).
+    planned: Plan,
     step: Option<u64>,
+    /// The offset of the page most recently requested in sequential mode: a `next` that does
+    /// not move past it would loop forever.
+    last_offset: u64,
+    /// Set when the server's `next` stopped advancing: the error the stream ends with.
+    stalled: Option<Error>,
     /// The request for the page after the last one received (sequential mode).
     follow: Option<Request>,
     started: bool,
@@ -417,7 +428,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
         Box::pin(async move { client.fetch_page(&request, key).await })
     }
 
-    fn request_at(&self, offset: u64, limit: Option<u64>) -> Request {
+    fn request_at(&self, offset: u64, limit: Option<u32>) -> Request {
         let r = self.base.clone().set_query("offset", offset);
         match limit {
             Some(l) => r.set_query("limit", l),
@@ -429,8 +440,13 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
         if self.done {
             return None;
         }
+        if let Some(e) = self.stalled.take() {
+            self.done = true;
+            return Some(Err(e));
+        }
         if !self.started {
             self.started = true;
+            self.last_offset = query_offset(&self.base).unwrap_or(0);
             let first = self.fetch(self.base.clone());
             self.queue.push_back(first);
         }
@@ -438,7 +454,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             let Some(offset) = self.planned.pop_front() else {
                 break;
             };
-            let req = self.request_at(offset, self.step);
+            let req = self.request_at(offset, self.step.and_then(|s| u32::try_from(s).ok()));
             let fut = self.fetch(req);
             self.queue.push_back(fut);
         }
@@ -460,28 +476,68 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
         };
         let first = self.step.is_none() && self.planned.is_empty() && self.queue.is_empty();
         match page.next {
+            Some(link) if link.offset <= self.last_offset && self.planned.is_empty() => {
+                // A `next` that does not move forward would repeat pages forever: hand this
+                // page out, then end with an error.
+                self.queue = FuturesOrdered::new();
+                self.stalled = Some(
+                    Error::new(
+                        ErrorKind::Decode,
+                        "the `next` link does not advance past the page just read; stopped paging",
+                    )
+                    .with_endpoint(self.base.method_str(), self.base.route()),
+                );
+            }
             Some(link) if first && self.prefetch > 1 && page.total_count.is_some() => {
                 // Plan the remaining offsets from the step between pages.
-                let current = query_offset(&self.base).unwrap_or(0);
+                let current = self.last_offset;
                 let step = link.offset.saturating_sub(current).max(1);
                 let total = page.total_count.unwrap_or(0);
                 self.step = Some(step);
-                self.planned = (0..)
-                    .map(|i| link.offset + i * step)
-                    .take_while(|o| *o < total)
-                    .collect();
+                self.planned = Plan {
+                    next: link.offset,
+                    step,
+                    end: total,
+                };
+                self.last_offset = link.offset;
                 if self.planned.is_empty() {
                     self.follow = Some(self.request_at(link.offset, link.limit));
                 }
             }
             Some(link) if self.planned.is_empty() && self.queue.is_empty() => {
                 // Sequential mode, or the end of the plan (the list grew): follow `next`.
-                let limit = self.step.or(link.limit);
+                let limit = self.step.and_then(|s| u32::try_from(s).ok()).or(link.limit);
+                self.last_offset = link.offset;
                 self.follow = Some(self.request_at(link.offset, limit));
             }
             _ => {}
         }
         Some(Ok(page))
+    }
+}
+
+/// The offsets `next, next + step, …` below `end`, produced one at a time (no allocation
+/// however large the server's `totalcount`; no overflow near `u64::MAX`).
+#[derive(Debug, Default, Clone, Copy)]
+struct Plan {
+    next: u64,
+    step: u64,
+    end: u64,
+}
+
+impl Plan {
+    fn is_empty(&self) -> bool {
+        self.next >= self.end
+    }
+
+    fn pop_front(&mut self) -> Option<u64> {
+        if self.is_empty() {
+            return None;
+        }
+        let offset = self.next;
+        // On overflow the plan ends.
+        self.next = offset.saturating_add(self.step.max(1));
+        Some(offset)
     }
 }
 

@@ -271,6 +271,17 @@ impl Request {
 
     /// Checks every route parameter was filled.
     pub(crate) fn validate(&self) -> Result<()> {
+        let zero_limit = self
+            .query
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("limit") && v.trim() == "0");
+        if zero_limit {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "`limit` (the page size) must be at least 1",
+            )
+            .with_endpoint(self.method_str(), self.route));
+        }
         if self.link.is_some() {
             // A server link is sent as is; it has no template parameters to fill.
             return Ok(());

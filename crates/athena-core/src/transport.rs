@@ -177,14 +177,33 @@ impl Client {
             Body::Json(b) => (Some("application/json"), Some(Bytes::from(b.clone()))),
         };
         let started = rt.clock.now();
-        let deadline = started + inner.timeouts.overall;
+        // An overall timeout too large to add to `now` means "no deadline" in practice.
+        let deadline = started
+            .checked_add(inner.timeouts.overall)
+            .unwrap_or_else(|| far_future(started));
         let authenticated = request.is_authenticated() && inner.tokens.is_some();
 
         let mut attempts: u32 = 0;
         let mut retries: u32 = 0;
         let mut refreshed = false;
         loop {
-            inner.limiter.acquire(rt).await;
+            // The limiter's wait is part of the deadline: a slot (or a server-requested
+            // pause) that comes too late ends the call now instead of sleeping into it.
+            if let Err(refusal) = inner.limiter.acquire_before(rt, Some(deadline)).await {
+                let e = if refusal.paused {
+                    Error::new(
+                        ErrorKind::RateLimited,
+                        "the server's rate-limit pause outlasts the call's overall deadline; not sent",
+                    )
+                    .with_retry_after(Some(refusal.wait))
+                } else {
+                    Error::new(
+                        ErrorKind::Timeout,
+                        "the client-side QPS limit would delay the call past its overall deadline; not sent",
+                    )
+                };
+                return Err(fail(e).with_attempts(attempts));
+            }
             let token = match (&inner.tokens, authenticated) {
                 (Some(tokens), true) => Some(tokens.token().await.map_err(|e| {
                     // Count the API attempts already made (a 401 before the refresh) with
@@ -294,7 +313,7 @@ impl Client {
                     // instead of becoming an error.
                     let hand_over = any_status && matches!(attempt, Attempt::Response { .. });
                     let final_error =
-                        || self.error_for(attempt_ref(&attempt), retry_after, attempts);
+                        || self.error_for(attempt_ref(&attempt), &url, retry_after, attempts);
                     let rate_limited = reason == RetryReason::RateLimited;
                     let delay = if attempts >= inner.policy.max_attempts() + u32::from(refreshed) {
                         None
@@ -305,7 +324,11 @@ impl Client {
                             .policy
                             .delay(retries + 1, rt.jitter.unit(), rate_limited, retry_after)
                             .filter(|d| {
-                                let fits = rt.clock.now() + *d < deadline;
+                                let fits = rt
+                                    .clock
+                                    .now()
+                                    .checked_add(*d)
+                                    .is_some_and(|at| at < deadline);
                                 if !fits {
                                     tracing::debug!(
                                         delay_ms = d.as_millis() as u64,
@@ -316,12 +339,16 @@ impl Client {
                             })
                     };
                     let Some(delay) = delay else {
+                        if rate_limited {
+                            // Everyone else waits too, but never longer than the policy
+                            // honours: a huge `Retry-After` is the caller's to schedule.
+                            inner.limiter.throttled(
+                                rt.clock.now(),
+                                retry_after.unwrap_or_default(),
+                                inner.policy.max_retry_after,
+                            );
+                        }
                         if hand_over {
-                            if rate_limited {
-                                inner
-                                    .limiter
-                                    .throttled(rt.clock.now(), retry_after.unwrap_or_default());
-                            }
                             return Ok(final_response(attempt, attempts));
                         }
                         return Err(fail(final_error()));
@@ -344,7 +371,11 @@ impl Client {
                     }
                     retries += 1;
                     if rate_limited {
-                        inner.limiter.throttled(rt.clock.now(), delay);
+                        inner.limiter.throttled(
+                            rt.clock.now(),
+                            delay,
+                            inner.policy.max_retry_after,
+                        );
                     }
                     tracing::info!(
                         attempt = attempts,
@@ -357,9 +388,11 @@ impl Client {
                 }
                 Decision::Fail => {
                     if let Attempt::Response { status: 429, .. } = attempt {
-                        inner
-                            .limiter
-                            .throttled(rt.clock.now(), retry_after.unwrap_or_default());
+                        inner.limiter.throttled(
+                            rt.clock.now(),
+                            retry_after.unwrap_or_default(),
+                            inner.policy.max_retry_after,
+                        );
                     }
                     let span = tracing::Span::current();
                     if let Some(s) = status {
@@ -371,6 +404,7 @@ impl Client {
                     }
                     return Err(fail(self.error_for(
                         attempt_ref(&attempt),
+                        &url,
                         retry_after,
                         attempts,
                     )));
@@ -467,6 +501,7 @@ impl Client {
     fn error_for(
         &self,
         attempt: AttemptRef<'_>,
+        url: &url::Url,
         retry_after: Option<Duration>,
         attempts: u32,
     ) -> Error {
@@ -500,18 +535,46 @@ impl Client {
                     .with_attempts(attempts)
             }
             AttemptRef::Failed { outcome, error } => {
+                // Which server: host and port only, never the path or the query (they carry
+                // patient ids and search values).
+                let host = url.host_str().unwrap_or("?");
+                let port = url
+                    .port_or_known_default()
+                    .map_or_else(String::new, |p| format!(":{p}"));
                 let (kind, message) = match outcome {
-                    AttemptOutcome::ConnectFailed => (ErrorKind::Connect, "could not connect"),
-                    AttemptOutcome::TimedOut => (ErrorKind::Timeout, "the attempt timed out"),
+                    AttemptOutcome::ConnectFailed => (
+                        ErrorKind::Connect,
+                        format!("could not connect to {host}{port}"),
+                    ),
+                    AttemptOutcome::TimedOut => (
+                        ErrorKind::Timeout,
+                        format!("the attempt to {host}{port} timed out"),
+                    ),
                     _ => (
                         ErrorKind::Transport,
-                        "the connection failed after the request may have been sent",
+                        format!(
+                            "the connection to {host}{port} failed after the request may have been sent"
+                        ),
                     ),
                 };
                 Error::new(kind, message)
                     .with_attempts(attempts)
                     .with_source(CauseWithoutUrl::from(error))
             }
+        }
+    }
+}
+
+/// An instant a century after `from` (or as far as the platform's `Instant` reaches).
+fn far_future(from: std::time::Instant) -> std::time::Instant {
+    let mut span = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+    loop {
+        if let Some(at) = from.checked_add(span) {
+            return at;
+        }
+        span /= 2;
+        if span.is_zero() {
+            return from;
         }
     }
 }

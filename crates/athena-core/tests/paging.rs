@@ -100,7 +100,7 @@ async fn items_stream_follows_next_offsets_until_next_is_absent() {
 #[tokio::test]
 async fn page_stream_and_first_page() {
     let (_server, client, _) = setup(25, 0).await;
-    let p = client.paginate::<Item>(list(), "patients").page_size(10);
+    let p = client.paginate::<Item>(list(), "patients").limit(10);
     let first = p.first_page().await.unwrap();
     assert_eq!(first.items().len(), 10);
     assert_eq!(first.total_count(), Some(25));
@@ -114,7 +114,7 @@ async fn prefetch_keeps_order_and_fetches_each_page_once() {
     let (_server, client, served) = setup(1_003, 0).await;
     let ids: Vec<String> = client
         .paginate::<Item>(list(), "patients")
-        .page_size(100)
+        .limit(100)
         .prefetch(4)
         .items()
         .map(|r| r.unwrap().patientid)
@@ -142,7 +142,7 @@ async fn a_hundred_thousand_items_stream_in_flat_memory() {
     let (_server, client, served) = setup(100_000, 1_000).await;
     let mut stream = client
         .paginate::<Item>(list(), "patients")
-        .page_size(1_000)
+        .limit(1_000)
         .prefetch(2)
         .items();
     let mut count = 0usize;
@@ -178,4 +178,134 @@ async fn a_hundred_thousand_items_stream_in_flat_memory() {
         }
         None => println!("notice: /proc/self/status unavailable; memory not measured"),
     }
+}
+
+/// Answers every page with the same fixed envelope.
+struct Fixed(serde_json::Value, Arc<AtomicUsize>);
+
+impl Respond for Fixed {
+    fn respond(&self, _: &WmRequest) -> ResponseTemplate {
+        self.1.fetch_add(1, Ordering::SeqCst);
+        ResponseTemplate::new(200).set_body_json(self.0.clone())
+    }
+}
+
+async fn fixed(body: serde_json::Value) -> (MockServer, Client, Arc<AtomicUsize>) {
+    let server = MockServer::start().await;
+    let served = Arc::new(AtomicUsize::new(0));
+    Mock::given(method("GET"))
+        .and(path("/v1/195900/patients"))
+        .respond_with(Fixed(body, served.clone()))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .anonymous()
+        .build()
+        .unwrap();
+    (server, client, served)
+}
+
+/// A `next` link that points back at the page just read would repeat it forever: the
+/// stream ends with a typed error instead. Before the fix `collect()` never returned.
+#[tokio::test]
+async fn a_next_link_that_does_not_advance_ends_with_an_error() {
+    for next in [
+        "/v1/195900/patients?offset=0",
+        "/v1/195900/patients?offset=5&limit=5",
+    ] {
+        let (_server, client, served) = fixed(serde_json::json!({
+            "patients": [{"patientid": "1", "note": ""}],
+            "totalcount": "100",
+            "next": next,
+        }))
+        .await;
+        let mut stream = client
+            .paginate::<Item>(list().query("offset", 5), "patients")
+            .pages();
+        // Bounded: a looping walk is cut off by `take`, and then the assertions fail.
+        let mut results = Vec::new();
+        while let Some(r) = stream.next().await {
+            results.push(r);
+            if results.len() > 10 {
+                break;
+            }
+        }
+        assert_eq!(results.len(), 2, "{next}");
+        assert!(results[0].is_ok());
+        let err = results[1].as_ref().unwrap_err();
+        assert_eq!(err.kind(), athena_core::ErrorKind::Decode, "{err}");
+        assert!(err.to_string().contains("next"), "{err}");
+        assert_eq!(served.load(Ordering::SeqCst), 1, "{next}");
+    }
+}
+
+/// A server-given `totalcount` near `u64::MAX` with prefetch: the plan computed
+/// `offset + i * step` for every remaining page up front, which overflowed (a panic) for a
+/// step of 2^63 and, for a small step, tried to allocate billions of offsets. The plan is
+/// now lazy and overflow-checked; the fixed server's repeated `next` then ends the walk.
+#[tokio::test]
+async fn a_huge_totalcount_with_prefetch_neither_allocates_nor_overflows() {
+    let half = 1u64 << 63;
+    let (_server, client, served) = fixed(serde_json::json!({
+        "patients": [{"patientid": "1", "note": ""}],
+        "totalcount": u64::MAX.to_string(),
+        "next": format!("/v1/195900/patients?offset={half}"),
+    }))
+    .await;
+    let pages: Vec<_> = client
+        .paginate::<Item>(list(), "patients")
+        .prefetch(4)
+        .pages()
+        .take(10)
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 3, "{pages:?}");
+    assert!(pages[0].is_ok() && pages[1].is_ok());
+    assert_eq!(
+        pages[2].as_ref().unwrap_err().kind(),
+        athena_core::ErrorKind::Decode
+    );
+    assert_eq!(served.load(Ordering::SeqCst), 2);
+
+    // A small step and the same total: pages come lazily, as many as asked for.
+    let (_server, client, served) = fixed(serde_json::json!({
+        "patients": [{"patientid": "1", "note": ""}],
+        "totalcount": u64::MAX.to_string(),
+        "next": "/v1/195900/patients?offset=10",
+    }))
+    .await;
+    let pages: Vec<_> = client
+        .paginate::<Item>(list(), "patients")
+        .prefetch(4)
+        .pages()
+        .take(6)
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 6);
+    assert!(pages.iter().all(|p| p.is_ok()));
+    assert!(served.load(Ordering::SeqCst) <= 1 + 6 + 4);
+}
+
+/// A page size of 0 never advances (athena answers nothing, or its default page, and the
+/// walk would not move): it is refused before anything is sent.
+#[tokio::test]
+async fn a_zero_limit_is_refused_before_sending() {
+    let (_server, client, served) = setup(25, 0).await;
+    let err = client
+        .paginate::<Item>(list(), "patients")
+        .limit(0)
+        .first_page()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), athena_core::ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("limit"), "{err}");
+    let first: Vec<_> = client
+        .paginate::<Item>(list().query("LIMIT", 0), "patients")
+        .pages()
+        .collect()
+        .await;
+    assert_eq!(first.len(), 1);
+    assert!(first[0].is_err());
+    assert_eq!(served.load(Ordering::SeqCst), 0);
 }

@@ -514,7 +514,8 @@ async fn an_exhausted_quota_slows_the_client() {
 async fn attempt_timeouts_retry_reads_but_not_writes() {
     let server = MockServer::start().await;
     mount_token(&server, 1).await;
-    let slow = ResponseTemplate::new(200).set_delay(Duration::from_millis(400));
+    // Far longer than the 100 ms attempt timeout, so only the timeout can end these attempts.
+    let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(30));
     let calls = scripted(&server, "GET", vec![slow.clone(), slow.clone()]).await;
     let clock = ManualClock::new();
     let c = Client::builder()
@@ -624,26 +625,62 @@ async fn bare_outcomes_are_success_or_a_typed_failure() {
     assert_eq!(err.kind(), ErrorKind::Unsuccessful);
 }
 
+/// A server that accepts connections and never answers: an attempt against it can only end
+/// by its timeout, whatever the machine's load.
+async fn silent_server() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            held.push(socket);
+        }
+    });
+    (uri, accepted)
+}
+
 #[tokio::test]
 async fn the_overall_deadline_bounds_the_whole_call() {
-    // Real time here: the deadline is about wall-clock time.
-    let server = MockServer::start().await;
-    mount_token(&server, 1).await;
-    let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(2));
-    let calls = scripted(&server, "GET", vec![slow; 5]).await;
+    // No wall-clock expectation: the deadline runs on the manual clock, the server never
+    // answers, so each attempt ends by its (deadline-shortened) timeout and the back-off
+    // sleeps are what move the clock. 350 ms overall, 200 ms per attempt, jitter 0.5:
+    // attempt 1 times out; 250 ms back-off fits; attempt 2 (100 ms left) times out; the
+    // 500 ms back-off would pass the deadline, so the call ends after exactly 2 attempts.
+    let (uri, accepted) = silent_server().await;
+    let clock = ManualClock::new();
     let c = Client::builder()
-        .base_url(server.uri())
-        .client_credentials("my-id", "my-secret")
+        .base_url(uri)
+        .anonymous()
+        .runtime(Runtime::manual(&clock, 0.5))
         .attempt_timeout(Duration::from_millis(200))
         .overall_timeout(Duration::from_millis(350))
         .build()
         .unwrap();
-    let started = std::time::Instant::now();
     let err = c.execute(&ping()).await.unwrap_err();
-    let elapsed = started.elapsed();
-    assert_eq!(err.kind(), ErrorKind::Timeout);
-    assert!(elapsed < Duration::from_millis(900), "{elapsed:?}");
-    assert!(calls.load(Ordering::SeqCst) <= 2);
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(err.attempts(), 2, "{err}");
+    assert_eq!(clock.sleeps(), vec![Duration::from_millis(250)]);
+    assert!(accepted.load(Ordering::SeqCst) <= 2);
+    // Once the deadline has passed on the clock, nothing more is sent.
+    let c = Client::builder()
+        .base_url(server_uri_of(&c))
+        .anonymous()
+        .runtime(Runtime::manual(&clock, 0.5))
+        .overall_timeout(Duration::ZERO)
+        .build()
+        .unwrap();
+    let before = accepted.load(Ordering::SeqCst);
+    let err = c.execute(&ping()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(err.attempts(), 0);
+    assert_eq!(accepted.load(Ordering::SeqCst), before);
+}
+
+fn server_uri_of(c: &Client) -> String {
+    c.base_url().as_str().trim_end_matches('/').to_owned()
 }
 
 #[tokio::test]
@@ -847,4 +884,198 @@ async fn a_derived_client_has_its_own_token_and_shares_the_budget() {
     rest.reject_access_token(&rest_token).await;
     rest.access_token().await.unwrap();
     assert_eq!(rest.token_requests_sent(), 2);
+}
+
+/// A 429 whose `Retry-After` is absurd (`1e300`, `u64::MAX`, a date in the year 9999) neither
+/// panics nor freezes the client: the error carries the clamped wait, the shared pause is
+/// capped at the policy's `max_retry_after`, and a later call with a 3 s overall deadline
+/// fails at once with a rate-limit error instead of sleeping into the pause. Before the fix,
+/// `1e300` panicked in `Duration::from_secs_f64`, `18446744073709551615` panicked in the
+/// limiter's `now + wait`, and the next call slept the whole pause before checking its
+/// deadline.
+#[tokio::test]
+async fn an_absurd_retry_after_neither_panics_nor_freezes_later_calls() {
+    use athena_core::retry::retry_after::MAX_SERVER_WAIT;
+    for (value, any_status) in [
+        ("1e300", false),
+        ("18446744073709551615", false),
+        ("99999999999999999999999999", false),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", false),
+        ("1e300", true),
+        ("18446744073709551615", true),
+    ] {
+        let server = MockServer::start().await;
+        mount_token(&server, 1).await;
+        let calls = scripted(
+            &server,
+            "GET",
+            vec![ResponseTemplate::new(429).insert_header("retry-after", value)],
+        )
+        .await;
+        let clock = ManualClock::new();
+        let c = Client::builder()
+            .base_url(server.uri())
+            .client_credentials("my-id", "my-secret")
+            .runtime(Runtime::manual(&clock, 0.5))
+            .overall_timeout(Duration::from_secs(3))
+            .build()
+            .unwrap();
+        if any_status {
+            let r = c.execute_any_status(&ping()).await.unwrap();
+            assert_eq!(r.status(), 429, "{value}");
+        } else {
+            let err = c.execute(&ping()).await.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::RateLimited, "{value}");
+            assert_eq!(err.retry_after(), Some(MAX_SERVER_WAIT), "{value}");
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "{value}");
+
+        // The next call: 3 s overall, the limiter paused (capped at 60 s). It answers at
+        // once with a rate-limit error, without sending and without sleeping.
+        let err = c.execute(&ping()).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::RateLimited, "{value}: {err}");
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(60)), "{value}");
+        assert_eq!(err.attempts(), 0, "{value}");
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "{value}: nothing was sent");
+        assert!(clock.sleeps().is_empty(), "{value}: {:?}", clock.sleeps());
+        assert_eq!(clock.elapsed(), Duration::ZERO, "{value}");
+
+        // Once the capped pause is over, calls flow again.
+        clock.advance(Duration::from_secs(60));
+        c.execute(&ping()).await.unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "{value}");
+    }
+}
+
+/// A `Retry-After` date in the past means "now"; `-5`, `NaN` and `inf` are ignored (the
+/// ordinary back-off applies) — none of them panics.
+#[tokio::test]
+async fn past_negative_and_non_numeric_retry_after_values_are_harmless() {
+    for value in [
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "-5",
+        "NaN",
+        "inf",
+        "-inf",
+        "1e",
+    ] {
+        let server = MockServer::start().await;
+        mount_token(&server, 1).await;
+        let calls = scripted(
+            &server,
+            "GET",
+            vec![ResponseTemplate::new(503).insert_header("retry-after", value)],
+        )
+        .await;
+        let clock = ManualClock::new();
+        let c = client(&server, &clock);
+        c.execute(&ping()).await.unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 2, "{value}");
+        // Jitter 0.5 of the first 500 ms ceiling.
+        assert_eq!(clock.sleeps(), vec![Duration::from_millis(250)], "{value}");
+    }
+}
+
+/// Absurd quota headers (`X-RateLimit-*` negative, huge, non-numeric) are ignored or kept
+/// as numbers; none panics or pauses the client.
+#[tokio::test]
+async fn absurd_quota_headers_are_harmless() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/195900/ping"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-ratelimit-limit", "99999999999999999999999")
+                .insert_header("x-ratelimit-remaining", "-1")
+                .set_body_json(serde_json::json!({"Pong": "true"})),
+        )
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    c.execute(&ping()).await.unwrap();
+    c.execute(&ping()).await.unwrap();
+    let status = c.rate_limit_status();
+    assert_eq!((status.limit, status.remaining), (None, None));
+    assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
+}
+
+/// The client-side QPS wait counts against the deadline: a slot 10 s away with a 3 s
+/// deadline fails at once (nothing sent, nothing slept) instead of sleeping 10 s first.
+#[tokio::test]
+async fn a_qps_slot_past_the_deadline_fails_at_once() {
+    let server = MockServer::start().await;
+    mount_token(&server, 1).await;
+    let calls = scripted(&server, "GET", vec![]).await;
+    let clock = ManualClock::new();
+    let c = Client::builder()
+        .base_url(server.uri())
+        .client_credentials("my-id", "my-secret")
+        .runtime(Runtime::manual(&clock, 0.5))
+        .max_qps(0.1)
+        .overall_timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+    c.execute(&ping()).await.unwrap();
+    let err = c.execute(&ping()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(err.attempts(), 0);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
+    // The refused call reserved nothing: after 10 s the next slot is free at once.
+    clock.advance(Duration::from_secs(10));
+    c.execute(&ping()).await.unwrap();
+    assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
+}
+
+/// Connection errors say which host and port could not be reached (so a wrong
+/// `ATHENA_BASE_URL` is obvious), never the path or the query (they carry patient ids and
+/// search values).
+#[tokio::test]
+async fn connection_errors_name_host_and_port_but_not_path_or_query() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let clock = ManualClock::new();
+    let c = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .anonymous()
+        .runtime(Runtime::manual(&clock, 0.5))
+        .build()
+        .unwrap();
+    let req = Request::get("/v1/{practiceid}/patients/{patientid}")
+        .path_param("practiceid", 195900)
+        .path_param("patientid", "Featherstonehaugh")
+        .query("dob", "07/04/1961");
+    let err = c.execute(&req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect);
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!("127.0.0.1:{}", addr.port())),
+        "{text}"
+    );
+    for secret in ["Featherstonehaugh", "07/04/1961", "1961", "195900"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+        assert!(
+            !format!("{err:?}").contains(secret),
+            "{secret} leaked: {err:?}"
+        );
+    }
+
+    // A timed-out attempt names the server too.
+    let (uri, _accepted) = silent_server().await;
+    let c = Client::builder()
+        .base_url(&uri)
+        .anonymous()
+        .runtime(Runtime::manual(&clock, 0.5))
+        .retry_policy(RetryPolicy::none())
+        .attempt_timeout(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let err = c.execute(&req).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    let text = err.to_string();
+    assert!(text.contains(uri.trim_start_matches("http://")), "{text}");
+    assert!(!text.contains("Featherstonehaugh"), "{text}");
 }

@@ -47,6 +47,15 @@ pub(crate) fn stream<T: DeserializeOwned + Send + 'static>(
     client.paginate(req, key).items()
 }
 
+/// A lazy stream of pages (each a [`Page`] with `totalcount` and the envelope's extra keys).
+pub(crate) fn pages<T: DeserializeOwned + Send + 'static>(
+    client: &Client,
+    req: Request,
+    key: &'static str,
+) -> BoxStream<'static, Result<Page<T>>> {
+    client.paginate(req, key).pages()
+}
+
 /// A stream that yields one error (a request that could not be built).
 pub(crate) fn failed_stream<T: Send + 'static>(e: Error) -> BoxStream<'static, Result<T>> {
     futures::stream::once(async move { Err(e) }).boxed()

@@ -134,6 +134,33 @@ async fn patients_search_get_create_update() {
         .await
         .unwrap();
     assert_eq!(all.len(), total, "streams across pages");
+    // The same walk as a stream of pages: every page but the last is `limit` long, and
+    // each carries `totalcount`.
+    let pages: Vec<_> = patients
+        .search()
+        .departmentid(DepartmentId::new(1))
+        .limit(5)
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), total.div_ceil(5));
+    assert!(pages.iter().all(|p| p.total_count() == Some(total as u64)));
+    assert!(
+        pages[..pages.len() - 1]
+            .iter()
+            .all(|p| p.items().len() == 5)
+    );
+    assert_eq!(pages.iter().map(|p| p.items().len()).sum::<usize>(), total);
+    // A page size of 0 is refused before anything is sent.
+    let err = patients
+        .search()
+        .departmentid(DepartmentId::new(1))
+        .limit(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
 
     assert!(
         patients

@@ -344,10 +344,12 @@ mod tests {
 
     #[test]
     fn typed_accessor_decodes_recorded_appointment() {
-        let raw: Value = serde_json::from_str(include_str!(
-            "../../../../shared/fixtures/athena/go-athenahealth/ListChangedAppointments.json"
-        ))
-        .expect("fixture");
+        let Some(text) =
+            crate::test_fixtures::shared("athena/go-athenahealth/ListChangedAppointments.json")
+        else {
+            return;
+        };
+        let raw: Value = serde_json::from_str(&text).expect("fixture");
         let item = raw["appointments"][0].clone();
         let e = ChangeEvent::from_feed_item(
             PracticeId::new(1),

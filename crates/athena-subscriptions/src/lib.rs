@@ -156,3 +156,23 @@ pub use poller::{
     AutoSubscribe, Batch, Error, FeedError, FeedTarget, Poller, PollerBuilder, PollerHandle,
     replay_query,
 };
+
+/// Recorded fixtures for unit tests, read at run time from `../shared/fixtures` beside the
+/// repository (never at compile time: a fresh clone without it must build and test).
+#[cfg(test)]
+pub(crate) mod test_fixtures {
+    /// The text of `shared/fixtures/{relative}`, or `None` with a printed notice when the
+    /// file is absent (the calling test then skips).
+    pub(crate) fn shared(relative: &str) -> Option<String> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/fixtures")
+            .join(relative);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                println!("notice: {} is absent; skipping", path.display());
+                None
+            }
+        }
+    }
+}

@@ -24,7 +24,7 @@ fn fast(practice: PracticeId, feed: Feed) -> FeedTarget {
 }
 
 async fn next_batch(p: &mut Poller) -> Batch {
-    let item = tokio::time::timeout(Duration::from_secs(10), p.next())
+    let item = tokio::time::timeout(Duration::from_secs(60), p.next())
         .await
         .expect("a batch within 10 s")
         .expect("stream open");
@@ -94,7 +94,7 @@ async fn without_auto_subscribe_the_setup_error_is_reported() {
         .target(fast(pid, Feed::PATIENTS))
         .error_backoff(Duration::from_millis(20))
         .start();
-    let err = tokio::time::timeout(Duration::from_secs(10), poller.next())
+    let err = tokio::time::timeout(Duration::from_secs(60), poller.next())
         .await
         .unwrap()
         .unwrap()
@@ -119,7 +119,10 @@ async fn auto_subscribe_then_deliver_and_ack() {
         .start();
     // Wait until the poller subscribed (first read 403 → subscribe → read again).
     let sub = FeedSubscription::new(&c.practice(pid), Feed::PATIENTS);
-    for _ in 0..200 {
+    // Polls until the state changes; the cap only guards against a hang (a loaded machine
+    // may take long, which is not a bug).
+    let cap = tokio::time::Instant::now() + Duration::from_secs(120);
+    while tokio::time::Instant::now() < cap {
         if sub.status().await.unwrap().state == SubscriptionState::Active {
             break;
         }
@@ -227,7 +230,7 @@ async fn shutdown_stops_polling_drains_and_ends_the_stream() {
     let handle = poller.handle();
     handle.shutdown();
     // Drain: every batch still delivered after shutdown can be acked; then the stream ends.
-    let drained = tokio::time::timeout(Duration::from_secs(10), async {
+    let drained = tokio::time::timeout(Duration::from_secs(60), async {
         let mut n = 0;
         while let Some(item) = poller.next().await {
             if let Ok(b) = item {
@@ -239,7 +242,7 @@ async fn shutdown_stops_polling_drains_and_ends_the_stream() {
     })
     .await
     .expect("stream ends after shutdown");
-    tokio::time::timeout(Duration::from_secs(5), handle.join())
+    tokio::time::timeout(Duration::from_secs(60), handle.join())
         .await
         .expect("tasks end");
     // Whatever was read was delivered and acknowledged: no window left to replay.
@@ -286,9 +289,10 @@ async fn a_lost_answer_to_a_destructive_read_is_replayed_not_lost() {
         .start();
     let mut keys = std::collections::HashSet::new();
     let mut replayed = false;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    // A cap against a hang, not a speed expectation.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     while keys.len() < pending && tokio::time::Instant::now() < deadline {
-        let Ok(Some(item)) = tokio::time::timeout(Duration::from_secs(5), poller.next()).await
+        let Ok(Some(item)) = tokio::time::timeout(Duration::from_secs(60), poller.next()).await
         else {
             break;
         };

@@ -2,7 +2,7 @@
 #![cfg(feature = "webhook-server")]
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use athena_subscriptions::push::{WebhookReceiver, sign};
 use athena_subscriptions::webhook_server::{WebhookServerConfig, serve};
@@ -35,7 +35,9 @@ async fn signed_notifications_are_queued_and_everything_else_refused() {
     let url = format!("http://{addr}/athena/notifications");
     let http = reqwest::Client::new();
 
-    let started = Instant::now();
+    // athena wants an answer within 2 s; the handler only verifies and enqueues, so the
+    // answer does not wait on the consumer (nothing reads `events` until after it). No
+    // wall-clock bound is asserted: that would fail on a loaded machine, not on a bug.
     let ok = http
         .post(&url)
         .header("x-hub-signature", sign(b"s3cret", &body))
@@ -44,7 +46,6 @@ async fn signed_notifications_are_queued_and_everything_else_refused() {
         .await
         .unwrap();
     assert_eq!(ok.status().as_u16(), 200);
-    assert!(started.elapsed() < Duration::from_secs(2));
     let first = events.recv().await.expect("an event was queued");
     assert!(!first.key.as_str().is_empty());
 
@@ -111,10 +112,10 @@ async fn oversized_and_slow_requests_are_cut_off() {
     slow.write_all(b"POST /athena/notifications HTTP/1.1\r\ncontent-length: 10\r\n\r\nabc")
         .await
         .unwrap();
+    // The 408 can only come from the read timeout, which is configured inside athena's 2 s.
+    assert!(WebhookServerConfig::default().read_timeout < Duration::from_secs(2));
     let mut answer = String::new();
-    let started = Instant::now();
     slow.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    assert!(started.elapsed() < Duration::from_secs(2));
     server.abort();
 }

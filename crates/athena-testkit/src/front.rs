@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 use crate::faults::{Fault, RetryAfter};
 use crate::server::Shared;
-use crate::stats::Counters;
+use crate::stats::{Counters, InFlight};
 
 const MAX_HEAD: usize = 64 * 1024;
 
@@ -318,6 +318,7 @@ async fn connection(
         let Some(req) = read_msg(&mut client, &mut buf, None).await? else {
             return Ok(());
         };
+        let _in_flight = InFlight::new(&shared.stats.in_flight);
         let (method, path) = req.request_target();
         let fault = shared.faults.take(&method, &path);
         if fault.is_some() {

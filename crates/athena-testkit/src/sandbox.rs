@@ -297,6 +297,22 @@ impl Sandbox {
         self.shared.stats.snapshot()
     }
 
+    /// Waits until every request the sandbox has received is finished: answered, dropped, or
+    /// (after injected latency) handed to its handler and abandoned by a client that gave
+    /// up. Tests that count what reached the handlers call this instead of sleeping "long
+    /// enough". Returns `false` only if requests are still in flight after a minute (a hung
+    /// handler), so a bug cannot hang the test.
+    pub async fn wait_until_idle(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        for _ in 0..12_000 {
+            if self.shared.stats.in_flight.load(Ordering::SeqCst) == 0 {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        false
+    }
+
     /// The runtime fault rules.
     pub fn faults(&self) -> &Faults {
         &self.shared.faults

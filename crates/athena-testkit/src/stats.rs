@@ -52,7 +52,26 @@ pub(crate) struct Counters {
     pub(crate) rate_limited: AtomicU64,
     pub(crate) faults_injected: AtomicU64,
     pub(crate) connections: AtomicU64,
+    /// Requests the fault front has read and not yet finished with (answered, dropped or
+    /// abandoned), including ones held back by injected latency.
+    pub(crate) in_flight: AtomicU64,
     pub(crate) writes: Mutex<BTreeMap<&'static str, u64>>,
+}
+
+/// Counts one request as in flight for as long as it lives.
+pub(crate) struct InFlight<'a>(&'a AtomicU64);
+
+impl<'a> InFlight<'a> {
+    pub(crate) fn new(counter: &'a AtomicU64) -> Self {
+        counter.fetch_add(1, Ordering::SeqCst);
+        InFlight(counter)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Counters {

@@ -185,7 +185,7 @@ impl Anthropic {
 
 fn build_client(config: &ModelConfig, retry: RetryPolicy) -> Result<athena_core::Client, AiError> {
     athena_core::Client::builder()
-        .base_url(config.base_url.trim_end_matches('/').to_owned())
+        .api_root(config.base_url.trim_end_matches('/').to_owned())
         .anonymous()
         .no_qps_limit()
         .retry_policy(retry)

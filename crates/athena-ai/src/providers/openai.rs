@@ -132,7 +132,7 @@ impl OpenAiCompatible {
     /// plain-`http`-only-to-loopback rule come from `athena_core::Client`.
     pub fn new(config: &ModelConfig) -> Result<Self, AiError> {
         let builder = athena_core::Client::builder()
-            .base_url(config.base_url.clone())
+            .api_root(config.base_url.clone())
             .no_qps_limit()
             .attempt_timeout(config.timeout)
             .overall_timeout(config.timeout * 3);

@@ -74,7 +74,15 @@ impl RetryPolicy {
             .initial_backoff
             .saturating_mul(1u32 << exp)
             .min(self.max_backoff);
-        ceiling.mul_f64(unit.clamp(0.0, 1.0))
+        // `mul_f64` panics when rounding pushes a huge ceiling past `Duration::MAX`.
+        let unit = if unit.is_nan() {
+            0.0
+        } else {
+            unit.clamp(0.0, 1.0)
+        };
+        Duration::try_from_secs_f64(ceiling.as_secs_f64() * unit)
+            .unwrap_or(ceiling)
+            .min(ceiling)
     }
 
     /// The wait before retry number `retry`: the jittered back-off, raised to `Retry-After`
@@ -127,5 +135,17 @@ mod tests {
         // …and rate limiting without it waits at least the floor.
         assert_eq!(p.delay(1, 0.0, true, None), Some(Duration::from_secs(1)));
         assert_eq!(p.delay(1, 0.0, false, None), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn extreme_settings_do_not_panic() {
+        let p = RetryPolicy::default()
+            .with_initial_backoff(Duration::MAX)
+            .with_max_backoff(Duration::MAX)
+            .with_max_retry_after(Duration::MAX);
+        for unit in [0.0, 0.5, 1.0, f64::NAN, f64::INFINITY, -1.0] {
+            assert!(p.backoff(u32::MAX, unit) <= Duration::MAX);
+            let _ = p.delay(u32::MAX, unit, true, Some(Duration::MAX));
+        }
     }
 }

@@ -2,24 +2,51 @@
 
 use std::time::{Duration, SystemTime};
 
+/// The longest wait a server can ask for: every parsed `Retry-After` is clamped to one day.
+///
+/// A server may send anything (`99999999999999999999`, `1e300`, a date in the year 9999); the
+/// SDK never computes an instant from an unclamped server value, so no such header can
+/// overflow, panic or freeze a client. Whether a wait this long is honoured at all is the
+/// [`RetryPolicy`](crate::RetryPolicy)'s decision (60 s by default).
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Parses a `Retry-After` value received at `now`.
 ///
 /// Accepts delay-seconds (`120`, also a fractional `1.5` some gateways send) and the three
 /// HTTP-date forms (IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850, asctime). A date
-/// in the past means "now" (zero). Anything else is `None`.
+/// in the past means "now" (zero). The result is clamped to [`MAX_SERVER_WAIT`] (a number
+/// too large for any integer type is clamped too). Anything else (negative, `NaN`, `inf`,
+/// text) is `None`.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let v = value.trim();
     if v.is_empty() {
         return None;
     }
     if v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse::<u64>().ok().map(Duration::from_secs);
+        // All digits: only an overflow can fail, and an overflowing count is "very long".
+        let secs = v.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(secs).min(MAX_SERVER_WAIT));
     }
-    if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    if v.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+'))
+    {
+        // Fractional or exponent forms (`1.5`, `1e300`); `inf`/`NaN`/negatives never get here.
+        let secs = v
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s >= 0.0)?;
+        return Some(
+            Duration::try_from_secs_f64(secs)
+                .unwrap_or(MAX_SERVER_WAIT)
+                .min(MAX_SERVER_WAIT),
+        );
     }
     let at = parse_http_date(v)?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_SERVER_WAIT),
+    )
 }
 
 fn parse_http_date(v: &str) -> Option<SystemTime> {
@@ -43,11 +70,8 @@ fn parse_http_date(v: &str) -> Option<SystemTime> {
                 .ok()
                 .map(|n| Utc.from_utc_datetime(&n))
         })?;
-    let secs = parsed.timestamp();
-    if secs < 0 {
-        return None;
-    }
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64))
+    let secs = u64::try_from(parsed.timestamp()).ok()?;
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
 #[cfg(test)]
@@ -87,8 +111,61 @@ mod tests {
             parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", at(784_111_777 + 100)),
             Some(Duration::ZERO)
         );
-        for bad in ["", "soon", "-5", "NaN", "Mon, 99 Foo 2020"] {
+        for bad in [
+            "",
+            "soon",
+            "-5",
+            "-0.5",
+            "NaN",
+            "nan",
+            "inf",
+            "+inf",
+            "-inf",
+            "infinity",
+            "1e",
+            "e5",
+            "Mon, 99 Foo 2020",
+        ] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn huge_values_are_clamped_not_panics() {
+        let now = at(1_700_000_000);
+        for huge in [
+            "1e300",
+            "1E300",
+            "1.7976931348623157e308",
+            "99999999999999999999999999999999",
+            "18446744073709551615",
+            "18446744073709551616",
+            "86401",
+            "1e20",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+        ] {
+            assert_eq!(
+                parse_retry_after(huge, now),
+                Some(MAX_SERVER_WAIT),
+                "{huge}"
+            );
+        }
+        // Within the ceiling, values are kept.
+        assert_eq!(
+            parse_retry_after("86400", now),
+            Some(Duration::from_secs(86_400))
+        );
+        assert_eq!(
+            parse_retry_after("2.5e1", now),
+            Some(Duration::from_secs(25))
+        );
+        // A date before the epoch, or far in the past: zero or unparseable, never a panic.
+        assert_eq!(
+            parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        let _ = parse_retry_after("Mon, 01 Jan 1900 00:00:00 GMT", now);
+        // A `now` at the far end of SystemTime does not overflow either.
+        let _ = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", SystemTime::UNIX_EPOCH);
     }
 }

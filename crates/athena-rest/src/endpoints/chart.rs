@@ -142,6 +142,14 @@ impl ListProblems {
     pub async fn send(self) -> Result<Page<Problem>> {
         send::page(&self.client, &self.req, "problems").await
     }
+    /// Every item across pages, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<Problem>> + Send + 'static {
+        send::stream(&self.client, self.req, "problems")
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Problem>>> + Send + 'static {
+        send::pages(&self.client, self.req, "problems")
+    }
 }
 
 builder!(
@@ -196,6 +204,14 @@ impl ListVitals {
     pub async fn send(self) -> Result<Page<Vital>> {
         send::page(&self.client, &self.req, "vitals").await
     }
+    /// Every item across pages, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<Vital>> + Send + 'static {
+        send::stream(&self.client, self.req, "vitals")
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Vital>>> + Send + 'static {
+        send::pages(&self.client, self.req, "vitals")
+    }
 }
 
 builder!(
@@ -222,6 +238,10 @@ impl ListLabResults {
     pub async fn send(self) -> Result<Page<LabResult>> {
         send::page(&self.client, &self.req, "results").await
     }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<LabResult>>> + Send + 'static {
+        send::pages(&self.client, self.req, "results")
+    }
     /// Every result, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<LabResult>> + Send + 'static {
         send::stream(&self.client, self.req, "results")
@@ -247,6 +267,14 @@ impl ListEncounters {
     /// One page.
     pub async fn send(self) -> Result<Page<Encounter>> {
         send::page(&self.client, &self.req, "encounters").await
+    }
+    /// Every item across pages, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<Encounter>> + Send + 'static {
+        send::stream(&self.client, self.req, "encounters")
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Encounter>>> + Send + 'static {
+        send::pages(&self.client, self.req, "encounters")
     }
 }
 

@@ -105,6 +105,10 @@ impl SearchClaims {
     pub async fn send(self) -> Result<Page<Claim>> {
         send::page(&self.client, &self.req, "claims").await
     }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Claim>>> + Send + 'static {
+        send::pages(&self.client, self.req, "claims")
+    }
     /// Every claim, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<Claim>> + Send + 'static {
         send::stream(&self.client, self.req, "claims")
@@ -224,6 +228,14 @@ impl PatientOutstandingClaims {
     /// One page.
     pub async fn send(self) -> Result<Page<Claim>> {
         send::page(&self.client, &self.req, "claims").await
+    }
+    /// Every item across pages, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<Claim>> + Send + 'static {
+        send::stream(&self.client, self.req, "claims")
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Claim>>> + Send + 'static {
+        send::pages(&self.client, self.req, "claims")
     }
 }
 

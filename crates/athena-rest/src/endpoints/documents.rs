@@ -112,6 +112,10 @@ impl ListDocuments {
     pub async fn send(self) -> Result<Page<Document>> {
         send::page(&self.client, &self.req, "documents").await
     }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Document>>> + Send + 'static {
+        send::pages(&self.client, self.req, "documents")
+    }
     /// Every document, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<Document>> + Send + 'static {
         send::stream(&self.client, self.req, "documents")
@@ -272,6 +276,14 @@ impl ListPatientCases {
     pub async fn send(self) -> Result<Page<PatientCase>> {
         send::page(&self.client, &self.req, "patientcases").await
     }
+    /// Every item across pages, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<PatientCase>> + Send + 'static {
+        send::stream(&self.client, self.req, "patientcases")
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<PatientCase>>> + Send + 'static {
+        send::pages(&self.client, self.req, "patientcases")
+    }
 }
 
 builder!(
@@ -344,6 +356,10 @@ impl ListInbox {
     /// One page (item key `inbox`).
     pub async fn send(self) -> Result<Page<InboxItem>> {
         send::page(&self.client, &self.req, "inbox").await
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<InboxItem>>> + Send + 'static {
+        send::pages(&self.client, self.req, "inbox")
     }
     /// Every item, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<InboxItem>> + Send + 'static {

@@ -3,6 +3,7 @@
 use athena_core::codec::AthenaDate;
 use athena_core::ids::{DepartmentId, InsuranceId, InsurancePackageId, PatientId};
 use athena_core::{Page, Practice, Request, Result, RetrySafety};
+use futures::Stream;
 use http::Method;
 
 use crate::models::{BenefitDetails, Insurance, Success};
@@ -115,6 +116,14 @@ impl ListInsurances {
     /// One page.
     pub async fn send(self) -> Result<Page<Insurance>> {
         send::page(&self.client, &self.req, "insurances").await
+    }
+    /// Every item across pages, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<Insurance>> + Send + 'static {
+        send::stream(&self.client, self.req, "insurances")
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Insurance>>> + Send + 'static {
+        send::pages(&self.client, self.req, "insurances")
     }
 }
 

@@ -213,6 +213,13 @@ impl SearchPatients {
         let req = self.build()?;
         send::page(&self.client, &req, "patients").await
     }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Patient>>> + Send + 'static {
+        match self.build() {
+            Ok(req) => send::pages(&self.client, req, "patients"),
+            Err(e) => send::failed_stream(e),
+        }
+    }
 
     /// Every match, page after page, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<Patient>> + Send + 'static {

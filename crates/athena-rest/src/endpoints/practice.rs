@@ -69,6 +69,10 @@ impl ListDepartments {
     pub async fn send(self) -> Result<Page<DepartmentInfo>> {
         send::page(&self.client, &self.req, "departments").await
     }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<DepartmentInfo>>> + Send + 'static {
+        send::pages(&self.client, self.req, "departments")
+    }
     /// Every department, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<DepartmentInfo>> + Send + 'static {
         send::stream(&self.client, self.req, "departments")
@@ -149,6 +153,10 @@ impl ListProviders {
     /// One page.
     pub async fn send(self) -> Result<Page<Provider>> {
         send::page(&self.client, &self.req, "providers").await
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Provider>>> + Send + 'static {
+        send::pages(&self.client, self.req, "providers")
     }
     /// Every provider, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<Provider>> + Send + 'static {

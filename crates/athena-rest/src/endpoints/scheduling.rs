@@ -134,6 +134,13 @@ impl OpenSlots {
         let req = self.build()?;
         send::page(&self.client, &req, "appointments").await
     }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Appointment>>> + Send + 'static {
+        match self.build() {
+            Ok(req) => send::pages(&self.client, req, "appointments"),
+            Err(e) => send::failed_stream(e),
+        }
+    }
     /// Every slot, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<Appointment>> + Send + 'static {
         match self.build() {
@@ -172,6 +179,10 @@ impl BookedAppointments {
     /// One page.
     pub async fn send(self) -> Result<Page<Appointment>> {
         send::page(&self.client, &self.req, "appointments").await
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Appointment>>> + Send + 'static {
+        send::pages(&self.client, self.req, "appointments")
     }
     /// Every appointment, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<Appointment>> + Send + 'static {
@@ -530,6 +541,14 @@ impl ListAppointmentTypes {
     pub async fn send(self) -> Result<Page<AppointmentType>> {
         send::page(&self.client, &self.req, "appointmenttypes").await
     }
+    /// Every item across pages, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<AppointmentType>> + Send + 'static {
+        send::stream(&self.client, self.req, "appointmenttypes")
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<AppointmentType>>> + Send + 'static {
+        send::pages(&self.client, self.req, "appointmenttypes")
+    }
 }
 
 builder!(
@@ -545,5 +564,13 @@ impl ListAppointmentReasons {
     /// One page.
     pub async fn send(self) -> Result<Page<AppointmentReason>> {
         send::page(&self.client, &self.req, "patientappointmentreasons").await
+    }
+    /// Every item across pages, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<AppointmentReason>> + Send + 'static {
+        send::stream(&self.client, self.req, "patientappointmentreasons")
+    }
+    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
+    pub fn pages(self) -> impl Stream<Item = Result<Page<AppointmentReason>>> + Send + 'static {
+        send::pages(&self.client, self.req, "patientappointmentreasons")
     }
 }
