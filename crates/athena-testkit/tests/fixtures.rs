@@ -60,7 +60,39 @@ fn type_mismatches(fixture: &Value, actual: &Value, path: &str, out: &mut Vec<St
             kind(f),
             kind(a)
         )),
+        (Value::String(f), Value::String(a))
+            if text_format(f) != text_format(a)
+                && text_format(f) != "blank"
+                && text_format(a) != "blank" =>
+        {
+            out.push(format!(
+                "{path}: fixture {} vs sandbox {}",
+                text_format(f),
+                text_format(a)
+            ))
+        }
         _ => {}
+    }
+}
+
+/// The date/time layout of a string value (`MM/DD/YYYY`, ISO-8601, …) or `text`. Digits are
+/// masked so only the layout is compared; a blank on either side is not a layout.
+fn text_format(s: &str) -> &'static str {
+    let mask: String = s
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect();
+    match mask.as_str() {
+        "" => "blank",
+        "99/99/9999" => "date MM/DD/YYYY",
+        "99/99/9999 99:99:99" => "date-time MM/DD/YYYY HH:MM:SS",
+        "99/99/9999 99:99" => "date-time MM/DD/YYYY HH:MM",
+        "99/99/9999 99:99 AM" | "99/99/9999 99:99 PM" => "date-time MM/DD/YYYY hh:mm AM",
+        "9999-99-99" => "date YYYY-MM-DD",
+        m if m.starts_with("9999-99-99T") => "date-time ISO-8601",
+        "99:99" => "time HH:MM",
+        _ => "text",
     }
 }
 
