@@ -321,6 +321,22 @@ fn department_a_number_where_a_zone_name_is() {
 }
 
 #[test]
+fn provider_an_array_where_a_string_is() {
+    let body = json!({"providers": [
+        {"providerid": 20, "displayname": ["Dr", "Who"], "npi": "1234567890", "billable": true}
+    ], "totalcount": 1});
+    let items = page_with_one_bad_field::<Provider>(
+        "providers",
+        body,
+        "providers[0].displayname",
+        "a string or number",
+    );
+    assert_eq!(items[0].extra["displayname"], json!(["Dr", "Who"]));
+    assert_eq!(items[0].npi.as_deref(), Some("1234567890"));
+    assert_eq!(items[0].billable, Some(true));
+}
+
+#[test]
 fn a_one_element_array_answer_reports_on_the_model() {
     // "Get one" answers are one-element arrays; the warning lives on the model.
     let body = br#"[{"appointmentid": "9", "duration": {"minutes": 30}, "date": "10/25/2020"}]"#;
