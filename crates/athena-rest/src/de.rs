@@ -36,6 +36,11 @@
 //! `FromStr` types) or by hand; its `decode` must never fail for a shape it cannot hold, but
 //! return [`Decoded::Raw`] instead. A model that is used through serde directly (a page's
 //! items, `send_json`, `serde_json::from_str`) gets all of this for free.
+//!
+//! Then list the model in `tests/field_audit.rs` (`models()`): every wire name it types must
+//! appear in a recorded fixture, in `athena-api.md`, or in that test's `EVIDENCE` table with
+//! the public source that shows athena sends it. Test one odd field per new model the way
+//! `tests/decode_warnings.rs` does (`page_with_one_bad_field`).
 
 use std::fmt;
 use std::marker::PhantomData;
