@@ -132,11 +132,12 @@ async fn main() -> Result<(), BoxError> {
         .send()
         .await?;
     println!(
-        "\n4. Check-in: {} requirement(s) listed, complete: {}",
-        requirements.fields.as_ref().map_or(0, Vec::len),
+        "\n4. Check-in: {} section(s), {} required and incomplete",
+        requirements.len(),
         requirements
-            .checkincomplete
-            .map_or("unknown".to_owned(), |c| c.to_string()),
+            .iter()
+            .filter(|r| r.required == Some(true) && r.complete != Some(true))
+            .count(),
     );
     practice
         .appointments()

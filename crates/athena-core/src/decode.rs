@@ -5,6 +5,11 @@
 //! `{"success":"false","errormessage":…}`, or a bare JSON string where data was expected),
 //! and otherwise to re-run the decode with path tracking so the error names the JSON path
 //! (`appointments[3].date`) and the endpoint, never the offending value.
+//!
+//! Decoders that keep an unexpected field raw instead of failing report it through
+//! [`warnings`]; [`decode_json`] logs those warnings with the route template.
+
+pub mod warnings;
 
 use serde::de::DeserializeOwned;
 
@@ -20,13 +25,19 @@ pub struct Endpoint {
 }
 
 /// Decodes an athena JSON body into `T`.
+///
+/// Fields that lenient decoders kept raw (see [`warnings`]) are logged as `tracing` warn
+/// events naming the route template and the JSON path; the value carries them itself (e.g.
+/// athena-rest models' `decode_warnings()`).
 pub fn decode_json<T: DeserializeOwned>(body: &[u8], endpoint: Endpoint) -> Result<T> {
     let body = body.trim_ascii();
-    match serde_json::from_slice::<T>(body) {
+    let (decoded, found) = warnings::collect(|| serde_json::from_slice::<T>(body));
+    match decoded {
         Ok(v) => {
             if let Some(err) = reported_failure(body) {
                 return Err(err.with_endpoint(endpoint.method, endpoint.route));
             }
+            warnings::log(endpoint, &found);
             Ok(v)
         }
         Err(first) => Err(explain_failure::<T>(body, &first, endpoint)),

@@ -7,6 +7,12 @@
 //! pages or of items, optionally fetching a bounded number of pages ahead when `totalcount`
 //! is known. At most `prefetch` pages are held at once, so memory stays flat however long the
 //! list is.
+//!
+//! A field some item carries in an unexpected shape does not fail the page when the item type
+//! decodes leniently (athena-rest's models do): the page is returned with every item, and
+//! [`Page::warnings`] lists the JSON path of each such field (`appointments[3].patient.dob`)
+//! with the kind that was expected; each is also logged as a `tracing` warn event with the
+//! route template. See [`crate::decode::warnings`].
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -16,6 +22,7 @@ use futures::stream::{BoxStream, FuturesOrdered, StreamExt, TryStreamExt};
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::client::Client;
+use crate::decode::warnings::{self, DecodeWarning, Segment};
 use crate::decode::{Endpoint, describe_serde_error, reported_failure};
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::Request;
@@ -59,6 +66,7 @@ pub struct Page<T> {
     next: Option<PageLink>,
     previous: Option<PageLink>,
     extra: serde_json::Map<String, serde_json::Value>,
+    warnings: Vec<DecodeWarning>,
 }
 
 impl<T: fmt::Debug> fmt::Debug for Page<T> {
@@ -68,6 +76,7 @@ impl<T: fmt::Debug> fmt::Debug for Page<T> {
             .field("total_count", &self.total_count)
             .field("next", &self.next)
             .field("extra_keys", &self.extra.keys().collect::<Vec<_>>())
+            .field("warnings", &self.warnings)
             .finish()
     }
 }
@@ -81,6 +90,7 @@ impl<T> Page<T> {
             next,
             previous: None,
             extra: serde_json::Map::new(),
+            warnings: Vec::new(),
         }
     }
     /// The items.
@@ -111,6 +121,12 @@ impl<T> Page<T> {
     pub fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    /// Fields of this page that athena sent in an unexpected shape and that were kept raw
+    /// (in the item's unknown-field map) instead of failing the page: the JSON path from the
+    /// body's root (`appointments[3].patient.dob`) and the kind expected. Never the value.
+    pub fn warnings(&self) -> &[DecodeWarning] {
+        &self.warnings
+    }
     /// Maps the items.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
@@ -119,6 +135,7 @@ impl<T> Page<T> {
             next: self.next,
             previous: self.previous,
             extra: self.extra,
+            warnings: self.warnings,
         }
     }
 }
@@ -135,8 +152,14 @@ pub fn decode_page<T: DeserializeOwned>(
         _t: PhantomData,
     };
     let mut de = serde_json::Deserializer::from_slice(body);
-    let first = match seed.deserialize(&mut de).and_then(|p| de.end().map(|()| p)) {
-        Ok(page) => return Ok(page),
+    let (decoded, found) =
+        warnings::collect(|| seed.deserialize(&mut de).and_then(|p| de.end().map(|()| p)));
+    let first = match decoded {
+        Ok(mut page) => {
+            warnings::log(endpoint, &found);
+            page.warnings = found;
+            return Ok(page);
+        }
         Err(e) => e,
     };
     if let Some(err) = reported_failure(body) {
@@ -200,7 +223,9 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
         let mut extra = serde_json::Map::new();
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if key == self.item_key {
-                items = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default());
+                let mark = warnings::mark();
+                items = Some(map.next_value_seed(ItemsSeed::<T>(PhantomData))?);
+                warnings::prefix_since(mark, Segment::Field(self.item_key));
             } else if key == "totalcount" {
                 total_count = map.next_value::<LenientCount>()?.0;
             } else if key == "next" {
@@ -236,7 +261,55 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for PageSeed<'_, T> {
             next,
             previous,
             extra,
+            warnings: Vec::new(),
         })
+    }
+}
+
+/// The item array (or `null`), with each item's warnings prefixed by its index.
+struct ItemsSeed<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for ItemsSeed<T> {
+    type Value = Vec<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Vec<T>, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for ItemsSeed<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of items")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Vec<T>, D::Error> {
+        d.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Vec<T>, A::Error> {
+        // The size hint is untrusted (a server-given value): cap the pre-allocation.
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        loop {
+            let mark = warnings::mark();
+            let Some(item) = seq.next_element::<T>()? else {
+                break;
+            };
+            warnings::prefix_since(mark, Segment::Index(items.len()));
+            items.push(item);
+        }
+        Ok(items)
     }
 }
 

@@ -52,7 +52,7 @@ mod send;
 pub mod endpoints;
 pub mod models;
 
-pub use de::FieldValue;
+pub use de::{Decoded, FieldValue};
 pub use endpoints::ext::{DepartmentExt, PracticeExt};
 
 /// Everything needed to call endpoints: `use athena_rest::prelude::*;`.

@@ -39,8 +39,14 @@ fn blanks_are_none_and_numbers_or_strings_both_decode() {
     assert_eq!(a.departmentid.unwrap().get(), 5);
     assert_eq!(a.duration, Some(30));
     assert_eq!(a.patientid, None);
-    let err = serde_json::from_str::<Appointment>(r#"{"date":"2020-13-45"}"#).unwrap_err();
-    assert!(!err.to_string().contains("2020-13-45"), "value-free: {err}");
+    // An unparseable date does not fail the record: it is kept raw, with a value-free warning.
+    let a: Appointment = serde_json::from_str(r#"{"date":"2020-13-45","duration":30}"#).unwrap();
+    assert_eq!(a.date, None);
+    assert_eq!(a.extra["date"], "2020-13-45");
+    assert_eq!(a.duration, Some(30));
+    let w = &a.decode_warnings()[0];
+    assert_eq!((w.path(), w.expected()), ("date", "a date as MM/DD/YYYY"));
+    assert!(!w.to_string().contains("2020-13-45"), "value-free: {w}");
 }
 
 #[test]

@@ -375,7 +375,14 @@ async fn scheduling_open_book_conflict_reschedule_cancel_checkin() {
     assert_eq!(err.kind(), ErrorKind::Unsuccessful);
 
     // Check-in flow.
-    let _req = appts.checkin_requirements(slot2).send().await.unwrap();
+    let sections = appts.checkin_requirements(slot2).send().await.unwrap();
+    assert_eq!(sections[0].name.as_deref(), Some("Check In"));
+    assert_eq!(
+        sections[0].fields.as_ref().map(Vec::len),
+        Some(1),
+        "a lone object is a list"
+    );
+    assert!(sections.iter().all(|s| s.decode_warnings().is_empty()));
     appts.start_checkin(slot2).send().await.unwrap();
     appts.checkin(slot2).send().await.unwrap();
     appts.checkout(slot2).send().await.unwrap();

@@ -60,7 +60,39 @@ fn type_mismatches(fixture: &Value, actual: &Value, path: &str, out: &mut Vec<St
             kind(f),
             kind(a)
         )),
+        (Value::String(f), Value::String(a))
+            if text_format(f) != text_format(a)
+                && text_format(f) != "blank"
+                && text_format(a) != "blank" =>
+        {
+            out.push(format!(
+                "{path}: fixture {} vs sandbox {}",
+                text_format(f),
+                text_format(a)
+            ));
+        }
         _ => {}
+    }
+}
+
+/// The date/time layout of a string value (`MM/DD/YYYY`, ISO-8601, …) or `text`. Digits are
+/// masked so only the layout is compared; a blank on either side is not a layout.
+fn text_format(s: &str) -> &'static str {
+    let mask: String = s
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect();
+    match mask.as_str() {
+        "" => "blank",
+        "99/99/9999" => "date MM/DD/YYYY",
+        "99/99/9999 99:99:99" => "date-time MM/DD/YYYY HH:MM:SS",
+        "99/99/9999 99:99" => "date-time MM/DD/YYYY HH:MM",
+        "99/99/9999 99:99 AM" | "99/99/9999 99:99 PM" => "date-time MM/DD/YYYY hh:mm AM",
+        "9999-99-99" => "date YYYY-MM-DD",
+        m if m.starts_with("9999-99-99T") => "date-time ISO-8601",
+        "99:99" => "time HH:MM",
+        _ => "text",
     }
 }
 
@@ -556,5 +588,225 @@ async fn go_athenahealth_shapes() {
         &first(&g("ListChangedAppointments"), "appointments"),
         &cancelled,
         0.8,
+    );
+}
+
+/// Keys of every fixture body (all depths) and the words of athena's wire-format reference.
+fn athena_names(dir: &Path) -> std::collections::BTreeSet<String> {
+    fn keys(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    out.insert(k.clone());
+                    keys(v, out);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| keys(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for sub in ["go-athenahealth", "recorded"] {
+        for e in std::fs::read_dir(dir.join(sub)).unwrap().flatten() {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            if let Ok(v) = serde_json::from_str::<Value>(text.trim()) {
+                keys(&v, &mut out);
+            }
+        }
+    }
+    let reference = dir.join("../../reference/athena-api.md");
+    if let Ok(doc) = std::fs::read_to_string(reference) {
+        out.extend(
+            doc.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    out
+}
+
+/// Names the sandbox sends that neither the fixtures nor the reference show, with the public
+/// source showing athena sends them (`HTD` = `HTD-Health/athenahealth-sdk-dotnet`
+/// `AthenaHealth.Sdk/Models/Response/*.cs`, athena's reference text over preview practice
+/// 195900), or `UNVERIFIED: why the sandbox still sends it`.
+const SANDBOX_NAMES: &[(&str, &str)] = &[
+    ("checkoutdatetime", "HTD Appointment.cs"),
+    ("abbreviation", "HTD PatientVital.cs"),
+    ("readingid", "HTD PatientVital.cs"),
+    ("readingtaken", "HTD PatientVital.cs"),
+    ("unit", "HTD PatientVital.cs"),
+    ("codedescription", "HTD PatientVital.cs"),
+    ("abnormalflag", "HTD Analyte.cs"),
+    ("referencerange", "HTD Analyte.cs"),
+    ("loinc", "HTD Analyte.cs"),
+    ("resultstatus", "HTD LabResult.cs"),
+    ("encounterdate", "HTD Encounter.cs"),
+    ("encountertype", "HTD Encounter.cs"),
+    ("encountervisitname", "HTD Encounter.cs"),
+    ("providerfirstname", "HTD Encounter.cs"),
+    ("providerlastname", "HTD Encounter.cs"),
+    ("stage", "HTD Encounter.cs"),
+    ("icdcodes", "HTD DiagnoseForEncounter.cs"),
+    ("reactions", "HTD PatientAllergy.cs"),
+    ("reactionname", "HTD AllergyReaction.cs"),
+    ("rxnorm", "HTD PatientMedication.cs"),
+    ("score", "HTD PatientWithScore.cs"),
+    ("shortname", "HTD AppointmentType.cs"),
+    ("patientdisplayname", "HTD AppointmentType.cs"),
+    ("generic", "HTD AppointmentType.cs"),
+    ("templatetypeonly", "HTD AppointmentType.cs"),
+    ("reasontype", "HTD AppointmentReason.cs"),
+    ("schedulingmaxdays", "HTD AppointmentReason.cs"),
+    ("schedulingminhours", "HTD AppointmentReason.cs"),
+    ("hasclinicals", "HTD Practice.cs"),
+    ("hascommunicator", "HTD Practice.cs"),
+    ("hascollector", "HTD Practice.cs"),
+    ("iscoordinatorsender", "HTD Practice.cs"),
+    ("iscoordinatorreceiver", "HTD Practice.cs"),
+    ("golivedate", "HTD Practice.cs"),
+    ("experiencemode", "HTD Practice.cs"),
+    ("publicnames", "HTD Practice.cs"),
+    ("issuedate", "HTD Insurance.cs"),
+    (
+        "patientmessage",
+        "UNVERIFIED: patient case text read by athena-ai inbox triage",
+    ),
+    (
+        "chiefcomplaint",
+        "UNVERIFIED: encounter chief complaint, feeds the SOAP example",
+    ),
+    (
+        "outstandingbalance",
+        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
+    ),
+    (
+        "adjustments",
+        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
+    ),
+    (
+        "groupcode",
+        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
+    ),
+    (
+        "reasoncode",
+        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
+    ),
+    (
+        "adjustmentcode",
+        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
+    ),
+    (
+        "remarkcodes",
+        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
+    ),
+    (
+        "amount",
+        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
+    ),
+    (
+        "proceduremodifier",
+        "UNVERIFIED: claim line modifier for athena-ai (sandbox-only)",
+    ),
+    (
+        "patientoutstandingcharges",
+        "UNVERIFIED: claim denial detail (sandbox-only)",
+    ),
+];
+
+/// Every key the sandbox answers the main GET endpoints with is one athena sends.
+#[tokio::test]
+async fn sandbox_field_names_are_athenas() {
+    let Some(dir) = fixtures() else { return };
+    let known = athena_names(&dir);
+    let table: std::collections::BTreeMap<&str, &str> = SANDBOX_NAMES.iter().copied().collect();
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    let today = sb.today();
+    let window = format!(
+        "startdate={}&enddate={}",
+        common::date(today - chrono::Duration::days(14)),
+        common::date(today + chrono::Duration::days(14))
+    );
+    let paths = [
+        "/patients?departmentid=1".to_owned(),
+        "/patients/1?showinsurance=true&showcustomfields=true".to_owned(),
+        format!("/appointments/booked?departmentid=1&showpatientdetail=true&{window}"),
+        "/appointments/open?departmentid=1&reasonid=-1".to_owned(),
+        "/appointmenttypes".to_owned(),
+        "/patientappointmentreasons?departmentid=1&providerid=1".to_owned(),
+        "/departments".to_owned(),
+        "/providers".to_owned(),
+        "/practiceinfo".to_owned(),
+        "/customfields".to_owned(),
+        "/chart/1/problems?departmentid=1".to_owned(),
+        "/chart/1/medications?departmentid=1".to_owned(),
+        "/chart/1/allergies?departmentid=1".to_owned(),
+        "/chart/2/vitals?departmentid=1".to_owned(),
+        "/chart/1/encounters?departmentid=1".to_owned(),
+        "/patients/1/insurances".to_owned(),
+        "/patients/1/patientcases".to_owned(),
+        "/providers/1/inbox".to_owned(),
+        "/claims?limit=5".to_owned(),
+    ];
+    let mut seen = std::collections::BTreeMap::<String, String>::new();
+    fn walk(v: &Value, at: &str, seen: &mut std::collections::BTreeMap<String, String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    // Map keys that are data (`transactiondetails` is id → amount), not names.
+                    if !k.bytes().all(|b| b.is_ascii_digit()) {
+                        seen.entry(k.clone()).or_insert_with(|| at.to_owned());
+                    }
+                    walk(v, at, seen);
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, at, seen)),
+            _ => {}
+        }
+    }
+    for p in &paths {
+        let (st, v) = s.get(p).await;
+        assert_eq!(st, 200, "{p}");
+        walk(&v, p, &mut seen);
+    }
+    let mut labs = Value::Null;
+    for pid in 1..20 {
+        let (_, v) = s
+            .get(&format!("/chart/{pid}/labresults?departmentid=1"))
+            .await;
+        if v["totalcount"].as_u64().unwrap_or(0) > 0 {
+            labs = v;
+            break;
+        }
+    }
+    walk(&labs, "/chart/{patientid}/labresults", &mut seen);
+    let invented: Vec<String> = seen
+        .iter()
+        .filter(|(k, _)| !known.contains(*k) && !table.contains_key(k.as_str()))
+        .map(|(k, at)| format!("{k} (first in {at})"))
+        .collect();
+    let stale: Vec<&str> = SANDBOX_NAMES
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| known.contains(*k))
+        .collect();
+    let unverified: Vec<&str> = SANDBOX_NAMES
+        .iter()
+        .filter(|(_, src)| src.starts_with("UNVERIFIED"))
+        .map(|(k, _)| *k)
+        .collect();
+    println!(
+        "sandbox names: {} keys, {} from the table, unverified: {unverified:?}",
+        seen.len(),
+        SANDBOX_NAMES.len()
+    );
+    assert!(
+        invented.is_empty(),
+        "the sandbox sends names athena is not shown to send (rename, drop, or add evidence):\n{}",
+        invented.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "SANDBOX_NAMES rows now shown by the fixtures or reference: {stale:?}"
     );
 }

@@ -468,8 +468,8 @@ builder!(
 pure_build!(CheckInRequirementsRequest);
 
 impl CheckInRequirementsRequest {
-    /// Sends.
-    pub async fn send(self) -> Result<CheckInRequirements> {
+    /// Sends; one [`CheckInRequirements`] per section.
+    pub async fn send(self) -> Result<Vec<CheckInRequirements>> {
         send::json(&self.client, &self.req).await
     }
 }

@@ -133,11 +133,19 @@ model! {
 }
 
 model! {
-    /// `GET /appointments/{appointmentid}/checkin` requirements.
+    /// One section of `GET /appointments/{appointmentid}/checkin`, which answers with an
+    /// array of them (`Check In`, `Demographics`, `Insurance`, `Health History Forms`,
+    /// `Privacy and Consent Forms`).
     pub struct CheckInRequirements {
-        /// Requirement list.
+        /// The section name.
+        name: String,
+        /// Whether the section must be complete before check-in is allowed.
+        required: bool,
+        /// Whether the section is complete.
+        complete: bool,
+        /// The section's items (`{"field":"state","valid":false,"error":…}`,
+        /// `{"formname":…,"status":"Incomplete"}`); athena sends a lone object for the
+        /// `Check In` section.
         fields: Vec<serde_json::Value>,
-        /// Whether everything is complete.
-        checkincomplete: bool,
     }
 }

@@ -276,8 +276,8 @@ model! {
         closeddate: AthenaDateTime,
         /// Closed by.
         closeduser: String,
-        /// Last modified.
-        lastmodified: AthenaDateTime,
+        /// Last updated (`lastupdated`).
+        lastupdated: String,
         /// Diagnoses.
         diagnoses: Vec<serde_json::Value>,
     }

@@ -129,12 +129,6 @@ model! {
     }
 }
 
-impl crate::de::FieldValue for serde_json::Map<String, serde_json::Value> {
-    fn decode<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
-        <Option<Self> as serde::Deserialize>::deserialize(d)
-    }
-}
-
 model! {
     /// A claim's status with one payer.
     pub struct ClaimPayer {

@@ -103,8 +103,7 @@ model! {
     /// `GET /ping` → `{"Pong":"true"}`.
     pub struct Pong {
         /// `true` when the API answered.
-        #[serde(rename = "Pong")]
-        pong: bool,
+        pong as "Pong": bool,
     }
 }
 

@@ -649,9 +649,7 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
                 ("PUT", ["reschedule"]) => reschedule(cx, id),
                 ("PUT", ["freeze"]) => freeze(cx, id),
                 ("GET", ["checkin"]) => match cx.p.appointments.get(&id) {
-                    Some(_) => Reply::ok(
-                        json!({"fieldlist": ["INSURANCE", "PATIENTPHOTO", "PRIVACYNOTICE", "COPAY", "DEMOGRAPHICS"]}),
-                    ),
+                    Some(a) => Reply::ok(checkin_requirements(a)),
                     None => Reply::not_found("appointment ID"),
                 },
                 ("POST", [step @ ("startcheckin" | "checkin" | "cancelcheckin" | "checkout")]) => {
@@ -662,4 +660,23 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
         }
         _ => return None,
     })
+}
+
+/// `GET /appointments/{id}/checkin`: an array of sections, as athena answers (the `Check In`
+/// section carries a lone object in `fields`).
+fn checkin_requirements(a: &Appointment) -> Value {
+    let status = match (a.checkin.is_some(), a.startcheckin.is_some()) {
+        (true, _) => "Checked In",
+        (false, true) => "During Check In",
+        (false, false) => "Before Check In",
+    };
+    json!([
+        {"fields": {"status": status}, "required": false, "name": "Check In", "complete": a.checkin.is_some()},
+        {"fields": [{"valid": true, "field": "dob"}, {"valid": true, "field": "sex"},
+                    {"valid": true, "field": "firstname"}, {"valid": true, "field": "lastname"}],
+         "required": true, "name": "Demographics", "complete": true},
+        {"fields": [{}], "required": true, "name": "Insurance", "complete": true},
+        {"fields": [{"status": "Incomplete", "formname": "Privacy Notice"}],
+         "required": false, "name": "Privacy and Consent Forms", "complete": false}
+    ])
 }

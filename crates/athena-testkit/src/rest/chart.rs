@@ -114,14 +114,15 @@ fn vitals_json(readings: &[Reading]) -> Vec<Value> {
             .or_default()
             .push(json!({
                 "readingid": 0,
-                "vitalid": r.id.to_string(),
+                "vitalid": r.id,
                 "clinicalelementid": r.key,
                 "value": r.value,
                 "unit": r.unit,
                 "codedescription": r.name,
                 "code": r.loinc,
                 "codeset": "LOINC",
-                "date": d(r.at.date()),
+                // athena: `createddate` is `mm/dd/yyyy hh24:mi:ss`; there is no `date` here.
+                "createddate": dt(r.at),
                 "readingtaken": dt(r.at),
                 "source": "ENCOUNTER",
             }));

@@ -41,7 +41,6 @@ pub(crate) fn case_json(c: &PatientCase) -> Value {
         "createddate": d(c.created.date()),
         "createddatetime": iso(c.created),
         "lastmodifieddatetime": iso(c.actions.last().map_or(c.created, |a| a.0)),
-        "callbacknumber": "",
     })
 }
 
