@@ -3,7 +3,9 @@
 //! replies go back to the chart as a patient case action.
 
 pub mod inbox;
+mod lexicon;
 pub mod redflag;
+mod text;
 
 use athena_core::Practice;
 use athena_core::ids::{PatientCaseId, PatientId};
@@ -18,7 +20,7 @@ use crate::phi::KnownIdentifiers;
 use crate::prompt::TRIAGE_V1;
 use crate::review::{Approved, Draft};
 pub use inbox::{InboxCase, TriagedCase, read_inbox, triage_inbox};
-pub use redflag::{RedFlag, red_flags};
+pub use redflag::{Escalation, RedFlag, assess, red_flags};
 
 /// How soon a message needs a human.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
