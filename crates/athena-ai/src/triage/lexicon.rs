@@ -28,7 +28,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "chest_pain",
         0,
         &[
-            "~3 chest|pecho|chst pain|pains|painful|pressure|tight|tightness|tightening|hurt|hurts|hurting|heavy|heaviness|squeez*|crush*|ache|aches|aching|discomfort|dolor|dolores|duele|presion|opresion|apretado|apretada|apretando|pesadez|burning|ardor|stabbing|sharp",
+            "~3 chest|pecho|chst pain|pains|painful|pressure|tight|tightness|tightening|hurt|hurts|hurting|heavy|heaviness|squeez*|crush*|ache|aches|aching|discomfort|dolor|dolores|duele|presion|opresion|apretado|apretada|apretando|aprieta|aprietan|pesadez|burning|ardor|stabbing|sharp",
+            "^6 squeez*|pressure|tight*|heavy|heaviness|crush*|pain|pains|discomfort|ache|aching|hurt*|burning|stabbing in|on|across|into|of chest|pecho",
             "heart attack|attacks",
             "ataque al? corazon|cardiaco",
             "infarto|infartando",
@@ -89,7 +90,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         0,
         &[
             "~4 one|un|left|right|izquierdo|derecho|izquierda|derecha|half side|lado|mitad weak|weakness|numb|numbness|paralyzed|paralysis|dead|debil|debilidad|dormido|dormida|adormecido|adormecida|entumido|entumida|paralizado|paralizada",
-            "cant|cannot|unable|couldnt lift|raise|move arm|arms|leg|brazo|pierna",
+            "^2 cant|cannot|unable|couldnt lift|raise|move arm|arms|leg|brazo|pierna",
             "no puede|puedo levantar|mover el? brazo|pierna",
         ],
     ),
@@ -105,6 +106,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~3 words|speech|talking jumbled|garbled|mixed|wrong|nonsense|weird|strange",
             "arrastra|arrastrando|traba|trabando palabras|lengua",
             "habla arrastrada|rara|raro|mal",
+            "talking|talks|speech|speaking|sounds funny|weird|strange|odd|slurred|drunk|off",
             "no puede|puedo hablar",
             "dificultad para hablar",
         ],
@@ -157,6 +159,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "tired|sick of being alive",
             "end it all",
             "matarme|matarse|suicidarme|suicidarse|quitarme|quitarse",
+            "^2 se|me quiere|quiero|quiera|queria|va|voy matar|suicidar|morir",
             "^2 quiero|quiere|quisiera|quisieras|ganas de? morir|morirme|morirse|muerto|muerta",
             "no quiero|quiere vivir|seguir|despertar",
             "acabar con mi|su vida",
@@ -179,8 +182,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "homicidal",
         ADMIN_IMMUNE,
         &[
-            "^3 want|wants|wanna|going|gonna|thinking|thoughts|urge|urges|plan|planning|voices kill|hurt|harm|stab|shoot|strangle|smother|choke him|her|them|someone|somebody|people|everyone|husband|wife|boss|kids|neighbor|coworker|dad|mom",
-            "^3 thoughts|thinking|urge|urges|want|wants kill|hurt|harm|smother|drown baby|bebe|kids|children|son|daughter",
+            "^3 want|wants|wanna|going|gonna|thinking|thoughts|urge|urges|plan|planning|voices kill|killing|hurt|hurting|harm|harming|stab|stabbing|shoot|shooting|strangle|smother|choke him|her|them|someone|somebody|people|everyone|husband|wife|boss|kids|neighbor|coworker|dad|mom",
+            "^3 thoughts|thinking|urge|urges|want|wants kill*|hurt*|harm*|smother*|drown* baby|bebe|kids|children|son|daughter",
             "homicid*",
             "^2 matar|matarlo|matarla|matarlos|lastimar|danar a? alguien|esposo|esposa|bebe|hijo|hija|gente",
         ],
@@ -197,18 +200,18 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
     (
         "throat_swelling",
         0,
-        &["~3 throat|garganta swell*|swollen|hinchad*|inflamad*"],
+        &["~3 throat|garganta swell*|swollen|hinch*|inflam*"],
     ),
     (
         "tongue_swelling",
         0,
-        &["~3 tongue|lengua swell*|swollen|hinchad*|inflamad*|thick|huge"],
+        &["~3 tongue|lengua swell*|swollen|hinch*|inflam*|thick|huge"],
     ),
     (
         "lip_swelling",
         0,
         &[
-            "~3 lip|lips|labios|labio|face|cara|eyes|ojos|eyelids swell*|swollen|hinchad*|inflamad*|puffy",
+            "~3 lip|lips|labios|labio|face|cara|eyes|ojos|eyelids swell*|swollen|hinch*|inflam*|puffy",
             "angioedema",
         ],
     ),
@@ -293,7 +296,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "pregnant",
         MODIFIER,
         &[
-            "pregnan*|embarazad*|embarazo|prego|preggo|preggers|pregant|pg",
+            "pregnan*|embarazad*|embarazo|prego|preggo|preggers|pregant|pg|preg",
             "# weeks|wks|wk|semanas along|pregnant|embarazada",
             "# semanas de embarazo",
             "expecting a? baby",
@@ -341,7 +344,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
     (
         "swelling",
         MODIFIER,
-        &["swell*|swollen|puffy|hinchad*|hinchazon|inflamad*|edema"],
+        &["swell*|swollen|puffy|hinch*|hinchazon|inflam*|edema"],
     ),
     (
         "headache",
@@ -424,10 +427,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
     (
         "newborn",
         MODIFIER,
-        &[
-            "newborn|neonate|neonatal|recien nacido|nacida",
-            "recien nacido|nacida",
-        ],
+        &["newborn|neonate|neonatal", "recien nacido|nacida"],
     ),
     // ---- poisoning -----------------------------------------------------------------
     (
@@ -504,7 +504,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "testicle_pain",
         0,
         &[
-            "~4 testic*|testis|testes|scrot*|balls|ball|nut|nuts|testiculo|testiculos|huevo|huevos|teste pain|hurt|hurts|hurting|swollen|swell*|ache|aching|dolor|duele|duelen|hinchado|hinchados",
+            "~6 testic*|testis|testes|scrot*|balls|ball|nut|nuts|testiculo|testiculos|huevo|huevos|teste pain|hurt|hurts|hurting|swollen|swell*|ache|aching|dolor|duele|duelen|hinchado|hinchados",
             "torsion",
         ],
     ),
@@ -512,7 +512,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "abd_pain",
         MODIFIER,
         &[
-            "~3 stomach|belly|abdomen|abdominal|tummy|estomago|barriga|panza|vientre|gut|abdomin* pain|pains|hurt|hurts|hurting|ache|aches|aching|cramp|cramps|cramping|dolor|duele|agony",
+            "~5 stomach|belly|abdomen|abdominal|tummy|estomago|barriga|panza|vientre|gut|abdomin* pain|pains|hurt|hurts|hurting|ache|aches|aching|cramp|cramps|cramping|dolor|duele|agony",
             "stomachache|bellyache|tummyache",
             "appendix|appendicitis|apendice|apendicitis",
         ],
@@ -540,7 +540,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "sudden",
         MODIFIER,
         &[
-            "sudden|suddenly|sudenly|abrupt|abruptly|instantly|repente|repentino|repentina|subito|subita|de golpe",
+            "sudden|suddenly|sudenly|abrupt|abruptly|instantly|repente|repentino|repentina|subito|subita",
+            "de golpe",
             "all of a sudden",
             "out of nowhere",
             "just now|started",
@@ -671,8 +672,9 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         &[
             "went|gone|going away",
             "is|are|has|have gone",
-            "resolved|subsided|stopped|disappeared|cleared|better|fine|normal",
-            "negative|ruled out",
+            "resolved|subsided|disappeared|cleared|better|fine|normal",
+            "negative",
+            "ruled out",
             "came back normal|negative|fine|clear",
             "se fue|quito|paso",
             "desaparecio|desaparecieron",
@@ -680,6 +682,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "free",
         ],
     ),
+    (Kind::Negation, Dir::Post, 2, &["stopped|stop|paro|ceased"]),
     (
         Kind::Pseudo,
         Dir::Both,
@@ -687,6 +690,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         &[
             "no|not|isnt|wasnt|nothing better|improving|improved|helping|relief|change|changes|different|joke",
             "not getting|going better|away",
+            "hasnt|havent|isnt|not|never|wont gone|went|going|go away",
             "not sure|certain",
             "dont|didnt know|think|remember",
             "no idea",
@@ -721,6 +725,9 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "used to",
             "when i was",
             "as a child|kid|teen|teenager|baby",
+            "in high|middle|grade|elementary school",
+            "in college",
+            "when i was younger|little|small|young",
             "back in",
             "last year|month|winter|summer|spring|fall|decade",
             "^3 # years|yrs|year|months|decades|anos|meses ago",
@@ -736,12 +743,8 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
     (
         Kind::Historical,
         Dir::Pre,
-        2,
-        &[
-            "since|after|from|before my|his|her",
-            "desde|despues su|mi",
-            "old",
-        ],
+        0,
+        &["since|after|before my|his|her", "desde|despues su|mi"],
     ),
     (
         Kind::Historical,
@@ -758,6 +761,8 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "hace anos|mucho",
             "el ano pasado",
             "when i|he|she|we was|were",
+            "in high|middle|grade|elementary school",
+            "in college",
             "as a child|kid|teen|teenager",
         ],
     ),
@@ -801,7 +806,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         Dir::Both,
         30,
         &[
-            "bill|bills|billed|billing|invoice|invoiced|statement|statements|charge|charged|charges|claim|claims|insurance|insurer|copay|copays|deductible|eob|coding|coded|cpt|icd|refund|payment|payments|paid|balance|owe|receipt|factura|facturas|cobro|cobraron|cobrado|seguro|aseguranza|reclamo|pago|pagar|copago|medicare|medicaid|aetna|cigna|humana|bluecross",
+            "bill|bills|billed|billing|invoice|invoiced|statement|statements|charge|charged|charges|claim|claims|insurance|insurer|copay|copays|deductible|eob|coding|coded|cpt|icd|refund|payment|payments|paid|owe|receipt|factura|facturas|cobro|cobraron|cobrado|seguro|aseguranza|reclamo|pago|pagar|copago|medicare|medicaid|aetna|cigna|humana|bluecross",
             "prior auth|authorization",
             "explanation of benefits",
             "volunteer|volunteering|volunteered|voluntario|voluntaria|hotline|helpline|voluntariado",

@@ -161,7 +161,8 @@ struct Compiled {
 /// Compound words in which "blood" or "chest" is not a symptom.
 const EXCLUDES: &[&str] = &[
     "blood|sangre work|test|tests|testing|pressure|pressures|presure|sugar|sugars|draw|drawn|count|counts|type|donation|donor|donate|glucose|level|levels|panel|panels|results|bank|cells|cell|thinner|thinners|thiner|orange|oxygen|de|pressure",
-    "chest x|xray|xrays|congestion|congested|cold|infection|cough|mucus|phlegm|rash|hair|tattoo|ct|scan|tube|binder",
+    "chest xray|xrays|congestion|congested|cold|infection|cough|mucus|phlegm|rash|hair|tattoo|ct|scan|tube|binder",
+    "chest x ray|rays",
     "analisis|examen|prueba de sangre",
 ];
 
@@ -208,6 +209,11 @@ fn add_words(p: &Pattern, known: &mut HashSet<&'static str>) {
 /// A typo of `word`: long enough, same first letter (or two letters swapped), and a
 /// small edit distance (a 4-letter word only tolerates a swap).
 fn typo_of(tok: &str, word: &str) -> bool {
+    if tok.len().abs_diff(word.len()) > 2
+        || (tok.as_bytes().first() != word.as_bytes().first() && tok.len() != word.len())
+    {
+        return false;
+    }
     let n = word.chars().count();
     if n < 4 || tok.chars().any(|c| c.is_ascii_digit()) {
         return false;
@@ -357,7 +363,9 @@ fn triggers(toks: &[Token], c: &Compiled) -> Vec<Trig> {
         if matches!(
             t.kind,
             Kind::Negation | Kind::Hypothetical | Kind::Historical
-        ) && pseudo.iter().any(|p| overlaps(p, &t.span))
+        ) && pseudo
+            .iter()
+            .any(|p| t.span.start >= p.start && t.span.start < p.end)
         {
             return false;
         }
@@ -490,6 +498,15 @@ fn active_findings(toks: &[Token], c: &Compiled) -> Vec<Hit> {
                 };
                 if has(Kind::Negation) || has(Kind::Hypothetical) {
                     continue;
+                }
+                #[cfg(test)]
+                if std::env::var("TRIAGE_TRACE").is_ok() {
+                    let why: Vec<Kind> = trigs
+                        .iter()
+                        .filter(|t| in_scope(t, &span, toks, &terms))
+                        .map(|t| t.kind)
+                        .collect();
+                    println!("  {id} {span:?} {why:?}");
                 }
                 let current = has(Kind::Current);
                 if (has(Kind::Historical) || (!modifier && family_history(&span, toks))) && !current
