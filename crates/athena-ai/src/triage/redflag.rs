@@ -434,7 +434,7 @@ fn in_scope(t: &Trig, f: &Range<usize>, toks: &[Token], terms: &[Range<usize>]) 
         if let Some(&last) = commas.last() {
             let list = (last + 1..to).any(|i| LIST_WORDS.contains(&toks[i].norm.as_str()))
                 || (t.span.end <= f.start
-                    && (last + 1..f.start).len() == 0
+                    && (last + 1..f.start).is_empty()
                     && t.kind == Kind::Negation);
             if !(list && t.kind == Kind::Negation) {
                 return false;
@@ -1143,7 +1143,7 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         );
         !(named_temp || (!temps.is_empty() && febrile_temp.is_none()))
     });
-    let fever = febrile_temp.clone().or(fever_word.clone());
+    let fever = febrile_temp.or(fever_word);
     let infected = fever.clone().or_else(|| f.get("infection"));
     if let Some(x) = &infected {
         fire(
@@ -1254,7 +1254,7 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                 "worst" | "unbearable" | "excruciating" | "insoportable" | "agonizing"
             )
         });
-        let sign = f.get("rigid_abdomen").or_else(|| worst).or_else(|| {
+        let sign = f.get("rigid_abdomen").or(worst).or_else(|| {
             severe.clone().and_then(|_| {
                 fever
                     .clone()
