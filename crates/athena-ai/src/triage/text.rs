@@ -239,7 +239,15 @@ pub(crate) fn distance(a: &str, b: &str, cap: usize) -> usize {
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let cost = if a[i - 1] == b[j - 1] {
+                0
+            } else if slip(a[i - 1], b[j - 1]) {
+                1
+            } else {
+                // A substitution between unrelated letters is how one real word becomes
+                // another ("cooking" / "choking"), not how people mistype.
+                cap + 1
+            };
             d[i][j] = (d[i - 1][j] + 1)
                 .min(d[i][j - 1] + 1)
                 .min(d[i - 1][j - 1] + cost);
@@ -249,6 +257,26 @@ pub(crate) fn distance(a: &str, b: &str, cap: usize) -> usize {
         }
     }
     d[a.len()][b.len()].min(cap + 1)
+}
+
+/// Two letters a typist confuses: neighbouring keys on a QWERTY keyboard, or two vowels
+/// (spelling by ear: "diabetis", "siezure").
+fn slip(a: char, b: char) -> bool {
+    const VOWELS: &str = "aeiouy";
+    if VOWELS.contains(a) && VOWELS.contains(b) {
+        return true;
+    }
+    const ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
+    const SHIFT: [f32; 3] = [0.0, 0.3, 0.8];
+    let at = |c: char| {
+        ROWS.iter()
+            .enumerate()
+            .find_map(|(r, row)| row.find(c).map(|x| (r as f32, x as f32 + SHIFT[r])))
+    };
+    match (at(a), at(b)) {
+        (Some((ra, xa)), Some((rb, xb))) => (ra - rb).abs() <= 1.0 && (xa - xb).abs() <= 1.0,
+        _ => false,
+    }
 }
 
 /// `a` is `b` with two adjacent letters swapped.
@@ -297,6 +325,10 @@ mod tests {
     fn distances() {
         assert_eq!(distance("chset", "chest", 2), 1);
         assert_eq!(distance("abc", "xyzzzz", 1), 2);
+        assert_eq!(distance("vomitting", "vomiting", 2), 1);
+        assert_eq!(distance("diabetis", "diabetes", 2), 1);
+        assert_eq!(distance("bleeding", "bleefing", 2), 1);
+        assert!(distance("cooking", "choking", 1) > 1);
         assert!(is_transposition("pian", "pain"));
         assert!(!is_transposition("paid", "pain"));
     }
