@@ -76,6 +76,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~3 lips|lip|face|skin|fingers|labios|cara blue|bluish|purple|gray|grey|azul|azules|morado|morados",
             "turning|turned|going blue|azul|morado",
             "choking|atragantado|atragantando|atragantada",
+            "^3 talk|speak|speaking|talking between|in breaths|breath",
+            "^3 cant|cannot|barely|hardly|unable finish|complete|say sentence|sentences|words",
         ],
     ),
     // ---- stroke (BE-FAST) ----------------------------------------------------------
@@ -135,6 +137,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 worst|peor headache|headaches|migraine|jaqueca",
             "peor dolor de? cabeza",
             "thunderclap",
+            "~5 headache|headaches|migraine worst|peor ever|life|vida",
             "^2 headache|migraine exploded|explosion|thunder",
         ],
     ),
@@ -162,6 +165,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "tired|sick of living|life|existing",
             "tired|sick of being alive",
             "end it all",
+            "^3 thinking|thought|thoughts|wish|hope|want|wanting|pray|praying not|never wake|waking up",
+            "^2 want|wanna|wish|wishing disappear|vanish forever|permanently",
+            "^4 want|wanna|wish|rather not be here|alive|around",
             "matarme|matarse|suicidarme|suicidarse|quitarme|quitarse",
             "^2 se|me quiere|quiero|quiera|queria|va|voy matar|suicidar|morir",
             "^2 quiero|quiere|quisiera|quisieras|ganas de? morir|morirme|morirse|muerto|muerta",
@@ -177,6 +183,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         ADMIN_IMMUNE,
         &[
             "saving|stockpiling|hoarding|collecting|saved|stockpiled up? pills|meds|medication|medications|pastillas",
+            "pills|meds|medication saved|stashed|stockpiled|hoarded|hidden",
+            "goodbye|suicide letter|letters|note|notes|carta|cartas",
+            "^2 giving|gave|give away my|his|her things|stuff|belongings|possessions|cosas",
             "^2 jump|jumping off|from bridge|building|roof|balcony|overpass|puente|edificio",
             "^2 drive|driving into|off wall|tree|bridge|traffic|cliff",
             "^4 want|wants|going|gonna|thinking|thought|plan|planning|urge take|taking|swallow|swallowing|overdose all|whole|every|bottle pills|meds|bottle|medication|medicine",
@@ -189,6 +198,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^3 want|wants|wanna|going|gonna|thinking|thoughts|urge|urges|plan|planning|voices kill|killing|hurt|hurting|harm|harming|stab|stabbing|shoot|shooting|strangle|smother|choke him|her|them|someone|somebody|people|everyone|husband|wife|boss|kids|neighbor|coworker|dad|mom",
             "^3 thoughts|thinking|urge|urges|want|wants kill*|hurt*|harm*|smother*|drown* baby|bebe|kids|children|son|daughter",
             "homicid*",
+            "^3 scared|afraid|worried|terrified|might|ill|will hurt|harm|kill someone|somebody|people|others",
+            "^3 voices|voice telling|tell|tellin|say|saying|told me|him|her to",
             "^2 threaten*|threat kill*|hurt*|harm*|shoot*|stab*",
             "^3 want|wants|going|gonna|thinking|urge|urges|threatening|threatened kill|killing|hurt|hurting|harm|harming|stab|stabbing|shoot|shooting his|her|their sister|brother|mother|father|mom|dad|family|wife|husband|teacher|girlfriend|boyfriend",
             "^2 matar|matarlo|matarla|matarlos|lastimar|danar a? alguien|esposo|esposa|bebe|hijo|hija|gente",
@@ -406,6 +417,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~3 rash|spots|manchas doesnt|dont|wont|not fade|blanch",
             "petechia*|purpura",
             "stiff neck",
+            "neck stiffness|stiff",
             "cuello rigido|tieso",
             "breathing fast|rapid|quickly",
             "fast|rapid breathing",
@@ -488,7 +500,10 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
     (
         "ketones",
         0,
-        &["keton*|cetona*|ketone|ketonas|ketoacidosis|cetoacidosis|dka"],
+        &[
+            "~3 keton*|cetona* large|moderate|high|positive|dark|purple|present|altas|alto|altos|alta|positivas|positivo|elevated|big|lot|lots",
+            "ketoacidosis|cetoacidosis|dka",
+        ],
     ),
     (
         "fruity_breath",
@@ -528,7 +543,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "severe",
         MODIFIER,
         &[
-            "severe|severely|worst|unbearable|excruciating|intense|extreme|terrible|horrible|agonizing|agony|screaming|crying|fuerte|fuertisimo|insoportable|horrible|terrible|intenso|10/10|sudden|suddenly|worse|bad",
+            "severe|severely|worst|unbearable|excruciating|intense|extreme|terrible|horrible|agonizing|agony|screaming|crying|fuerte|fuertisimo|insoportable|horrible|terrible|intenso|10/10|worse|bad",
             "# out of|de 10",
             "doubled over",
             "cant|cannot walk|stand|move|straighten",
@@ -589,7 +604,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "head_injury",
         MODIFIER,
         &[
-            "^2 hit|hitting|bumped|bump|banged|bang|struck|smacked|whacked|knocked|slammed|golpeo|golpe|pego|golpeado|golpeada head|cabeza|forehead|frente",
+            "^4 hit|hitting|bumped|bump|banged|bang|struck|smacked|whacked|knocked|slammed|golpeo|golpe|pego|golpeado|golpeada head|cabeza|forehead|frente",
             "head injury|trauma|wound|laceration",
             "concussion|conmocion",
             "^2 fell|fall|cayo|cai on|onto|de head|cabeza",
@@ -774,6 +789,16 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         ],
     ),
     (
+        Kind::Historical,
+        Dir::Both,
+        12,
+        &[
+            "already|was|were|been|got checked|evaluated|cleared|worked|seen|examined|tested",
+            "already saw|had",
+            "cardiologist|doctor|neurologist|er|hospital said|says|told",
+        ],
+    ),
+    (
         Kind::Hypothetical,
         Dir::Pre,
         8,
@@ -839,7 +864,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         Dir::Post,
         1,
         &[
-            "visit|visits|appointment|appointments|appt|appts|followup|f/u|clinic|specialist|doctor|workup|evaluation|eval|test|testing|study|screening|screen|prevention|risk|risks|awareness|medication|medications|meds|med|medicine|medicines|rx|prescription|precautions|protocol|plan|kit|hotline|group|support|survivor|survivors|center|unit|ward|team|history|bill|claim|code|insurance|form|cita|consulta|medicina|medicamento|medicamentos|pastillas|clinica|action|precaution|alert|bracelet|disorder|neurologist|cardiologist",
+            "visit|visits|appointment|appointments|appt|appts|followup|f/u|clinic|specialist|doctor|workup|evaluation|eval|test|testing|study|screening|screen|prevention|risk|risks|awareness|medication|medications|meds|med|medicine|medicines|rx|prescription|precautions|protocol|plan|kit|hotline|group|support|survivor|survivors|center|unit|ward|team|history|bill|claim|code|insurance|form|cita|consulta|medicina|medicamento|medicamentos|pastillas|clinica|action|precaution|alert|bracelet|disorder|neurologist|cardiologist|strips|strip|meter|supplies",
             "follow up",
             "work up",
         ],

@@ -1153,6 +1153,19 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         );
     }
     fire(RedFlag::Sepsis, "sepsis_named", f.get("sepsis_named"));
+    fire(
+        RedFlag::Sepsis,
+        "meningitis_signs",
+        f.get("headache").and_then(|h| {
+            f.hits
+                .iter()
+                .find(|x| {
+                    x.id == "sepsis_sign" && f.toks[x.span.start].norm.contains("neck")
+                        || x.id == "sepsis_sign" && f.toks[x.span.start].norm == "stiff"
+                })
+                .map(|x| join(&h, &x.span))
+        }),
+    );
     if let (Some(x), Some(c)) = (&fever, f.get("chemo")) {
         fire(RedFlag::Sepsis, "neutropenic_fever", Some(join(x, &c)));
     }
