@@ -37,6 +37,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^3 elephant|weight sitting|on chest|pecho",
             "^4 pain|dolor radiat*|spread*|going|goes|shooting|moving|travel* arm|jaw|shoulder|brazo|mandibula",
             "angina",
+            "=cp",
         ],
     ),
     (
@@ -60,6 +61,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "hard|difficult|difficulty|trouble|problem|problems|harder to? breathe|breathing|breath",
             "cant|cannot|unable|couldnt catch|get breath",
             "short|shortness of breath",
+            "=sob|=sob/doe",
             "out of breath",
             "no puedo|puede|podia respirar",
             "le|me cuesta respirar",
@@ -94,6 +96,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "~4 one|un|left|right|izquierdo|derecho|izquierda|derecha|half side|lado|mitad weak|weakness|numb|numbness|paralyzed|paralysis|dead|debil|debilidad|dormido|dormida|adormecido|adormecida|entumido|entumida|paralizado|paralizada",
             "^2 cant|cannot|unable|couldnt lift|raise|move arm|arms|leg|brazo|pierna",
+            "^4 cant|cannot|unable|couldnt move|feel left|right|one side|half",
             "no puede|puedo levantar|mover el? brazo|pierna",
         ],
     ),
@@ -103,10 +106,12 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "slur*|garbled|gibberish",
             "cant|cannot|unable|couldnt talk|speak right|properly|clearly|normally|straight",
+            "unable to speak|talk",
+            "woke|woken up unable|cant|cannot|couldnt speak|talk",
             "trouble|difficulty|problems|hard|struggling|struggles talking|speaking|speak|talk",
             "trouble|difficulty|problems|hard|struggling|struggles finding|getting words",
             "cant|cannot|unable find|get words",
-            "~3 words|speech|talking jumbled|garbled|mixed|wrong|nonsense|weird|strange",
+            "~4 words|speech|talking jumbled|garbled|mixed|wrong|nonsense|weird|strange",
             "arrastra|arrastrando|traba|trabando palabras|lengua",
             "habla arrastrada|rara|raro|mal",
             "talking|talks|speech|speaking|sounds funny|weird|strange|odd|slurred|drunk|off",
@@ -141,6 +146,13 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 headache|migraine exploded|explosion|thunder",
         ],
     ),
+    (
+        "limb_deficit",
+        MILD_SENSITIVE,
+        &[
+            "~3 right|left|izquierdo|derecho|izquierda|derecha arm|leg|hand|brazo|pierna|mano limp|weak|numb|dead|paralyzed|debil|dormido|dormida|paralizado|paralizada",
+        ],
+    ),
     ("stroke_named", 0, &["stroke|derrame|ictus|embolia"]),
     // ---- mental health -------------------------------------------------------------
     (
@@ -152,6 +164,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "been|keep|keeps|started|start hurting|harming|cutting|burning myself|himself|herself|themselves",
             "self harm|harming|injury|injuring",
             "selfharm|kms",
+            "=si|=si/hi with|w/|and|plus|plan|intent",
+            "active|having|has|positive|reports|endorses =si|=si/hi",
             "^2 end|ending|take|taking|quit own|my|his|her|their life|lives",
             "^3 want|wants|wanna|wanted|wish|wishes|wishing|ready|rather|deserve die|dead|dying",
             "better off dead|without",
@@ -184,6 +198,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "saving|stockpiling|hoarding|collecting|saved|stockpiled up? pills|meds|medication|medications|pastillas",
             "pills|meds|medication saved|stashed|stockpiled|hoarded|hidden",
+            "^3 pills|meds|gun|knife|rope|razor|blade in front of me",
+            "pills|gun|knife|rope|razor ready|lined up|laid out",
             "goodbye|suicide letter|letters|note|notes|carta|cartas",
             "^2 giving|gave|give away my|his|her things|stuff|belongings|possessions|cosas",
             "^2 jump|jumping off|from bridge|building|roof|balcony|overpass|puente|edificio",
@@ -198,6 +214,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^3 want|wants|wanna|going|gonna|thinking|thoughts|urge|urges|plan|planning|voices kill|killing|hurt|hurting|harm|harming|stab|stabbing|shoot|shooting|strangle|smother|choke him|her|them|someone|somebody|people|everyone|husband|wife|boss|kids|neighbor|coworker|dad|mom",
             "^3 thoughts|thinking|urge|urges|want|wants kill*|hurt*|harm*|smother*|drown* baby|bebe|kids|children|son|daughter",
             "homicid*",
+            "^4 he|hes|she|shes|they|husband|wife|boyfriend|girlfriend|partner|ex|son|someone|somebody going|gonna|threatened|threatening|wants|will|said kill|hurt|shoot|stab|choke me|us",
             "^3 scared|afraid|worried|terrified|might|ill|will hurt|harm|kill someone|somebody|people|others",
             "^3 voices|voice telling|tell|tellin|say|saying|told me|him|her to",
             "^2 threaten*|threat kill*|hurt*|harm*|shoot*|stab*",
@@ -428,6 +445,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "shaking uncontrollably",
             "uncontrollable shaking",
             "rigors",
+            "feel|feeling|felt faint|lightheaded",
             "feel|feels|feeling like im|hes|shes dying",
         ],
     ),
@@ -454,7 +472,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "overdos*|overdoes|overdosing|sobredosis|od|oded",
             "poisoned|poisoning|envenenado|envenenada|envenenamiento|intoxicado|intoxicada",
-            "took|taken|tomo|tome|swallowed|ate|drank too|demasiad* many|much|muchas|muchos pills|meds|medicine|tablets|pastillas|medicina|pildoras",
+            "^4 took|taken|tomo|tome|swallowed|ate|drank too|demasiad* many|much|muchas|muchos pills|meds|medicine|tablets|pastillas|medicina|pildoras",
+            "unknown amount|number|quantity of? pills|meds|tablets|pastillas",
+            "^4 dont|didnt|not know|sure how many pills|she|he|they|took",
             "~3 whole|entire|todo|toda|full|completo|completa|entero|entera bottle|frasco|pack|box|caja|blister|jarabe|syrup",
             "took|swallowed|tomo|tome all|todas|todos my|his|her|the|sus|mis? pills|meds|medicine|tablets|pastillas|pildoras",
             "handful of? pills|meds|tablets",
@@ -536,6 +556,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "~5 stomach|belly|abdomen|abdominal|tummy|estomago|barriga|panza|vientre|gut|abdomin* pain|pains|hurt|hurts|hurting|ache|aches|aching|cramp|cramps|cramping|dolor|duele|agony",
             "stomachache|bellyache|tummyache",
+            "^5 pain|pains|cramp|cramps|cramping|ache|dolor in|on|of belly|stomach|abdomen|tummy|vientre|barriga",
             "appendix|appendicitis|apendice|apendicitis",
         ],
     ),
@@ -555,7 +576,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "rigid_abdomen",
         0,
         &[
-            "~3 belly|stomach|abdomen|tummy|barriga|estomago|panza rigid|hard|board|rock|distended|rigido|duro|dura|tight",
+            "~4 belly|stomach|abdomen|tummy|barriga|estomago|panza rigid|hard|board|rock|distended|rigido|duro|dura|tight",
         ],
     ),
     (
@@ -616,7 +637,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         0,
         &[
             "passed|pass|passing|blacked|black|blacking out",
-            "fainted|fainting|faint|faints|desmaye|desmayo|desmaya|desmayado|desmayada|desmayarme",
+            "fainted|fainting|desmaye|desmayo|desmaya|desmayado|desmayada|desmayarme",
             "unconscious|unresponsive|inconsciente",
             "not|isnt responding",
             "wont|cant|cannot|couldnt|wouldnt wake him|her|them|up",
@@ -693,6 +714,8 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         4,
         &[
             "went|gone|going away",
+            "none|nope|absent|denied|denies|nada|ninguno|ninguna",
+            "^2 but|and it|that|they|its|it has went|gone|resolved|stopped|subsided|disappeared|away",
             "is|are|has|have gone",
             "resolved|subsided|disappeared|cleared|better|fine|normal",
             "negative",
@@ -712,6 +735,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         &[
             "no|not|isnt|wasnt|nothing better|improving|improved|helping|relief|change|changes|different|joke",
             "not getting|going better|away",
+            "since last|this",
             "hasnt|havent|isnt|not|never|wont gone|went|going|go away",
             "not sure|certain",
             "dont|didnt know|think|remember",
@@ -786,6 +810,8 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "in high|middle|grade|elementary school",
             "in college",
             "as a child|kid|teen|teenager",
+            "de nino|nina|pequeno|pequena|joven",
+            "last week|weekend",
         ],
     ),
     (
@@ -887,6 +913,19 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "follow up|followup on|for|about",
             "prescribed|prescribe|refill|refills|med|meds|medicine|medication|pills for",
             "test|tests|testing|screen|screening|screened for",
+        ],
+    ),
+    (
+        Kind::Reference,
+        Dir::Both,
+        10,
+        &[
+            "pulled|strained|tore|sore|pulling a? muscle|muscles|ligament",
+            "chest wall",
+            "hurts|tender|sore|painful to touch",
+            "when i press|push|touch",
+            "costochondritis",
+            "bruised|cracked|broken rib|ribs",
         ],
     ),
     (

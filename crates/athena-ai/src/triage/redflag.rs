@@ -105,6 +105,8 @@ pub fn normalise(text: &str) -> Vec<String> {
 enum Alt {
     Word(&'static str),
     Prefix(&'static str),
+    /// An abbreviation written in capitals ("CP", "SOB", "SI").
+    Upper(&'static str),
     Number,
 }
 
@@ -139,6 +141,8 @@ fn compile(p: &'static str) -> Pattern {
                 .map(|a| {
                     if a == "#" {
                         Alt::Number
+                    } else if let Some(abbr) = a.strip_prefix('=') {
+                        Alt::Upper(abbr)
                     } else if let Some(stem) = a.strip_suffix('*') {
                         Alt::Prefix(stem)
                     } else {
@@ -232,6 +236,7 @@ fn alt_matches(tok: &Token, alt: &Alt, fuzzy: bool, known: &HashSet<&'static str
     let t = tok.norm.as_str();
     match alt {
         Alt::Number => tok.number().is_some(),
+        Alt::Upper(w) => tok.upper && t == *w,
         Alt::Word(w) => t == *w || (fuzzy && !known.contains(t) && typo_of(t, w)),
         Alt::Prefix(p) => {
             if t.starts_with(p) {
@@ -431,7 +436,7 @@ fn in_scope(t: &Trig, f: &Range<usize>, toks: &[Token], terms: &[Range<usize>]) 
         let commas: Vec<usize> = (lo..to)
             .filter(|&i| toks[i].punct == Punct::Comma)
             .collect();
-        if let Some(&last) = commas.last() {
+        if let Some(&last) = commas.last().filter(|_| to > from) {
             let list = (last + 1..to).any(|i| LIST_WORDS.contains(&toks[i].norm.as_str()))
                 || (t.span.end <= f.start
                     && (last + 1..f.start).is_empty()
@@ -514,10 +519,7 @@ fn active_findings(toks: &[Token], c: &Compiled) -> Vec<Hit> {
                     continue;
                 }
                 if !modifier {
-                    if has(Kind::Reference) {
-                        continue;
-                    }
-                    if flags & ADMIN_IMMUNE == 0 && has(Kind::Admin) {
+                    if flags & ADMIN_IMMUNE == 0 && (has(Kind::Reference) || has(Kind::Admin)) {
                         continue;
                     }
                     if flags & MILD_SENSITIVE != 0 && has(Kind::Mild) {
@@ -583,7 +585,14 @@ fn temperatures(toks: &[Token]) -> Vec<(usize, f64)> {
         let f_unit = matches!(suffix, "f" | "of") || matches!(next, "f" | "fahrenheit");
         let c_unit =
             matches!(suffix, "c" | "oc") || matches!(next, "c" | "celsius" | "centigrados");
-        let ctx = near(toks, i, 4, 2, TEMP_WORDS);
+        // A decimal in a body-temperature range is a temperature unless a weight unit
+        // follows ("38.4", "100.8"; not "38.4 lbs").
+        let decimal = t.norm.contains('.')
+            && !matches!(
+                next,
+                "lb" | "lbs" | "kg" | "pounds" | "kilos" | "oz" | "libras" | "mg" | "ml"
+            );
+        let ctx = near(toks, i, 4, 2, TEMP_WORDS) || decimal;
         if (95.0..=110.0).contains(&v) && (f_unit || ctx) && suffix.is_empty() | f_unit {
             out.push((i, v));
         } else if (34.0..=43.0).contains(&v) && (c_unit || ctx) && (suffix.is_empty() || c_unit) {
@@ -969,7 +978,11 @@ pub fn assess(text: &str) -> Vec<Escalation> {
 
     // Stroke, BE-FAST.
     fire(RedFlag::Stroke, "stroke_face", f.get("stroke_face"));
-    fire(RedFlag::Stroke, "stroke_arm", f.get("stroke_side"));
+    fire(
+        RedFlag::Stroke,
+        "stroke_arm",
+        f.any(&["stroke_side", "limb_deficit"]),
+    );
     fire(RedFlag::Stroke, "stroke_speech", f.get("stroke_speech"));
     fire(RedFlag::Stroke, "stroke_vision", f.get("stroke_vision"));
     fire(
