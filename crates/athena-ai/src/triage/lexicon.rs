@@ -29,7 +29,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         0,
         &[
             "~3 chest|pecho|chst|breastbone|sternum|esternon pain|pains|painful|pressure|tight|tightness|tightening|hurt|hurts|hurting|heavy|heaviness|squeez*|crush*|ache|aches|aching|discomfort|dolor|dolores|duele|presion|opresion|apretado|apretada|apretando|aprieta|aprietan|pesadez|burning|ardor|stabbing|sharp",
-            "~5 chest|pecho|breastbone|sternum weight|sitting|elephant|vise|vice|band|squeeze|squeezed|squeezing|crushed",
+            "~5 chest|pecho|breastbone|sternum|heart|corazon weight|sitting|elephant|vise|vice|band|squeeze|squeezed|squeezing|crushed",
             "^6 squeez*|pressure|tight*|heavy|heaviness|crush*|pain|pains|discomfort|ache|aching|hurt*|burning|stabbing in|on|across|into|of chest|pecho",
             "heart attack|attacks",
             "ataque al? corazon|cardiaco",
@@ -61,6 +61,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "hard|difficult|difficulty|trouble|problem|problems|harder to? breathe|breathing|breath",
             "cant|cannot|unable|couldnt catch|get breath",
             "short|shortness of breath",
+            "^2 breathing|breathes|respira hard|heavy|labored|laboured|rapid|fast|rapido",
             "=sob|=sob/doe",
             "out of breath",
             "no puedo|puede|podia respirar",
@@ -78,6 +79,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~3 lips|lip|face|skin|fingers|labios|cara blue|bluish|purple|gray|grey|azul|azules|morado|morados",
             "turning|turned|going blue|azul|morado",
             "choking|atragantado|atragantando|atragantada",
+            "^3 cant|cannot|not|unable get|getting enough air|oxygen",
             "^3 talk|speak|speaking|talking between|in breaths|breath",
             "^3 cant|cannot|barely|hardly|unable finish|complete|say sentence|sentences|words",
         ],
@@ -87,6 +89,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "stroke_face",
         0,
         &[
+            "^4 cant|cannot|unable|couldnt smile|sonreir right|left|one side|lado",
             "~3 face|cara|smile|mouth|boca|facial|lip droop*|drooping|droopy|crooked|lopsided|uneven|sagging|sags|saggy|caida|torcida|chueca|colgada|ladeada",
         ],
     ),
@@ -234,7 +237,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
     (
         "throat_swelling",
         0,
-        &["~3 throat|garganta swell*|swollen|hinch*|inflam*"],
+        &["~5 throat|garganta swell*|swollen|hinch*|inflam*"],
     ),
     (
         "tongue_swelling",
@@ -276,6 +279,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "allerg*|alergi*|alergic*|hives|ronchas|urticaria|welts|bee|wasp|hornet|sting|stung|picadura|pico|peanut|peanuts|nut|nuts|shellfish|shrimp|mariscos|cacahuate|mani|ate|eating|comi|comio|antibiotic|antibiotics|antibiotico|penicillin|amoxicillin|injection|shot|vaccine|vacuna|inyeccion|contrast",
             "new med|meds|medicine|medication|medicina|medicamento",
+            "after taking|eating|starting|using|getting",
+            "ibuprofen|aspirin|nsaid|sulfa|bactrim|cipro|latex|lisinopril|naproxen|advil|motrin|cephalexin|keflex",
         ],
     ),
     // ---- bleeding ------------------------------------------------------------------
@@ -299,6 +304,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "^2 vomit*|throw|throwing|threw|puk*|vomitando|vomito|vomite|vomita|vommit*|vomitting up? blood|sangre|bloody",
             "blood in vomit|puke",
+            "sangre en el? vomito",
             "coffee ground|grounds",
             "^2 cough|coughing|coughed|tosiendo|tose|toso up? blood|sangre",
             "~3 black|tarry|tar|negras|negra stool|stools|poop|bm|heces|popo|excremento",
@@ -476,10 +482,17 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "unknown amount|number|quantity of? pills|meds|tablets|pastillas",
             "^4 dont|didnt|not know|sure how many pills|she|he|they|took",
             "~3 whole|entire|todo|toda|full|completo|completa|entero|entera bottle|frasco|pack|box|caja|blister|jarabe|syrup",
-            "took|swallowed|tomo|tome all|todas|todos my|his|her|the|sus|mis? pills|meds|medicine|tablets|pastillas|pildoras",
+            "took|swallowed|tomo|tome all|todas|todos my|his|her|the|sus|mis? pills|meds|medicine|tablets|pastillas|pildoras|antidepressants|painkillers|opioids|xanax|oxy|oxycodone|lithium|seroquel|ambien|sleeping",
             "handful of? pills|meds|tablets",
             "^3 took|swallowed|taken|ate|tome|tomo|trago|popped bunch|handful|lot|lots|ton|punado|monton|several pills|meds|tablets|pastillas|pildoras|medicine",
             "narcan|naloxone",
+        ],
+    ),
+    (
+        "med_error",
+        0,
+        &[
+            "~8 gave|given|dio|di|accidentally adult|wrong|double|extra|twice|overdose|triple|dosis dose|doses|medicine|medication|tylenol|motrin|ibuprofen|benadryl|medicina|dosis|ml|tablet|pill",
         ],
     ),
     (
@@ -911,6 +924,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         2,
         &[
             "follow up|followup on|for|about",
+            "visit|appointment|appt|er|hospitalization|admission|consult|stay for|about|regarding my|his|her|the",
             "prescribed|prescribe|refill|refills|med|meds|medicine|medication|pills for",
             "test|tests|testing|screen|screening|screened for",
         ],
@@ -923,7 +937,6 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "pulled|strained|tore|sore|pulling a? muscle|muscles|ligament",
             "chest wall",
             "hurts|tender|sore|painful to touch",
-            "when i press|push|touch",
             "costochondritis",
             "bruised|cracked|broken rib|ribs",
         ],

@@ -870,7 +870,7 @@ fn pill_counts(toks: &[Token]) -> Vec<(usize, f64)> {
 }
 
 /// Weeks of pregnancy written as "32 weeks pregnant", "at 30 wks", "28 semanas".
-fn gestation_weeks(toks: &[Token]) -> Vec<(usize, f64)> {
+fn gestation_weeks(toks: &[Token], pregnant: bool) -> Vec<(usize, f64)> {
     toks.iter()
         .enumerate()
         .filter_map(|(i, t)| {
@@ -881,21 +881,22 @@ fn gestation_weeks(toks: &[Token]) -> Vec<(usize, f64)> {
                 t.unit_suffix()
             };
             let weeks = matches!(unit, "weeks" | "wks" | "wk" | "w" | "semanas");
-            let preg = near(
-                toks,
-                i,
-                4,
-                4,
-                &[
-                    "pregnant",
-                    "along",
-                    "embarazada",
-                    "embarazo",
-                    "gestation",
-                    "pregnancy",
-                    "de",
-                ],
-            );
+            let preg = pregnant
+                || near(
+                    toks,
+                    i,
+                    4,
+                    4,
+                    &[
+                        "pregnant",
+                        "along",
+                        "embarazada",
+                        "embarazo",
+                        "gestation",
+                        "pregnancy",
+                        "de",
+                    ],
+                );
             (weeks && preg && (4.0..=43.0).contains(&v)).then_some((i, v))
         })
         .collect()
@@ -1135,7 +1136,7 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         fire(
             RedFlag::Obstetric,
             "ob_preterm_labor",
-            gestation_weeks(&toks)
+            gestation_weeks(&toks, pregnant.is_some())
                 .into_iter()
                 .find(|(_, w)| *w < 37.0)
                 .map(|(i, _)| join(&l, &tok_span(i))),
@@ -1217,6 +1218,11 @@ pub fn assess(text: &str) -> Vec<Escalation> {
             RedFlag::Overdose,
             "child_ingestion",
             f.together("ingestion_verb", &["substance"]),
+        );
+        fire(
+            RedFlag::Overdose,
+            "child_medication_error",
+            f.get("med_error"),
         );
     }
 
