@@ -469,7 +469,11 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
     (
         "newborn",
         MODIFIER,
-        &["newborn|neonate|neonatal", "recien nacido|nacida"],
+        &[
+            "newborn|neonate|neonatal",
+            "a|an|one month|week old",
+            "recien nacido|nacida",
+        ],
     ),
     // ---- poisoning -----------------------------------------------------------------
     (
@@ -888,7 +892,8 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "first aid",
             "training|trainings|course|session on|for|about",
             "mental health first aid|training|awareness",
-            "webinar|seminar|newsletter|article|pamphlet|brochure|handout|flyer|poster|research|survey|questionnaire|paperwork|fmla|disability|essay|homework|fundraiser|podcast|documentary|movie|show|book|novel|episode|formulario|encuesta|papeleo|folleto|articulo",
+            "dog|dogs|cat|cats|puppy|kitten|pet|pets|perro|perra|gato|gata|perrito|gatito|vet|veterinarian|veterinario",
+            "webinar|seminar|newsletter|article|pamphlet|brochure|handout|flyer|poster|research|survey|questionnaire|paperwork|fmla|disability|essay|homework|fundraiser|podcast|documentary|movie|novel|episode|formulario|encuesta|papeleo|folleto|articulo",
             "class|classes|curso|clase on|about|for|sobre|de",
             "school|work|college project|paper|report",
             "medical records|record",

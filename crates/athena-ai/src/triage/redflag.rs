@@ -168,6 +168,7 @@ const EXCLUDES: &[&str] = &[
     "chest xray|xrays|congestion|congested|cold|infection|cough|mucus|phlegm|rash|hair|tattoo|ct|scan|tube|binder",
     "chest x ray|rays",
     "analisis|examen|prueba de sangre",
+    "moving|moved|move|mueve her|his|their|its|the|sus? bowels|bowel|poop|stool|stools|intestinos|arm|arms|leg|legs|head|neck|eyes|hand|hands",
 ];
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
@@ -489,7 +490,11 @@ fn active_findings(toks: &[Token], c: &Compiled) -> Vec<Hit> {
             for span in find(p, toks, !modifier, &c.known) {
                 if matches!(
                     *id,
-                    "bleeding_severe" | "bleeding_any" | "vomit_blood" | "chest_pain"
+                    "bleeding_severe"
+                        | "bleeding_any"
+                        | "vomit_blood"
+                        | "chest_pain"
+                        | "fetal_movement"
                 ) && excluded
                     .iter()
                     .any(|e| e.start >= span.start && e.start < span.end)
@@ -519,7 +524,9 @@ fn active_findings(toks: &[Token], c: &Compiled) -> Vec<Hit> {
                     continue;
                 }
                 if !modifier {
-                    if flags & ADMIN_IMMUNE == 0 && (has(Kind::Reference) || has(Kind::Admin)) {
+                    if flags & ADMIN_IMMUNE == 0
+                        && (has(Kind::Reference) || (has(Kind::Admin) && !current))
+                    {
                         continue;
                     }
                     if flags & MILD_SENSITIVE != 0 && has(Kind::Mild) {
@@ -1096,11 +1103,24 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     let pregnant = f.any(&["pregnant"]);
     let peripartum = pregnant.clone().or_else(|| f.get("postpartum"));
     if let Some(p) = &peripartum {
+        // Gums and nosebleeds are common in pregnancy and not obstetric bleeding.
+        let benign_site = |b: &Range<usize>| {
+            let s = toks[b.start].sentence;
+            toks.iter().filter(|t| t.sentence == s).any(|t| {
+                matches!(
+                    t.norm.as_str(),
+                    "gum" | "gums" | "nose" | "nosebleed" | "nosebleeds" | "encias" | "nariz"
+                ) || t.norm.starts_with("hemorrhoid")
+            })
+        };
         fire(
             RedFlag::Obstetric,
             "ob_bleeding",
-            f.any(&["bleeding_any", "bleeding_severe"])
-                .map(|b| join(p, &b)),
+            f.hits
+                .iter()
+                .filter(|h| h.id == "bleeding_any" || h.id == "bleeding_severe")
+                .find(|h| !benign_site(&h.span))
+                .map(|b| join(p, &b.span)),
         );
         let htn_sign = f
             .any(&["vision_change", "preeclampsia_named"])
@@ -1127,11 +1147,18 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                 .map(|x| join(p, &x)),
         );
     }
-    fire(
-        RedFlag::Obstetric,
-        "ob_fetal_movement",
-        f.get("fetal_movement"),
-    );
+    // Before ~24 weeks not feeling the baby move is expected.
+    let weeks: Vec<(usize, f64)> = gestation_weeks(&toks, true)
+        .into_iter()
+        .filter(|(i, _)| !near(&toks, *i, 1, 0, &["for", "in", "past", "last", "about"]))
+        .collect();
+    if weeks.is_empty() || weeks.iter().any(|(_, w)| *w >= 24.0) {
+        fire(
+            RedFlag::Obstetric,
+            "ob_fetal_movement",
+            f.get("fetal_movement"),
+        );
+    }
     if let Some(l) = f.get("labor_sign") {
         fire(
             RedFlag::Obstetric,

@@ -200,6 +200,7 @@ fn word_number(s: &str) -> Option<f64> {
         ("hundred", 100.0),
         ("dozen", 12.0),
         ("uno", 1.0),
+        ("un", 1.0),
         ("una", 1.0),
         ("dos", 2.0),
         ("tres", 3.0),
