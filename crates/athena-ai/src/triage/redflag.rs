@@ -1201,8 +1201,8 @@ pub fn assess(text: &str) -> Vec<Escalation> {
             f.hits
                 .iter()
                 .find(|x| {
-                    x.id == "sepsis_sign" && f.toks[x.span.start].norm.contains("neck")
-                        || x.id == "sepsis_sign" && f.toks[x.span.start].norm == "stiff"
+                    let w = f.toks[x.span.start].norm.as_str();
+                    x.id == "sepsis_sign" && (w.contains("neck") || w == "stiff" || w == "cuello")
                 })
                 .map(|x| join(&h, &x.span))
         }),
