@@ -18,6 +18,9 @@ pub(crate) const MILD_SENSITIVE: u8 = 2;
 /// A modifier (pregnancy, anticoagulant, age, diabetes…): it never escalates alone, and
 /// only negation removes it.
 pub(crate) const MODIFIER: u8 = 4;
+/// A finding that a following service word does not turn into a reference ("overdosed
+/// on her pills" is not "her pills").
+pub(crate) const REFERENCE_IMMUNE: u8 = 8;
 
 /// A clinical finding: id, flags, patterns.
 pub(crate) type FindingDef = (&'static str, u8, &'static [&'static str]);
@@ -79,6 +82,10 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~3 lips|lip|face|skin|fingers|labios|cara blue|bluish|purple|gray|grey|azul|azules|morado|morados",
             "turning|turned|going blue|azul|morado",
             "choking|atragantado|atragantando|atragantada",
+            "retraction|retractions|retracting|grunting",
+            "~3 ribs|chest|belly|costillas|neck sucking|pulling|caving|sinking|hunden|hundiendo|hunde|hunden",
+            "~3 nostrils|nose|nariz flaring|flare|flared|flares|aleteo",
+            "head bobbing",
             "^3 cant|cannot|not|unable get|getting enough air|oxygen",
             "^3 talk|speak|speaking|talking between|in breaths|breath",
             "^3 cant|cannot|barely|hardly|unable finish|complete|say sentence|sentences|words",
@@ -218,7 +225,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^3 thoughts|thinking|urge|urges|want|wants kill*|hurt*|harm*|smother*|drown* baby|bebe|kids|children|son|daughter",
             "homicid*",
             "^4 he|hes|she|shes|they|husband|wife|boyfriend|girlfriend|partner|ex|son|someone|somebody going|gonna|threatened|threatening|wants|will|said kill|hurt|shoot|stab|choke me|us",
-            "^3 scared|afraid|worried|terrified|might|ill|will hurt|harm|kill someone|somebody|people|others",
+            "^3 scared|afraid|worried|terrified|might|ill|will hurt|harm|kill someone|somebody|people|others|kids|children|baby|babies|son|daughter|family|husband|wife|partner",
             "^3 voices|voice telling|tell|tellin|say|saying|told me|him|her to",
             "^2 threaten*|threat kill*|hurt*|harm*|shoot*|stab*",
             "^3 want|wants|going|gonna|thinking|urge|urges|threatening|threatened kill|killing|hurt|hurting|harm|harming|stab|stabbing|shoot|shooting his|her|their sister|brother|mother|father|mom|dad|family|wife|husband|teacher|girlfriend|boyfriend",
@@ -230,7 +237,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "throat_closing",
         0,
         &[
-            "~3 throat|garganta closing|closed|close|closes|tight|tightening|cerrando|cierra|cerrada|cerro",
+            "~5 throat|garganta closing|closed|close|closes|tight|tightening|cerrando|cierra|cerrada|cerro",
             "~3 airway|airways closing|swelling|swollen",
         ],
     ),
@@ -288,6 +295,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "bleeding_severe",
         0,
         &[
+            "hemorrhag*|hemorragia|desangr*",
             "~3 bleed*|blood|sangr*|hemorrhag*|bleeing heavy|heavily|lot|lots|alot|profuse*|severe|severely|badly|nonstop|uncontrol*|everywhere|gushing|pouring|spurting|mucho|mucha|abundante|muchisimo|muchisima|chorros",
             "wont|doesnt|cant|isnt|not|hasnt|wouldnt|no stop|stopping|stopped bleed*|bleeding|sangrar",
             "bleed*|bleeding wont|doesnt|isnt|not|hasnt|cant stop|stopping",
@@ -340,6 +348,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "# weeks|wks|wk|semanas along|pregnant|embarazada",
             "# semanas de embarazo",
             "expecting a? baby",
+            "im|am|estoy|shes|wife|girlfriend # weeks|wks|wk|semanas",
             "third|second|first trimester",
             "trimester|trimestre",
         ],
@@ -478,7 +487,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
     // ---- poisoning -----------------------------------------------------------------
     (
         "overdose_named",
-        0,
+        REFERENCE_IMMUNE,
         &[
             "overdos*|overdoes|overdosing|sobredosis|od|oded",
             "poisoned|poisoning|envenenado|envenenada|envenenamiento|intoxicado|intoxicada",
@@ -575,13 +584,14 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "stomachache|bellyache|tummyache",
             "^5 pain|pains|cramp|cramps|cramping|ache|dolor in|on|of belly|stomach|abdomen|tummy|vientre|barriga",
             "appendix|appendicitis|apendice|apendicitis",
+            "~4 pelvic|pelvis|side|lado|flank|groin pain|pains|hurt|hurts|hurting|ache|cramp|cramps|cramping|dolor|duele",
         ],
     ),
     (
         "severe",
         MODIFIER,
         &[
-            "severe|severely|worst|unbearable|excruciating|intense|extreme|terrible|horrible|agonizing|agony|screaming|crying|fuerte|fuertisimo|insoportable|horrible|terrible|intenso|10/10|worse|bad",
+            "severe|severely|worst|unbearable|excruciating|intense|extreme|terrible|horrible|agonizing|agony|screaming|crying|fuerte|fuertisimo|insoportable|horrible|terrible|intenso|10/10|worse|bad|sharp|stabbing",
             "# out of|de 10",
             "doubled over",
             "cant|cannot walk|stand|move|straighten",
@@ -593,7 +603,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "rigid_abdomen",
         0,
         &[
-            "~4 belly|stomach|abdomen|tummy|barriga|estomago|panza rigid|hard|board|rock|distended|rigido|duro|dura|tight",
+            "~4 belly|stomach|abdomen|tummy|barriga|estomago|panza rigid|hard|board|rock|distended|rigido|duro|dura",
         ],
     ),
     (
@@ -620,6 +630,11 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &["face|arm|arms|leg|legs|hand|cara|brazo|brazos|pierna|piernas|mano"],
     ),
     (
+        "presyncope",
+        MODIFIER,
+        &["faint|fainting|lightheaded|dizzy|dizziness|mareada|mareado|mareo|desmayar"],
+    ),
+    (
         "confusion",
         MODIFIER,
         &[
@@ -635,6 +650,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "lost|losing|loss balance|equilibrio",
             "cant walk straight",
             "falling to one side",
+            "trouble|difficulty|cant walking|walk",
+            "clumsy|clumsiness|uncoordinated|torpe",
         ],
     ),
     // ---- head injury ---------------------------------------------------------------
@@ -828,7 +845,6 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "in college",
             "as a child|kid|teen|teenager",
             "de nino|nina|pequeno|pequena|joven",
-            "last week|weekend",
         ],
     ),
     (

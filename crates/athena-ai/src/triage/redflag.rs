@@ -31,7 +31,7 @@ use std::sync::LazyLock;
 
 use super::lexicon::{
     ADMIN_IMMUNE, COMMON_WORDS, Dir, FINDINGS, Kind, MILD_SENSITIVE, MODIFIER, PAST_EVENT,
-    RELATIVES, TRIGGERS,
+    REFERENCE_IMMUNE, RELATIVES, TRIGGERS,
 };
 use super::text::{Punct, Token, distance, is_transposition, tokenize};
 
@@ -471,13 +471,66 @@ fn family_history(f: &Range<usize>, toks: &[Token]) -> bool {
     family_history_words || matches!((rel, past), (Some(r), Some(p)) if r < p)
 }
 
-fn active_findings(toks: &[Token], c: &Compiled) -> Vec<Hit> {
-    let trigs = triggers(toks, c);
-    let terms: Vec<Range<usize>> = trigs
-        .iter()
-        .filter(|t| t.kind == Kind::Terminator)
-        .map(|t| t.span.clone())
-        .collect();
+/// Context decisions for one text: which finding spans survive their context.
+struct Context<'a> {
+    toks: &'a [Token],
+    trigs: Vec<Trig>,
+    terms: Vec<Range<usize>>,
+}
+
+impl Context<'_> {
+    fn new<'a>(toks: &'a [Token], c: &Compiled) -> Context<'a> {
+        let trigs = triggers(toks, c);
+        let terms = trigs
+            .iter()
+            .filter(|t| t.kind == Kind::Terminator)
+            .map(|t| t.span.clone())
+            .collect();
+        Context { toks, trigs, terms }
+    }
+
+    /// Whether a finding at `span` with `flags` stands in its context.
+    fn keeps(&self, id: &str, span: &Range<usize>, flags: u8) -> bool {
+        let modifier = flags & MODIFIER != 0;
+        let has = |k: Kind| {
+            self.trigs
+                .iter()
+                .any(|t| t.kind == k && in_scope(t, span, self.toks, &self.terms))
+        };
+        #[cfg(test)]
+        if std::env::var("TRIAGE_TRACE").is_ok() {
+            let why: Vec<Kind> = self
+                .trigs
+                .iter()
+                .filter(|t| in_scope(t, span, self.toks, &self.terms))
+                .map(|t| t.kind)
+                .collect();
+            println!("  {id} {span:?} {why:?}");
+        }
+        let _ = id;
+        if has(Kind::Negation) || has(Kind::Hypothetical) {
+            return false;
+        }
+        let current = has(Kind::Current);
+        if (has(Kind::Historical) || (!modifier && family_history(span, self.toks))) && !current {
+            return false;
+        }
+        if !modifier {
+            if flags & (ADMIN_IMMUNE | REFERENCE_IMMUNE) == 0 && has(Kind::Reference) {
+                return false;
+            }
+            if flags & ADMIN_IMMUNE == 0 && has(Kind::Admin) && !current {
+                return false;
+            }
+            if flags & MILD_SENSITIVE != 0 && has(Kind::Mild) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
     let excluded: Vec<Range<usize>> = c
         .excludes
         .iter()
@@ -501,39 +554,9 @@ fn active_findings(toks: &[Token], c: &Compiled) -> Vec<Hit> {
                 {
                     continue;
                 }
-                let has = |k: Kind| {
-                    trigs
-                        .iter()
-                        .any(|t| t.kind == k && in_scope(t, &span, toks, &terms))
-                };
-                if has(Kind::Negation) || has(Kind::Hypothetical) {
-                    continue;
+                if cx.keeps(id, &span, *flags) {
+                    hits.push(Hit { id, span });
                 }
-                #[cfg(test)]
-                if std::env::var("TRIAGE_TRACE").is_ok() {
-                    let why: Vec<Kind> = trigs
-                        .iter()
-                        .filter(|t| in_scope(t, &span, toks, &terms))
-                        .map(|t| t.kind)
-                        .collect();
-                    println!("  {id} {span:?} {why:?}");
-                }
-                let current = has(Kind::Current);
-                if (has(Kind::Historical) || (!modifier && family_history(&span, toks))) && !current
-                {
-                    continue;
-                }
-                if !modifier {
-                    if flags & ADMIN_IMMUNE == 0
-                        && (has(Kind::Reference) || (has(Kind::Admin) && !current))
-                    {
-                        continue;
-                    }
-                    if flags & MILD_SENSITIVE != 0 && has(Kind::Mild) {
-                        continue;
-                    }
-                }
-                hits.push(Hit { id, span });
             }
         }
     }
@@ -960,9 +983,10 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     if toks.is_empty() {
         return Vec::new();
     }
+    let cx = Context::new(&toks, c);
     let f = Facts {
         toks: &toks,
-        hits: active_findings(&toks, c),
+        hits: active_findings(&toks, c, &cx),
     };
     let mut out: Vec<(RedFlag, &'static str, Range<usize>)> = Vec::new();
     let mut fire = |flag: RedFlag, id: &'static str, span: Option<Range<usize>>| {
@@ -1143,7 +1167,11 @@ pub fn assess(text: &str) -> Vec<Escalation> {
             RedFlag::Obstetric,
             "ob_acute_abdomen",
             f.get("abd_pain")
-                .filter(|_| f.get("severe").is_some() && pregnant.is_some())
+                .filter(|_| {
+                    pregnant.is_some()
+                        && f.any(&["severe", "presyncope", "bleeding_any", "collapse"])
+                            .is_some()
+                })
                 .map(|x| join(p, &x)),
         );
     }
@@ -1171,7 +1199,12 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     }
 
     // Infection.
-    let temps = temperatures(&toks);
+    // A temperature reading obeys the same context as the word "fever" ("had a fever of
+    // 100.5 last month", "no temp over 99").
+    let temps: Vec<(usize, f64)> = temperatures(&toks)
+        .into_iter()
+        .filter(|(i, _)| cx.keeps("temperature", &(*i..*i + 1), MODIFIER))
+        .collect();
     let febrile_temp = temps
         .iter()
         .find(|(_, v)| *v >= 100.4)
@@ -1190,7 +1223,7 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         fire(
             RedFlag::Sepsis,
             "sepsis_signs",
-            f.get("sepsis_sign").map(|s| join(x, &s)),
+            f.any(&["sepsis_sign", "confusion"]).map(|s| join(x, &s)),
         );
     }
     fire(RedFlag::Sepsis, "sepsis_named", f.get("sepsis_named"));
@@ -1305,7 +1338,10 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     }
 
     // Acute abdomen.
-    if let Some(a) = f.get("abd_pain") {
+    if let Some(a) = f
+        .get("abd_pain")
+        .or_else(|| f.get("rigid_abdomen").filter(|_| f.get("severe").is_some()))
+    {
         let severe = f.get("severe");
         let worst = severe.clone().filter(|s| {
             matches!(
