@@ -47,7 +47,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "cardiac_arrest",
         ADMIN_IMMUNE,
         &[
-            "not|isnt|stopped|no breathing|respira",
+            "not|isnt|stopped breathing",
+            "no respira",
             "no pulse",
             "cardiac arrest",
             "heart stopped",
@@ -97,6 +98,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         0,
         &[
             "^4 cant|cannot|unable|couldnt smile|sonreir right|left|one side|lado",
+            "~4 half|one|left|right|mitad|lado face|cara paralyzed|paralysis|frozen|numb|paralizada|dormida|droopy|drooping",
             "~3 face|cara|smile|mouth|boca|facial|lip droop*|drooping|droopy|crooked|lopsided|uneven|sagging|sags|saggy|caida|torcida|chueca|colgada|ladeada",
         ],
     ),
@@ -209,7 +211,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "saving|stockpiling|hoarding|collecting|saved|stockpiled up? pills|meds|medication|medications|pastillas",
             "pills|meds|medication saved|stashed|stockpiled|hoarded|hidden",
             "^3 pills|meds|gun|knife|rope|razor|blade in front of me",
-            "pills|gun|knife|rope|razor ready|lined up|laid out",
+            "^3 pills|gun|knife|rope|razor ready",
+            "pills|gun|knife|rope|razor lined|laid up|out",
+            "~6 goodbye|farewell|despedida|despidio took|pills|overdose|gun|rope|jump|die|kill|suicide|pastillas",
             "goodbye|suicide letter|letters|note|notes|carta|cartas",
             "^2 giving|gave|give away my|his|her things|stuff|belongings|possessions|cosas",
             "^2 jump|jumping off|from bridge|building|roof|balcony|overpass|puente|edificio",
@@ -296,7 +300,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         0,
         &[
             "hemorrhag*|hemorragia|desangr*",
-            "~3 bleed*|blood|sangr*|hemorrhag*|bleeing heavy|heavily|lot|lots|alot|profuse*|severe|severely|badly|nonstop|uncontrol*|everywhere|gushing|pouring|spurting|mucho|mucha|abundante|muchisimo|muchisima|chorros",
+            "~5 bleed*|blood|sangr*|hemorrhag*|bleeing heavy|heavily|lot|lots|alot|profuse*|severe|severely|badly|nonstop|uncontrol*|everywhere|gushing|pouring|spurting|mucho|mucha|abundante|muchisimo|muchisima|chorros",
             "wont|doesnt|cant|isnt|not|hasnt|wouldnt|no stop|stopping|stopped bleed*|bleeding|sangrar",
             "bleed*|bleeding wont|doesnt|isnt|not|hasnt|cant stop|stopping",
             "no para|paro|deja|dejado de? sangrar",
@@ -630,6 +634,23 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &["face|arm|arms|leg|legs|hand|cara|brazo|brazos|pierna|piernas|mano"],
     ),
     (
+        "allergen_exposure",
+        MODIFIER,
+        &[
+            "ate|eating|eaten|comi|comio|stung|sting|picadura|pico|injection|shot|vaccine|vacuna|contrast|antibiotic|antibiotics|penicillin|amoxicillin",
+            "allergic|alergico|alergica to|a",
+        ],
+    ),
+    (
+        "wheeze",
+        MODIFIER,
+        &[
+            "wheez*|sibilancia*|silbido|whistling",
+            "throat itchy|itching|itches",
+            "itchy throat",
+        ],
+    ),
+    (
         "presyncope",
         MODIFIER,
         &["faint|fainting|lightheaded|dizzy|dizziness|mareada|mareado|mareo|desmayar"],
@@ -856,6 +877,18 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "already saw|had",
             "cardiologist|doctor|neurologist|er|hospital said|says|told",
         ],
+    ),
+    (
+        Kind::Hypothetical,
+        Dir::Pre,
+        4,
+        &["thought|feared|worried|assumed i|he|she|it was|had|having|were"],
+    ),
+    (
+        Kind::Historical,
+        Dir::Both,
+        10,
+        &["in|en|back|around|since|desde|del|of #year", "#year"],
     ),
     (
         Kind::Hypothetical,

@@ -108,6 +108,8 @@ enum Alt {
     /// An abbreviation written in capitals ("CP", "SOB", "SI").
     Upper(&'static str),
     Number,
+    /// A year, 1900–2099.
+    Year,
 }
 
 #[derive(Debug, Clone)]
@@ -139,7 +141,9 @@ fn compile(p: &'static str) -> Pattern {
             slot.split('|')
                 .filter(|a| !a.is_empty())
                 .map(|a| {
-                    if a == "#" {
+                    if a == "#year" {
+                        Alt::Year
+                    } else if a == "#" {
                         Alt::Number
                     } else if let Some(abbr) = a.strip_prefix('=') {
                         Alt::Upper(abbr)
@@ -237,6 +241,7 @@ fn alt_matches(tok: &Token, alt: &Alt, fuzzy: bool, known: &HashSet<&'static str
     let t = tok.norm.as_str();
     match alt {
         Alt::Number => tok.number().is_some(),
+        Alt::Year => t.len() == 4 && tok.number().is_some_and(|y| (1900.0..2100.0).contains(&y)),
         Alt::Upper(w) => tok.upper && t == *w,
         Alt::Word(w) => t == *w || (fuzzy && !known.contains(t) && typo_of(t, w)),
         Alt::Prefix(p) => {
@@ -1070,6 +1075,19 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         "anaphylaxis_named",
         f.get("anaphylaxis_named"),
     );
+    if let Some(x) = f.get("allergen_exposure") {
+        fire(
+            RedFlag::Anaphylaxis,
+            "allergic_respiratory",
+            f.any(&[
+                "wheeze",
+                "breathing_distress",
+                "breathing_blue",
+                "swallow_trouble",
+            ])
+            .map(|r| join(&x, &r)),
+        );
+    }
     if f.get("allergic_ctx").is_some() || f.get("swallow_trouble").is_some() {
         fire(
             RedFlag::Anaphylaxis,
@@ -1095,6 +1113,32 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         RedFlag::SevereBleeding,
         "gi_or_lung_bleeding",
         f.get("vomit_blood"),
+    );
+    // Bleeding that has gone on for 20 minutes or more.
+    fire(
+        RedFlag::SevereBleeding,
+        "prolonged_bleeding",
+        f.hits
+            .iter()
+            .filter(|h| h.id == "bleeding_any")
+            .find_map(|h| {
+                let s = toks[h.span.start].sentence;
+                toks.iter().enumerate().find_map(|(i, t)| {
+                    if t.sentence != s || i == 0 {
+                        return None;
+                    }
+                    let n = toks[i - 1].number().or_else(|| {
+                        matches!(toks[i - 1].norm.as_str(), "an" | "una" | "several" | "few")
+                            .then_some(1.0)
+                    })?;
+                    let long = match t.norm.as_str() {
+                        "minutes" | "mins" | "min" | "minutos" => n >= 20.0,
+                        "hour" | "hours" | "hrs" | "hr" | "hora" | "horas" => true,
+                        _ => false,
+                    };
+                    long.then(|| join(&h.span, &(i..i + 1)))
+                })
+            }),
     );
     if let Some(a) = f.get("anticoagulant") {
         fire(
@@ -1296,8 +1340,20 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                 .find(|(_, v)| *v >= min)
                 .map(|(i, _)| tok_span(*i))
         };
+        let ketone_reading = toks.iter().enumerate().find_map(|(i, t)| {
+            (t.norm.starts_with("keton") || t.norm.starts_with("cetona"))
+                .then(|| {
+                    (i + 1..(i + 4).min(toks.len())).find(|&j| {
+                        toks[j].number().is_some_and(|v| (1.5..=20.0).contains(&v))
+                            && toks[j].unit_suffix().is_empty()
+                    })
+                })
+                .flatten()
+                .map(|j| i..j + 1)
+        });
         let dka = f
             .any(&["ketones", "fruity_breath"])
+            .or(ketone_reading)
             .or_else(|| at(500.0))
             .or_else(|| {
                 at(300.0).filter(|_| {
