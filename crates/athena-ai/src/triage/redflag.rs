@@ -172,6 +172,8 @@ const EXCLUDES: &[&str] = &[
     "chest xray|xrays|congestion|congested|cold|infection|cough|mucus|phlegm|rash|hair|tattoo|ct|scan|tube|binder",
     "chest x ray|rays",
     "analisis|examen|prueba de sangre",
+    "food poisoning|intoxication",
+    "intoxicacion alimentaria",
     "moving|moved|move|mueve her|his|their|its|the|sus? bowels|bowel|poop|stool|stools|intestinos|arm|arms|leg|legs|head|neck|eyes|hand|hands",
 ];
 
@@ -553,9 +555,8 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
                         | "vomit_blood"
                         | "chest_pain"
                         | "fetal_movement"
-                ) && excluded
-                    .iter()
-                    .any(|e| e.start >= span.start && e.start < span.end)
+                        | "overdose_named"
+                ) && excluded.iter().any(|e| overlaps(e, &span))
                 {
                     continue;
                 }
