@@ -258,7 +258,7 @@ fn alt_matches(tok: &Token, alt: &Alt, fuzzy: bool, known: &HashSet<&'static str
             (n.saturating_sub(1)..=n + 1).any(|k| {
                 k <= chars.len() && {
                     let head: String = chars[..k].iter().collect();
-                    typo_of(&head, p)
+                    typo_of(&head, p) && distance(&head, p, 1) <= 1
                 }
             })
         }
@@ -1388,7 +1388,8 @@ pub fn assess(text: &str) -> Vec<Escalation> {
             if torsion_named {
                 Some(t)
             } else {
-                f.any(&["sudden", "severe", "vomiting"])
+                // Sudden, severe, with vomiting, or in a boy: an acute scrotum.
+                f.any(&["sudden", "severe", "vomiting", "child"])
                     .map(|x| join(&t, &x))
             },
         );
@@ -1408,9 +1409,15 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         });
         let sign = f.get("rigid_abdomen").or(worst).or_else(|| {
             severe.clone().and_then(|_| {
-                fever
-                    .clone()
-                    .or_else(|| f.any(&["vomit_blood", "vomiting", "bleeding_any", "collapse"]))
+                fever.clone().or_else(|| {
+                    f.any(&[
+                        "vomit_blood",
+                        "vomiting",
+                        "bleeding_any",
+                        "collapse",
+                        "sudden",
+                    ])
+                })
             })
         });
         fire(
