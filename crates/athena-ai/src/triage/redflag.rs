@@ -1536,6 +1536,40 @@ mod tests {
     }
 
     #[test]
+    fn context_kinds() {
+        // Negation with scope and list continuation; "no," as an interjection.
+        assert!(ids("denies SI/HI, requesting med refill").is_empty());
+        assert!(ids("No CP, SOB, or fever. Just need my refills.").is_empty());
+        assert_eq!(ids("SI with plan"), ["suicidal_ideation"]);
+        // Temporality: years, "last year", a resolved episode; "again"/"now" is current.
+        assert!(ids("mi esposo tuvo un infarto en 2015 y necesita su receta").is_empty());
+        assert!(ids("I had some chest pain but it went away").is_empty());
+        assert_eq!(
+            ids("hace 2 años tuve un infarto y ahora tengo el mismo dolor en el pecho"),
+            ["chest_pain"]
+        );
+        // Hypotheticals and education; uncertainty about a present symptom is not one.
+        assert!(ids("what should I do if my baby gets a fever?").is_empty());
+        assert_eq!(
+            ids("I'm not sure if this is a stroke but her face is drooping"),
+            ["stroke_face", "stroke_named"]
+        );
+        // Experiencer: a relative's history vs. someone else's emergency now.
+        assert!(ids("my grandfather died of a stroke, am I at risk?").is_empty());
+        assert_eq!(ids("my neighbor collapsed in the yard"), ["collapse"]);
+        // Admin and references; a current symptom outranks a billing word.
+        assert!(ids("claim denied for the stroke workup MRI").is_empty());
+        assert!(ids("my dog is vomiting blood, which vet do you recommend").is_empty());
+        assert_eq!(
+            ids("Chest pain since this morning, will insurance cover the ER?"),
+            ["chest_pain"]
+        );
+        // Mild/chronic qualifiers only downgrade mild-sensitive findings.
+        assert!(ids("a little short of breath climbing stairs lately").is_empty());
+        assert_eq!(ids("a little chest pain right now"), ["chest_pain"]);
+    }
+
+    #[test]
     fn criteria_with_modifiers_and_numbers() {
         assert_eq!(
             ids("my 6 week old has a temp of 100.6 rectal"),
@@ -1571,6 +1605,37 @@ mod tests {
         assert_eq!(
             ids("severe stomach pain and my belly is hard as a rock"),
             ["acute_abdomen"]
+        );
+        assert_eq!(
+            ids("my 2 month old had a fever of 100.5 last month"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            ids("I'm 34 weeks pregnant and my blood pressure is 160/105"),
+            ["ob_preeclampsia"]
+        );
+        assert_eq!(
+            ids("I'm 16 weeks and haven't felt the baby move yet"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            ids("34 weeks and the baby hasn't moved since last night"),
+            ["ob_fetal_movement"]
+        );
+        assert_eq!(
+            ids("I'm on chemo and my temp is 100.9"),
+            ["neutropenic_fever"]
+        );
+        assert_eq!(ids("my mom has a fever and is confused"), ["sepsis_signs"]);
+        assert_eq!(ids("t1d with ketones 3.5 and vomiting"), ["dka"]);
+        assert_eq!(
+            ids("my son's nose has been bleeding for 45 minutes"),
+            ["prolonged_bleeding"]
+        );
+        assert!(ids("small nosebleed this morning that stopped after 5 minutes").is_empty());
+        assert_eq!(
+            ids("I accidentally gave my 6 month old 5 ml of adult tylenol"),
+            ["child_medication_error"]
         );
         let e = &assess("Hi. My 3 wk old feels hot, temp 38.5C")[0];
         assert_eq!(e.criterion, "infant_fever");
