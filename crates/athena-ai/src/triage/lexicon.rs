@@ -181,6 +181,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 end|ending|take|taking|quit own|my|his|her|their life|lives",
             "^3 want|wants|wanna|wanted|wanting|wish|wishes|wishing|ready|rather|deserve die|dead|dying",
             "better off dead|without",
+            "^3 better|easier|happier without me|mi",
             "no reason to live|living|go",
             "^3 no|dont|doesnt|cant|not|without point|reason|purpose in|to|of living|live|life|going|on|anymore",
             "^3 plan|planning|want|wants|going|gonna|ready|thinking|decided to? end|ending things|it|everything",
@@ -210,6 +211,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "saving|stockpiling|hoarding|collecting|saved|stockpiled up? pills|meds|medication|medications|pastillas",
             "pills|meds|medication saved|stashed|stockpiled|hoarded|hidden",
+            "~6 looked|searched|googled|researched|researching|looking|buscando|busque lethal|overdose|die|kill|suicide|hang|letal",
+            "^6 looked|searched|googled|researched|researching|looking how many pills",
+            "^3 note|letter|message|text|carta|mensaje saying|diciendo|say goodbye|adios",
             "^3 pills|meds|gun|knife|rope|razor|blade in front of me",
             "^3 pills|gun|knife|rope|razor ready",
             "pills|gun|knife|rope|razor lined|laid up|out",
@@ -420,6 +424,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "contraction|contractions|contracciones",
             "water broke|breaking|broken",
+            "gush|gushing|leak|leaking|chorro of? fluid|water|liquid|liquido|agua",
             "leaking fluid|water",
             "se me rompio la? fuente",
             "rompi|rompio fuente|aguas",
@@ -501,6 +506,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~3 whole|entire|todo|toda|full|completo|completa|entero|entera bottle|frasco|pack|box|caja|blister|jarabe|syrup",
             "took|swallowed|tomo|tome all|todas|todos my|his|her|the|sus|mis? pills|meds|medicine|tablets|pastillas|pildoras|antidepressants|painkillers|opioids|xanax|oxy|oxycodone|lithium|seroquel|ambien|sleeping",
             "handful of? pills|meds|tablets",
+            "^3 took|taken|swallowed|tomo whole|entire|all|todo week|weeks|month|bottle|supply|pack|semana|mes|frasco",
             "^3 took|swallowed|taken|ate|tome|tomo|trago|popped bunch|handful|lot|lots|ton|punado|monton|several pills|meds|tablets|pastillas|pildoras|medicine",
             "narcan|naloxone",
         ],
