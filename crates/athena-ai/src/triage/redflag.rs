@@ -475,7 +475,14 @@ fn family_history(f: &Range<usize>, toks: &[Token]) -> bool {
     let family_history_words = before
         .windows(2)
         .any(|w| matches!(w, ["family", "history"] | ["runs", "in"]));
-    family_history_words || matches!((rel, past), (Some(r), Some(p)) if r < p)
+    // "had" alone is ambiguous ("my mom had chest pain and passed out" is now); it makes a
+    // history only with an age ("at 50", "a los 60") in the sentence.
+    let sentence: Vec<&Token> = toks.iter().filter(|t| t.sentence == sent).collect();
+    let aged = sentence.windows(2).any(|w| {
+        matches!(w[0].norm.as_str(), "at" | "age" | "los" | "aged") && w[1].number().is_some()
+    });
+    let is_past = |p: usize| !matches!(before[p], "had" | "suffered" | "tuvo" | "sufrio") || aged;
+    family_history_words || matches!((rel, past), (Some(r), Some(p)) if r < p && is_past(p))
 }
 
 /// Context decisions for one text: which finding spans survive their context.
