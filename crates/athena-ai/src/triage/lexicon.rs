@@ -45,7 +45,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
     ),
     (
         "cardiac_arrest",
-        ADMIN_IMMUNE,
+        0,
         &[
             "not|isnt|stopped breathing",
             "no respira",
@@ -917,6 +917,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "como saber|reconocer",
             "worried|afraid|scared|terrified|worry|fear|nervous about|of getting|having|developing",
             "learn|learning|read|reading|information|info|education|teach|taught about|on",
+            "explain|explaining|describe|define|definition|meaning|explicar|explicame",
             "ask|asking about",
             "what is|are|does",
             "when should|do|would|is|are",
@@ -930,6 +931,26 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         &[
             "cause|causes|causing|trigger|triggers|causar|causa",
             "side effect|effects",
+        ],
+    ),
+    (
+        Kind::Hypothetical,
+        Dir::Post,
+        6,
+        &[
+            "something i|we|to should|worry|be|need",
+            "common|possible|likely in|for kids|children|teens|adults|men|women",
+        ],
+    ),
+    (
+        Kind::Reference,
+        Dir::Both,
+        10,
+        &[
+            "broken|malfunction*|defective|faulty|descompuesto",
+            "control solution",
+            "error code|message",
+            "recheck*|retest*|rechecked",
         ],
     ),
     (
@@ -950,6 +971,8 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "dog|dogs|cat|cats|puppy|kitten|pet|pets|perro|perra|gato|gata|perrito|gatito|vet|veterinarian|veterinario",
             "webinar|seminar|newsletter|article|pamphlet|brochure|handout|flyer|poster|research|survey|questionnaire|paperwork|fmla|disability|essay|homework|fundraiser|podcast|documentary|movie|novel|episode|formulario|encuesta|papeleo|folleto|articulo",
             "class|classes|curso|clase on|about|for|sobre|de",
+            "^3 teach|teaching|taught|doing|take|taking|host|hosting|offer|offering|sign up|signed class|classes|course|courses|training|workshop|curso|clase",
+            "trained|train on|about|in|to",
             "school|work|college project|paper|report",
             "medical records|record",
             "records|record from|of|for",
@@ -963,7 +986,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         Dir::Post,
         1,
         &[
-            "visit|visits|appointment|appointments|appt|appts|followup|f/u|clinic|specialist|doctor|workup|evaluation|eval|test|testing|study|screening|screen|prevention|risk|risks|awareness|medication|medications|meds|med|medicine|medicines|rx|prescription|precautions|protocol|plan|kit|hotline|group|support|survivor|survivors|center|unit|ward|team|history|bill|claim|code|insurance|form|cita|consulta|medicina|medicamento|medicamentos|pastillas|clinica|action|precaution|alert|bracelet|disorder|neurologist|cardiologist|strips|strip|meter|supplies",
+            "visit|visits|appointment|appointments|appt|appts|followup|f/u|clinic|specialist|doctor|workup|evaluation|eval|test|testing|study|screening|screen|prevention|risk|risks|awareness|medication|medications|meds|med|medicine|medicines|rx|prescription|precautions|protocol|plan|kit|hotline|group|support|survivor|survivors|center|unit|ward|team|history|bill|claim|code|insurance|form|cita|consulta|medicina|medicamento|medicamentos|pastillas|clinica|action|precaution|alert|bracelet|disorder|neurologist|cardiologist|strips|strip|meter|supplies|log|diary|journal|tracker|calendar",
             "follow up",
             "work up",
         ],

@@ -409,8 +409,24 @@ const LIST_WORDS: &[&str] = &["or", "nor", "ni", "o", "and"];
 /// terminator between them, and (for negation, hypotheticals, mild and current) no clause
 /// break unless the finding sits in a list ("no fever, chills, or chest pain").
 fn in_scope(t: &Trig, f: &Range<usize>, toks: &[Token], terms: &[Range<usize>]) -> bool {
-    if overlaps(&t.span, f) || toks[t.span.start].sentence != toks[f.start].sentence {
+    if overlaps(&t.span, f) {
         return false;
+    }
+    let (ts, fs) = (toks[t.span.start].sentence, toks[f.start].sentence);
+    if ts != fs {
+        // "Chest pain? No." — a one- or two-word answer to a question about the finding.
+        let answer = ts == fs + 1
+            && t.kind == Kind::Negation
+            && t.dir != Dir::Pre
+            && toks[f.end - 1..]
+                .iter()
+                .take_while(|x| x.sentence == fs)
+                .last()
+                .is_some_and(|x| x.question)
+            && t.span.start > 0
+            && toks[t.span.start - 1].sentence == fs
+            && toks.iter().filter(|x| x.sentence == ts).count() <= 2;
+        return answer;
     }
     let (from, to) = if t.span.end <= f.start {
         if t.dir == Dir::Post {
@@ -1340,7 +1356,11 @@ pub fn assess(text: &str) -> Vec<Escalation> {
 
     // Diabetes.
     if let Some(d) = f.get("diabetic").or_else(|| f.get("ketones")) {
-        let readings = glucose(&toks);
+        // Readings obey context too ("says HI with control solution, is it broken?").
+        let readings: Vec<(usize, f64)> = glucose(&toks)
+            .into_iter()
+            .filter(|(i, _)| cx.keeps("glucose", &(*i..*i + 1), 0))
+            .collect();
         let max = readings.iter().map(|(_, v)| *v).fold(0.0, f64::max);
         let at = |min: f64| {
             readings

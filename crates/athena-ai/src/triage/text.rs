@@ -25,6 +25,8 @@ pub(crate) struct Token {
     pub end: usize,
     /// Written with at least two letters, all in capitals ("HI").
     pub upper: bool,
+    /// The sentence ends with this token and a question mark.
+    pub question: bool,
     /// What followed the token.
     pub punct: Punct,
     /// Index of the sentence the token belongs to.
@@ -127,6 +129,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 start,
                 end,
                 upper: letters >= 2 && uppers == letters,
+                question: false,
                 punct: Punct::None,
                 sentence,
             });
@@ -143,6 +146,9 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                     // "¿" opens a sentence: it ends the previous one too.
                     if p == Punct::Sentence || last.punct == Punct::None {
                         last.punct = p;
+                    }
+                    if c == '?' {
+                        last.question = true;
                     }
                 }
                 if p == Punct::Sentence && tokens.last().is_some_and(|t| t.sentence == sentence) {
