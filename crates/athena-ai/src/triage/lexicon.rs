@@ -971,7 +971,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "dog|dogs|cat|cats|puppy|kitten|pet|pets|perro|perra|gato|gata|perrito|gatito|vet|veterinarian|veterinario",
             "webinar|seminar|newsletter|article|pamphlet|brochure|handout|flyer|poster|research|survey|questionnaire|paperwork|fmla|disability|essay|homework|fundraiser|podcast|documentary|movie|novel|episode|formulario|encuesta|papeleo|folleto|articulo",
             "class|classes|curso|clase on|about|for|sobre|de",
-            "^3 teach|teaching|taught|doing|take|taking|host|hosting|offer|offering|sign up|signed class|classes|course|courses|training|workshop|curso|clase",
+            "^5 teach|teaching|taught|doing|take|taking|host|hosting|offer|offering|sign up|signed class|classes|course|courses|training|workshop|curso|clase",
             "trained|train on|about|in|to",
             "school|work|college project|paper|report",
             "medical records|record",
