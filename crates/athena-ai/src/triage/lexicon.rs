@@ -973,6 +973,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "class|classes|curso|clase on|about|for|sobre|de",
             "^5 teach|teaching|taught|doing|take|taking|host|hosting|offer|offering|sign up|signed class|classes|course|courses|training|workshop|curso|clase",
             "trained|train on|about|in|to",
+            "cpr|bls|acls|choking|aid|safety|awareness|prevention|narcan|stroke|overdose|suicide|heart|cardiac|seizure|allergy class|classes|course|courses|training|workshop|seminar|certification|clase|curso",
             "school|work|college project|paper|report",
             "medical records|record",
             "records|record from|of|for",
