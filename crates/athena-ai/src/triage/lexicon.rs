@@ -109,7 +109,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~4 one|un|left|right|izquierdo|derecho|izquierda|derecha|half side|lado|mitad weak|weakness|numb|numbness|paralyzed|paralysis|dead|debil|debilidad|dormido|dormida|adormecido|adormecida|entumido|entumida|paralizado|paralizada",
             "^2 cant|cannot|unable|couldnt lift|raise|move arm|arms|leg|brazo|pierna",
             "^4 cant|cannot|unable|couldnt move|feel left|right|one side|half",
-            "no puede|puedo levantar|mover el? brazo|pierna",
+            "no puede|puedo levantar|mover el|la? brazo|pierna|mano|lado",
         ],
     ),
     (
@@ -238,6 +238,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 threaten*|threat kill*|hurt*|harm*|shoot*|stab*",
             "^3 want|wants|going|gonna|thinking|urge|urges|threatening|threatened kill|killing|hurt|hurting|harm|harming|stab|stabbing|shoot|shooting his|her|their sister|brother|mother|father|mom|dad|family|wife|husband|teacher|girlfriend|boyfriend",
             "^2 matar|matarlo|matarla|matarlos|lastimar|danar a? alguien|esposo|esposa|bebe|hijo|hija|gente",
+            "^4 hacerle|hacerles|lastimar|lastimarlo|lastimarla|matar dano|bebe|hijo|hija|alguien|esposo|esposa|gente|ninos|hijos",
         ],
     ),
     // ---- allergy -------------------------------------------------------------------
@@ -294,6 +295,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "allerg*|alergi*|alergic*|hives|ronchas|urticaria|welts|bee|wasp|hornet|sting|stung|picadura|pico|peanut|peanuts|nut|nuts|shellfish|shrimp|mariscos|cacahuate|mani|ate|eating|comi|comio|antibiotic|antibiotics|antibiotico|penicillin|amoxicillin|injection|shot|vaccine|vacuna|inyeccion|contrast",
             "new med|meds|medicine|medication|medicina|medicamento",
+            "comer|comiendo|camaron|camarones|nueces|huevo|medicamento|inyeccion|abeja|avispa|penicilina|antibiotico|antibioticos",
             "after taking|eating|starting|using|getting",
             "ibuprofen|aspirin|nsaid|sulfa|bactrim|cipro|latex|lisinopril|naproxen|advil|motrin|cephalexin|keflex",
         ],
@@ -341,7 +343,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "anticoagulant",
         MODIFIER,
         &[
-            "warfarin|coumadin|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|dabigatran|savaysa|edoxaban|lovenox|enoxaparin|heparin|fragmin|dalteparin|plavix|clopidogrel|brilinta|ticagrelor|effient|prasugrel|anticoagul*|anticoagulante|anticoagulantes",
+            "warfarin|warfarina|coumadin|coumadina|jantoven|eliquis|apixaban|xarelto|rivaroxaban|pradaxa|dabigatran|savaysa|edoxaban|lovenox|enoxaparin|heparin|fragmin|dalteparin|plavix|clopidogrel|brilinta|ticagrelor|effient|prasugrel|anticoagul*|anticoagulante|anticoagulantes",
             "blood|sangre thinner|thinners|thiner|diluyente|adelgazante",
             "thinner|thinners pill|pills|medication|med|meds",
             "para diluir la? sangre",
@@ -783,6 +785,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "ruled out",
             "came back normal|negative|fine|clear",
             "se fue|quito|paso",
+            "^3 pero|y ya se|me|no quito|fue|paso|desaparecio|tengo",
             "desaparecio|desaparecieron",
             "no",
             "free",
@@ -842,6 +845,8 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "hace # anos|meses|ano|mes",
             "hace anos|mucho",
             "el ano pasado",
+            "el mes pasado",
+            "la semana pasada",
             "cuando era",
             "de nino|nina|joven",
             "survivor|survived|recovered",
@@ -922,6 +927,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "what is|are|does",
             "when should|do|would|is|are",
             "que es|son",
+            "que|cuales sintomas|senales|signos",
         ],
     ),
     (
@@ -992,16 +998,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "work up",
         ],
     ),
-    (
-        Kind::Reference,
-        Dir::Post,
-        2,
-        &[
-            "through|thru|from my? nose|nostril|nostrils",
-            "out of my? nose|nostril",
-            "por la nariz",
-        ],
-    ),
+    (Kind::Reference, Dir::Post, 2, &[]),
     (
         Kind::Reference,
         Dir::Pre,

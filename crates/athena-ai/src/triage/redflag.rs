@@ -173,6 +173,7 @@ const EXCLUDES: &[&str] = &[
     "chest x ray|rays",
     "analisis|examen|prueba de sangre",
     "food poisoning|intoxication",
+    "^2 breathe|breath|breathing|respirar through|thru|from|out|por|in|with nose|nariz|nostril|nostrils",
     "intoxicacion alimentaria",
     "moving|moved|move|mueve her|his|their|its|the|sus? bowels|bowel|poop|stool|stools|intestinos|arm|arms|leg|legs|head|neck|eyes|hand|hands",
 ];
@@ -391,6 +392,16 @@ fn triggers(toks: &[Token], c: &Compiled) -> Vec<Trig> {
         {
             return false;
         }
+        // A post-negation "no" only as a bare answer ("chest pain? no.").
+        if t.kind == Kind::Negation
+            && t.dir == Dir::Post
+            && t.span.len() == 1
+            && toks[t.span.start].norm == "no"
+            && toks[t.span.start].punct == Punct::None
+            && t.span.start + 1 < toks.len()
+        {
+            return false;
+        }
         if t.kind == Kind::Hypothetical
             && t.span.len() == 1
             && toks[t.span.start].norm == "si"
@@ -579,6 +590,7 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
                         | "chest_pain"
                         | "fetal_movement"
                         | "overdose_named"
+                        | "breathing_distress"
                 ) && excluded.iter().any(|e| overlaps(e, &span))
                 {
                     continue;
