@@ -31,7 +31,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "chest_pain",
         0,
         &[
-            "~3 chest|pecho|chst|breastbone|sternum|esternon pain|pains|painful|pressure|tight|tightness|tightening|hurt|hurts|hurting|heavy|heaviness|squeez*|crush*|ache|aches|aching|discomfort|dolor|dolores|duele|presion|opresion|apretado|apretada|apretando|aprieta|aprietan|pesadez|burning|ardor|stabbing|sharp",
+            "~3 chest|pecho|chst|breastbone|sternum|esternon pain|pains|painful|pressure|tight|tightness|tightening|hurt|hurts|hurting|heavy|heaviness|squeez*|crush*|ache|aches|aching|discomfort|dolor|dolores|duele|presion|opresion|opresivo|opresiva|apretado|apretada|apretando|aprieta|aprietan|pesadez|burning|ardor|stabbing|sharp",
             "~5 chest|pecho|breastbone|sternum|heart|corazon weight|sitting|elephant|vise|vice|band|squeeze|squeezed|squeezing|crushed",
             "^6 squeez*|pressure|tight*|heavy|heaviness|crush*|pain|pains|discomfort|ache|aching|hurt*|burning|stabbing in|on|across|into|of chest|pecho",
             "heart attack|attacks",
@@ -502,7 +502,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "overdos*|overdoes|overdosing|sobredosis|od|oded",
             "poisoned|poisoning|envenenado|envenenada|envenenamiento|intoxicado|intoxicada",
-            "^4 took|taken|tomo|tome|swallowed|ate|drank too|demasiad* many|much|muchas|muchos pills|meds|medicine|tablets|pastillas|medicina|pildoras",
+            "^4 took|taken|tomo|tome|swallowed|ate|drank too|to|demasiad* many|much|muchas|muchos pills|meds|medicine|tablets|pastillas|medicina|pildoras",
             "unknown amount|number|quantity of? pills|meds|tablets|pastillas",
             "^4 dont|didnt|not know|sure how many pills|she|he|they|took",
             "~3 whole|entire|todo|toda|full|completo|completa|entero|entera bottle|frasco|pack|box|caja|blister|jarabe|syrup",
@@ -688,7 +688,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "head_injury",
         MODIFIER,
         &[
-            "^4 hit|hitting|bumped|bump|banged|bang|struck|smacked|whacked|knocked|slammed|golpeo|golpe|pego|golpeado|golpeada head|cabeza|forehead|frente",
+            "^4 hit|hitting|bumped|bump|banged|bang|struck|smacked|whacked|knocked|slammed|golpeo|golpe|pego|golpeado|golpeada head|hed|cabeza|forehead|frente",
             "head injury|trauma|wound|laceration",
             "concussion|conmocion",
             "^2 fell|fall|cayo|cai on|onto|de head|cabeza",
@@ -699,7 +699,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "collapse",
         0,
         &[
-            "passed|pass|passing|blacked|black|blacking out",
+            "passed|pass|passing|past|blacked|black|blacking out",
             "fainted|fainting|desmaye|desmayo|desmaya|desmayado|desmayada|desmayarme",
             "unconscious|unresponsive|inconsciente",
             "not|isnt responding",
@@ -1948,7 +1948,6 @@ pub(crate) const COMMON_WORDS: &[&str] = &[
     "heating",
     "heats",
     "bleached",
-    "feaver",
     "clever",
     "seize",
     "seized",
@@ -2162,6 +2161,9 @@ pub(crate) const COMMON_WORDS: &[&str] = &[
     "stripe",
     "vomit",
     "limit",
+    "restricting",
+    "restriction",
+    "restricted",
     "hemorrhoid",
     "hemorrhoids",
     "hemorroides",

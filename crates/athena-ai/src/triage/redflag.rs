@@ -236,7 +236,7 @@ fn typo_of(tok: &str, word: &str) -> bool {
     if n < 5 || tok.chars().next() != word.chars().next() {
         return false;
     }
-    let allowed = if n >= 8 { 2 } else { 1 };
+    let allowed = if n >= 10 { 2 } else { 1 };
     tok.chars().count() >= 4 && distance(tok, word, allowed) <= allowed
 }
 
@@ -579,9 +579,8 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
         .collect();
     let mut hits = Vec::new();
     for (id, flags, ps) in &c.findings {
-        let modifier = flags & MODIFIER != 0;
         for p in ps {
-            for span in find(p, toks, !modifier, &c.known) {
+            for span in find(p, toks, true, &c.known) {
                 if matches!(
                     *id,
                     "bleeding_severe"
