@@ -31,9 +31,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "chest_pain",
         0,
         &[
-            "~3 chest|pecho|chst|breastbone|sternum|esternon pain|pains|painful|pressure|tight|tightness|tightening|hurt|hurts|hurting|heavy|heaviness|squeez*|crush*|ache|aches|aching|discomfort|dolor|dolores|duele|presion|opresion|opresivo|opresiva|apretado|apretada|apretando|aprieta|aprietan|pesadez|burning|ardor|stabbing|sharp",
+            "~4 chest|pecho|chst|breastbone|sternum|esternon pain|pains|painful|pressure|tight|tightness|tightening|hurt|hurts|hurting|heavy|heaviness|squeez*|crush*|ache|aches|aching|discomfort|dolor|dolores|duele|presion|opresion|opresivo|opresiva|apretado|apretada|apretando|aprieta|aprietan|pesadez|burning|ardor|stabbing|sharp",
             "~5 chest|pecho|breastbone|sternum|heart|corazon weight|sitting|elephant|vise|vice|band|squeeze|squeezed|squeezing|crushed",
-            "^6 squeez*|pressure|tight*|heavy|heaviness|crush*|pain|pains|discomfort|ache|aching|hurt*|burning|stabbing in|on|across|into|of chest|pecho",
+            "^6 squeez*|pressure|tight*|heavy|heaviness|crush*|pain|pains|discomfort|ache|aching|hurt*|burning|stabbing in|on|across|into|of|en|del|de chest|pecho",
             "heart attack|attacks",
             "ataque al? corazon|cardiaco",
             "infarto|infartando",
@@ -83,6 +83,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~3 lips|lip|face|skin|fingers|labios|cara blue|bluish|purple|gray|grey|azul|azules|morado|morados",
             "turning|turned|going blue|azul|morado",
             "choking|atragantado|atragantando|atragantada",
+            "only|barely|cant|can say|speak|talk|get few|couple|one|two words|word",
+            "inhaler|nebulizer|neb|albuterol|inhalador not|isnt|no|doesnt|didnt helping|working|help|work|ayuda|funciona",
             "retraction|retractions|retracting|grunting",
             "~3 ribs|chest|belly|costillas|neck sucking|pulling|caving|sinking|hunden|hundiendo|hunde|hunden",
             "~3 nostrils|nose|nariz flaring|flare|flared|flares|aleteo",
@@ -126,6 +128,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~4 words|speech|talking jumbled|garbled|mixed|wrong|nonsense|weird|strange",
             "arrastra|arrastrando|traba|trabando palabras|lengua",
             "habla arrastrada|rara|raro|mal",
+            "sound|sounds|sounding|talking|talks|speaks|speaking like? drunk|borracho|borracha",
             "talking|talks|speech|speaking|sounds funny|weird|strange|odd|slurred|drunk|off",
             "no puede|puedo hablar",
             "dificultad para hablar",
@@ -162,7 +165,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "limb_deficit",
         MILD_SENSITIVE,
         &[
-            "~3 right|left|izquierdo|derecho|izquierda|derecha arm|leg|hand|brazo|pierna|mano limp|weak|numb|dead|paralyzed|debil|dormido|dormida|paralizado|paralizada",
+            "~3 right|left|izquierdo|derecho|izquierda|derecha arm|leg|hand|brazo|pierna|mano limp|weak|numb|dead|paralyzed|clumsy|useless|debil|dormido|dormida|paralizado|paralizada",
+            "~4 right|left|izquierda|derecha|izquierdo|derecho hand|arm|leg|mano|brazo|pierna wont|cant|cannot|doesnt|no grip|work|hold|agarrar|sirve",
         ],
     ),
     ("stroke_named", 0, &["stroke|derrame|ictus|embolia"]),
@@ -176,6 +180,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "been|keep|keeps|started|start hurting|harming|cutting|burning myself|himself|herself|themselves",
             "self harm|harming|injury|injuring",
             "selfharm|kms",
+            "kill|killing|hurt|hurting|harm|harming|end|ending|cut|cutting|shoot|hang my|him|her|them self|selves",
             "=si|=si/hi with|w/|and|plus|plan|intent",
             "passive|active|having|has|positive|reports|endorses|with|w/ =si|=si/hi",
             "^2 end|ending|take|taking|quit own|my|his|her|their life|lives",
@@ -209,8 +214,12 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "si_method",
         ADMIN_IMMUNE,
         &[
-            "saving|stockpiling|hoarding|collecting|saved|stockpiled up? pills|meds|medication|medications|pastillas",
+            "^3 saving|stockpiling|hoarding|collecting|saved|stockpiled pills|meds|medication|medications|pastillas",
             "pills|meds|medication saved|stashed|stockpiled|hoarded|hidden",
+            "~6 garage car|engine|motor running|on|encendido",
+            "^3 dont|doesnt|cant|not see|find point|purpose anymore|left",
+            "~5 better dead|gone|muerto|muerta",
+            "bought|buy|buying|got|purchased|compre a? rope|noose|cuerda",
             "~6 looked|searched|googled|researched|researching|looking|buscando|busque lethal|overdose|die|kill|suicide|hang|letal",
             "^6 looked|searched|googled|researched|researching|looking how many pills",
             "^3 note|letter|message|text|carta|mensaje saying|diciendo|say goodbye|adios",
@@ -238,6 +247,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 threaten*|threat kill*|hurt*|harm*|shoot*|stab*",
             "^3 want|wants|going|gonna|thinking|urge|urges|threatening|threatened kill|killing|hurt|hurting|harm|harming|stab|stabbing|shoot|shooting his|her|their sister|brother|mother|father|mom|dad|family|wife|husband|teacher|girlfriend|boyfriend",
             "^2 matar|matarlo|matarla|matarlos|lastimar|danar a? alguien|esposo|esposa|bebe|hijo|hija|gente",
+            "^3 voy|vamos|va|quiero|quiere|pienso matar|lastimar|herir a? mi|su|alguien|el|la|los",
             "^4 hacerle|hacerles|lastimar|lastimarlo|lastimarla|matar dano|bebe|hijo|hija|alguien|esposo|esposa|gente|ninos|hijos",
         ],
     ),
@@ -246,7 +256,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "throat_closing",
         0,
         &[
-            "~5 throat|garganta closing|closed|close|closes|tight|tightening|cerrando|cierra|cerrada|cerro",
+            "~5 throat|garganta closing|closed|close|closes|tight*|cerrando|cierra|cerrada|cerro",
             "~3 airway|airways closing|swelling|swollen",
         ],
     ),
@@ -306,9 +316,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         0,
         &[
             "hemorrhag*|hemorragia|desangr*",
-            "~5 bleed*|blood|sangr*|hemorrhag*|bleeing heavy|heavily|lot|lots|alot|profuse*|severe|severely|badly|nonstop|uncontrol*|everywhere|gushing|pouring|spurting|mucho|mucha|abundante|muchisimo|muchisima|chorros",
+            "~5 bleed*|blood|sangr*|hemorrhag*|bleeing heavy|heavily|lot|lots|alot|profuse*|severe|severely|badly|nonstop|large|amounts|huge|massive|uncontrol*|everywhere|gushing|pouring|spurting|mucho|mucha|abundante|muchisimo|muchisima|chorros",
             "wont|doesnt|cant|isnt|not|hasnt|wouldnt|no stop|stopping|stopped bleed*|bleeding|sangrar",
-            "bleed*|bleeding wont|doesnt|isnt|not|hasnt|cant stop|stopping",
+            "^3 bleed*|bleeding|nosebleed|nosebleeds wont|doesnt|isnt|not|hasnt|cant stop|stopping",
             "no para|paro|deja|dejado de? sangrar",
             "sigue sangrando",
             "~3 soak*|filling|fill|through|thru|empapando|empapa pad|pads|tampon|tampons|towel|towels|gauze|toalla|toallas",
@@ -340,6 +350,21 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         ],
     ),
     (
+        "blood_in_output",
+        MODIFIER,
+        &[
+            "blood in urine|pee|stool|stools|poop|bm|orina|heces|vomit",
+            "bloody urine|pee|stool|stools|poop|diarrhea",
+            "peeing|urinating|passing|pooping blood|sangre|clots|coagulos",
+            "~3 urine|pee|orina|stool|poop red|bloody|blood|sangre|roja|rojo",
+        ],
+    ),
+    (
+        "hypo_symptom",
+        MODIFIER,
+        &["shaky|shaking|sweaty|sweating|trembling|tembloroso|temblorosa|sudando|drowsy|confus*"],
+    ),
+    (
         "anticoagulant",
         MODIFIER,
         &[
@@ -358,7 +383,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "# weeks|wks|wk|semanas along|pregnant|embarazada",
             "# semanas de embarazo",
             "expecting a? baby",
-            "im|am|estoy|shes|wife|girlfriend # weeks|wks|wk|semanas",
+            "im|am|estoy|shes|wife|girlfriend|tengo|tiene|at # weeks|wks|wk|semanas",
             "third|second|first trimester",
             "trimester|trimestre",
         ],
@@ -396,7 +421,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "vision_change",
         0,
         &[
-            "~3 seeing|see|vision|vista|eyes|eye spots|stars|flash*|flashing|lights|blur*|blurry|double|borrosa|borroso|manchas|luces|estrellas|lucecitas",
+            "~3 seeing|see|veo|ve|viendo|vision|vista|eyes|eye|ojos spots|stars|flash*|flashing|lights|blur*|blurry|double|borrosa|borroso|manchas|luces|estrellas|lucecitas",
             "blurr*|blurry vision|sight",
         ],
     ),
@@ -445,7 +470,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "infection",
         MODIFIER,
         &[
-            "infect*|infeccion|uti|pneumonia|neumonia|cellulitis|abscess|absceso|pus|incision|wound|herida",
+            "infect*|infeccion|uti|pneumonia|neumonia|cellulitis|abscess|absceso|pus|incision|wound|herida|surgery|procedure|operation|cirugia|operacion|oozing|drainage",
         ],
     ),
     (
@@ -471,6 +496,10 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "shaking uncontrollably",
             "uncontrollable shaking",
             "rigors",
+            "barely|hardly|not|havent|hasnt peed|peeing|urinated|pee",
+            "heart|pulse pounding|racing|racing",
+            "cant|cannot|couldnt stop shaking|shivering|trembling",
+            "^2 cant|cannot|barely|hardly stand|walk",
             "feel|feeling|felt faint|lightheaded",
             "feel|feels|feeling like im|hes|shes dying",
         ],
@@ -510,7 +539,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "handful of? pills|meds|tablets",
             "^3 took|taken|swallowed|tomo whole|entire|all|todo week|weeks|month|bottle|supply|pack|semana|mes|frasco",
             "^3 took|swallowed|taken|ate|tome|tomo|trago|popped bunch|handful|lot|lots|ton|punado|monton|several pills|meds|tablets|pastillas|pildoras|medicine",
-            "narcan|naloxone",
+            "^2 gave|used|give|administered|needed|dio|di|use|usamos narcan|naloxone",
         ],
     ),
     (
@@ -535,6 +564,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "pill|pills|tablet|tablets|capsule|capsules|medicine|medicines|meds|medication|medications|gummies|gummy|vitamin|vitamins|iron|battery|batteries|magnet|magnets|detergent|pod|pods|bleach|cleaner|antifreeze|nicotine|vape|edible|edibles|weed|cannabis|marijuana|thc|fentanyl|opioid|oxy|oxycodone|xanax|tylenol|acetaminophen|ibuprofen|advil|aspirin|lighter|oil|poison|pastilla|pastillas|pildora|pildoras|medicina|medicamento|cloro|bateria|pila|detergente|veneno|gasoline|kerosene|alcohol|vodka|liquor|pesticide|rat|jarabe|syrup|window|windex|drain|lye|mouthwash|perfume|cigarette|cigarettes|coin|marbles",
             "button battery|cell",
+            "^2 some|few|couple|bunch|several|handful|algunas|unas|varias of|de my|his|her|our|moms|dads|grandmas|grandpas|mis|sus|mi|su",
+            "metoprolol|lisinopril|amlodipine|metformin|glipizide|glyburide|clonidine|atenolol|propranolol|carvedilol|digoxin|diltiazem|verapamil|sertraline|fluoxetine|citalopram|escitalopram|amitriptyline|nortriptyline|bupropion|lithium|quetiapine|olanzapine|risperidone|hydrocodone|tramadol|methadone|buprenorphine|suboxone|morphine|codeine|adderall|ritalin|methylphenidate|melatonin|diphenhydramine|levothyroxine|warfarin|eliquis|xarelto|insulin|prednisone|gabapentin|alprazolam|lorazepam|clonazepam|diazepam|zolpidem|ambien|percocet|vicodin|norco|naproxen|aleve|motrin|benadryl|zyrtec|claritin|antidepressant|antidepressants|opioids|opioid|painkillers|sedatives",
         ],
     ),
     (
@@ -584,7 +615,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "testicle_pain",
         0,
         &[
-            "~6 testic*|testis|testes|scrot*|balls|ball|nut|nuts|testiculo|testiculos|huevo|huevos|teste pain|hurt|hurts|hurting|swollen|swell*|ache|aching|dolor|duele|duelen|hinchado|hinchados",
+            "~6 testic*|testis|testes|scrot*|privates|private|balls|ball|nut|nuts|testiculo|testiculos|huevo|huevos|teste pain|hurt|hurts|hurting|swollen|swell*|ache|aching|dolor|duele|duelen|hinchado|hinchados",
             "torsion",
         ],
     ),
@@ -594,6 +625,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "~5 stomach|belly|abdomen|abdominal|tummy|estomago|barriga|panza|vientre|gut|abdomin* pain|pains|hurt|hurts|hurting|ache|aches|aching|cramp|cramps|cramping|dolor|duele|agony",
             "stomachache|bellyache|tummyache",
+            "rlq|ruq|llq|luq|epigastric|periumbilical",
             "^5 pain|pains|cramp|cramps|cramping|ache|dolor in|on|of belly|stomach|abdomen|tummy|vientre|barriga",
             "appendix|appendicitis|apendice|apendicitis",
             "~4 pelvic|pelvis|side|lado|flank|groin pain|pains|hurt|hurts|hurting|ache|cramp|cramps|cramping|dolor|duele",
@@ -603,7 +635,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "severe",
         MODIFIER,
         &[
-            "severe|severely|worst|unbearable|excruciating|intense|extreme|terrible|horrible|agonizing|agony|screaming|crying|fuerte|fuertisimo|insoportable|horrible|terrible|intenso|10/10|worse|bad|sharp|stabbing",
+            "severe|severely|worst|unbearable|excruciating|intense|extreme|terrible|horrible|agonizing|agony|screaming|crying|fuerte|fuertisimo|insoportable|horrible|terrible|intenso|10/10|9/10|8/10|worse|bad|sharp|stabbing",
             "# out of|de 10",
             "doubled over",
             "cant|cannot walk|stand|move|straighten",
@@ -615,6 +647,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "rigid_abdomen",
         0,
         &[
+            "rebound|guarding|peritonitis",
             "~4 belly|stomach|abdomen|tummy|barriga|estomago|panza rigid|hard|board|rock|distended|rigido|duro|dura",
         ],
     ),
@@ -647,6 +680,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "ate|eating|eaten|comi|comio|stung|sting|picadura|pico|injection|shot|vaccine|vacuna|contrast|antibiotic|antibiotics|penicillin|amoxicillin",
             "allergic|alergico|alergica to|a",
+            "peanut*|nut|nuts|shellfish|shrimp|mariscos|cacahuate*|mani|bee|wasp|hornet|camaron*|nueces",
         ],
     ),
     (
@@ -688,7 +722,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "head_injury",
         MODIFIER,
         &[
-            "^4 hit|hitting|bumped|bump|banged|bang|struck|smacked|whacked|knocked|slammed|golpeo|golpe|pego|golpeado|golpeada head|hed|cabeza|forehead|frente",
+            "^4 hit|hitting|bumped|bump|banged|bang|struck|smacked|whacked|knocked|slammed|golpeo|golpe|pego|pegue|golpee|golpeado|golpeada head|hed|cabeza|forehead|frente",
             "head injury|trauma|wound|laceration",
             "concussion|conmocion",
             "^2 fell|fall|cayo|cai on|onto|de head|cabeza",
@@ -960,6 +994,28 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         ],
     ),
     (
+        Kind::Hypothetical,
+        Dir::Post,
+        8,
+        &["just|por in|si case|acaso", "in case"],
+    ),
+    (
+        Kind::Historical,
+        Dir::Both,
+        10,
+        &[
+            "in|en|during|with|durante|con my|mi|our|her first|previous|last|other|older|primer|anterior|ultimo|otro pregnancy|embarazo|baby|bebe|one|son|daughter|hijo|hija",
+        ],
+    ),
+    (
+        Kind::Admin,
+        Dir::Both,
+        3,
+        &[
+            "prevention|awareness|education|educational|pamphlet*|brochure*|handout*|flyer*|poster*|article*|leaflet*|folleto*|prevencion",
+        ],
+    ),
+    (
         Kind::Admin,
         Dir::Both,
         30,
@@ -979,6 +1035,8 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "class|classes|curso|clase on|about|for|sobre|de",
             "^5 teach|teaching|taught|doing|take|taking|host|hosting|offer|offering|sign up|signed class|classes|course|courses|training|workshop|curso|clase",
             "trained|train on|about|in|to",
+            "paper|essay|report|project|presentation|thesis on|about|for|sobre",
+            "nursing|medical|pa|np student|students|school",
             "cpr|bls|acls|choking|aid|safety|awareness|prevention|narcan|stroke|overdose|suicide|heart|cardiac|seizure|allergy class|classes|course|courses|training|workshop|seminar|certification|clase|curso",
             "school|work|college project|paper|report",
             "medical records|record",
@@ -1064,7 +1122,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         0,
         &[
             "but|however|pero|though|although|aunque|except|excepto|sino|yet|whereas|mientras|meanwhile|instead",
-            "and|y|also|plus now|i|im|my|it|its|he|hes|she|shes|they|the|this|today|tonight|then|suddenly|me|mi|tengo|ahora|le|se|mi|hoy|esta|then",
+            "and|y|also|plus now|i|im|my|it|its|he|hes|she|shes|they|the|this|today|tonight|then|suddenly|me|mi|tengo|ahora|le|se|hoy|esta|his|her|their|our|your|we|you|su|sus",
             "so now",
             "now|ahora im|i|my|he|she|it|its|the|tengo|estoy|el|ella|mi",
         ],

@@ -313,9 +313,19 @@ fn find(
                 let hi = (start + w).min(toks.len().saturating_sub(1));
                 let mut used = vec![start];
                 let mut ok = true;
+                // No clause break between the two tokens.
+                let same_clause = |a: usize, b: usize| {
+                    let (a, b) = (a.min(b), a.max(b));
+                    (a..b).all(|k| toks[k].punct != Punct::Comma)
+                };
                 for s in 1..p.slots.len() {
                     let hit = (lo..=hi)
-                        .filter(|j| !used.contains(j) && toks[*j].sentence == sent && m(*j, s))
+                        .filter(|j| {
+                            !used.contains(j)
+                                && toks[*j].sentence == sent
+                                && same_clause(start, *j)
+                                && m(*j, s)
+                        })
                         .min_by_key(|j| j.abs_diff(start));
                     match hit {
                         Some(j) => used.push(j),
@@ -1149,6 +1159,13 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         "gi_or_lung_bleeding",
         f.get("vomit_blood"),
     );
+    // Bleeding with faintness: a sign of significant blood loss.
+    fire(
+        RedFlag::SevereBleeding,
+        "bleeding_with_faintness",
+        f.any(&["blood_in_output", "bleeding_any"])
+            .and_then(|b| f.get("presyncope").map(|p| join(&b, &p))),
+    );
     // Bleeding that has gone on for 20 minutes or more.
     fire(
         RedFlag::SevereBleeding,
@@ -1179,7 +1196,7 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         fire(
             RedFlag::SevereBleeding,
             "anticoagulant_bleeding",
-            f.get("bleeding_any").map(|b| join(&a, &b)),
+            f.get("blood_in_output").map(|b| join(&a, &b)),
         );
         fire(
             RedFlag::HeadInjury,
@@ -1203,7 +1220,22 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     }
 
     // Obstetric.
-    let pregnant = f.any(&["pregnant"]);
+    // "35 weeks and bleeding", "tengo 30 semanas": weeks of gestation said without the
+    // word "pregnant" (not a duration: "for 3 weeks", "2 weeks ago").
+    let gestation = gestation_weeks(&toks, true).into_iter().find(|(i, _)| {
+        let lead = *i == 0
+            || toks[*i - 1].sentence != toks[*i].sentence
+            || matches!(
+                toks[*i - 1].norm.as_str(),
+                "im" | "am" | "at" | "estoy" | "tengo" | "tiene" | "is" | "shes" | "wife" | "she"
+            );
+        let ago = toks.get(*i + 2).is_some_and(|t| t.norm == "ago")
+            || toks.get(*i + 1).is_some_and(|t| t.norm == "ago");
+        lead && !ago
+    });
+    let pregnant = f
+        .any(&["pregnant"])
+        .or_else(|| gestation.map(|(i, _)| tok_span(i)));
     let peripartum = pregnant.clone().or_else(|| f.get("postpartum"));
     if let Some(p) = &peripartum {
         // Gums and nosebleeds are common in pregnancy and not obstetric bleeding.
@@ -1270,7 +1302,7 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         fire(
             RedFlag::Obstetric,
             "ob_preterm_labor",
-            gestation_weeks(&toks, pregnant.is_some())
+            gestation_weeks(&toks, true)
                 .into_iter()
                 .find(|(_, w)| *w < 37.0)
                 .map(|(i, _)| join(&l, &tok_span(i))),
@@ -1306,6 +1338,13 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         );
     }
     fire(RedFlag::Sepsis, "sepsis_named", f.get("sepsis_named"));
+    if let (Some(x), Some(i)) = (&fever, f.get("infection")) {
+        fire(
+            RedFlag::Sepsis,
+            "sepsis_signs",
+            f.get("presyncope").map(|p| join(&join(x, &i), &p)),
+        );
+    }
     fire(
         RedFlag::Sepsis,
         "meningitis_signs",
@@ -1356,7 +1395,27 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         fire(
             RedFlag::Overdose,
             "child_ingestion",
-            f.together("ingestion_verb", &["substance"]),
+            // The substance follows the verb closely, in the same clause ("ate some of my
+            // metoprolol"; not "hives after eating strawberries, gone with Benadryl").
+            f.hits
+                .iter()
+                .filter(|h| h.id == "ingestion_verb")
+                .find_map(|v| {
+                    f.hits
+                        .iter()
+                        .filter(|x| x.id == "substance")
+                        .find(|x| {
+                            let (a, b) = if x.span.start >= v.span.end {
+                                (v.span.end, x.span.start)
+                            } else {
+                                (x.span.end.min(v.span.start), v.span.start)
+                            };
+                            b <= a + 5
+                                && (a.saturating_sub(1)..b).all(|k| toks[k].punct != Punct::Comma)
+                                && toks[x.span.start].sentence == toks[v.span.start].sentence
+                        })
+                        .map(|x| join(&v.span, &x.span))
+                }),
         );
         fire(
             RedFlag::Overdose,
@@ -1410,8 +1469,14 @@ pub fn assess(text: &str) -> Vec<Escalation> {
             RedFlag::Diabetic,
             "severe_hypoglycemia",
             low.filter(|_| {
-                f.any(&["confusion", "collapse", "seizure", "sepsis_sign"])
-                    .is_some()
+                f.any(&[
+                    "confusion",
+                    "collapse",
+                    "seizure",
+                    "sepsis_sign",
+                    "hypo_symptom",
+                ])
+                .is_some()
             })
             .map(|x| join(&d, &x)),
         );
