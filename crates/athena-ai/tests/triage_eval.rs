@@ -9,8 +9,15 @@
 //!   the engine (its own examples plus the older labelled messages of
 //!   `triage_messages.tsv`). It agrees with the code by construction; it is a regression
 //!   net, not evidence of generalisation.
-//! - `tests/data/triage_eval.jsonl`: a set written by someone who had not seen the code,
-//!   run first on the engine as built from the criteria (see the figures below).
+//! - `tests/data/triage_eval.jsonl`: 442 messages (185 emergent, 257 routine; 362 English,
+//!   80 Spanish) written by someone who had not seen the code. First run, on the engine as
+//!   built from the criteria and the development set, before any change made after seeing
+//!   it: emergent recall 88.1% (163/185), routine false escalation 2.3% (6/257); misses
+//!   b040 b055 b087 b092 b111 b112 b121 b123 b129 b142 b226 b254 b260 b265 b284 b318 b320
+//!   b329 b340 b358 b412 b431, false alarms b074 b082 b135 b145 b276 b280. The failures
+//!   were then fixed by rule (new synonyms, criteria and context triggers, never a phrase
+//!   matching one message); after that the set passes with 100% (185/185) and 0/257, a
+//!   figure that is no longer blind.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -174,12 +181,7 @@ async fn development_set() {
 
 #[tokio::test]
 async fn blind_evaluation_set() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/triage_eval.jsonl");
-    let Ok(text) = std::fs::read_to_string(path) else {
-        println!("SKIPPED: {path} is absent");
-        return;
-    };
-    let cases = load(&text);
+    let cases = load(include_str!("data/triage_eval.jsonl"));
     assert!(cases.len() >= 400, "{} cases", cases.len());
     check(
         "blind evaluation set",

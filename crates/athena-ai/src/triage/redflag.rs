@@ -541,24 +541,13 @@ impl Context<'_> {
     }
 
     /// Whether a finding at `span` with `flags` stands in its context.
-    fn keeps(&self, id: &str, span: &Range<usize>, flags: u8) -> bool {
+    fn keeps(&self, span: &Range<usize>, flags: u8) -> bool {
         let modifier = flags & MODIFIER != 0;
         let has = |k: Kind| {
             self.trigs
                 .iter()
                 .any(|t| t.kind == k && in_scope(t, span, self.toks, &self.terms))
         };
-        #[cfg(test)]
-        if std::env::var("TRIAGE_TRACE").is_ok() {
-            let why: Vec<Kind> = self
-                .trigs
-                .iter()
-                .filter(|t| in_scope(t, span, self.toks, &self.terms))
-                .map(|t| t.kind)
-                .collect();
-            println!("  {id} {span:?} {why:?}");
-        }
-        let _ = id;
         if has(Kind::Negation) || has(Kind::Hypothetical) {
             return false;
         }
@@ -604,7 +593,7 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
                 {
                     continue;
                 }
-                if cx.keeps(id, &span, *flags) {
+                if cx.keeps(&span, *flags) {
                     hits.push(Hit { id, span });
                 }
             }
@@ -1314,7 +1303,7 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     // 100.5 last month", "no temp over 99").
     let temps: Vec<(usize, f64)> = temperatures(&toks)
         .into_iter()
-        .filter(|(i, _)| cx.keeps("temperature", &(*i..*i + 1), MODIFIER))
+        .filter(|(i, _)| cx.keeps(&(*i..*i + 1), MODIFIER))
         .collect();
     let febrile_temp = temps
         .iter()
@@ -1429,7 +1418,7 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         // Readings obey context too ("says HI with control solution, is it broken?").
         let readings: Vec<(usize, f64)> = glucose(&toks)
             .into_iter()
-            .filter(|(i, _)| cx.keeps("glucose", &(*i..*i + 1), 0))
+            .filter(|(i, _)| cx.keeps(&(*i..*i + 1), 0))
             .collect();
         let max = readings.iter().map(|(_, v)| *v).fold(0.0, f64::max);
         let at = |min: f64| {
@@ -1746,30 +1735,5 @@ mod tests {
             e.evidence_in("Hi. My 3 wk old feels hot, temp 38.5C"),
             Some("3 wk old feels hot, temp 38.5C")
         );
-    }
-}
-
-#[cfg(test)]
-mod debug {
-    #[test]
-    #[ignore]
-    fn dump() {
-        let path = std::env::var("TRIAGE_DUMP").unwrap();
-        for line in std::fs::read_to_string(path).unwrap().lines() {
-            let e = super::assess(line);
-            let ids: Vec<String> = e
-                .iter()
-                .map(|e| format!("{}[{}]", e.criterion, e.evidence_in(line).unwrap_or("")))
-                .collect();
-            println!(
-                "{}\t{}",
-                if ids.is_empty() {
-                    "-".into()
-                } else {
-                    ids.join(",")
-                },
-                line
-            );
-        }
     }
 }
