@@ -1628,6 +1628,27 @@ mod tests {
     }
 
     #[test]
+    fn odd_input_never_panics() {
+        let long = "chest ".repeat(2000);
+        for text in [
+            "",
+            "?!...,,,",
+            "🙂🙂 ¿¿ ¡¡",
+            "1/0 0/0 999999999999999999999/1 100.4.5.6 38,5,5 .5 5.",
+            "HI HI HI hi",
+            "my 0 day old 0 weeks 400 months old temp 0.0",
+            "ن ש 中文 текст",
+            "\u{0}\t\r\n",
+            long.as_str(),
+        ] {
+            let out = assess(text);
+            for e in &out {
+                assert!(e.evidence_in(text).is_some(), "{:?}", e);
+            }
+        }
+    }
+
+    #[test]
     fn context_kinds() {
         // Negation with scope and list continuation; "no," as an interjection.
         assert!(ids("denies SI/HI, requesting med refill").is_empty());
