@@ -3,7 +3,9 @@
 //! replies go back to the chart as a patient case action.
 
 pub mod inbox;
+mod lexicon;
 pub mod redflag;
+mod text;
 
 use athena_core::Practice;
 use athena_core::ids::{PatientCaseId, PatientId};
@@ -18,7 +20,7 @@ use crate::phi::KnownIdentifiers;
 use crate::prompt::TRIAGE_V1;
 use crate::review::{Approved, Draft};
 pub use inbox::{InboxCase, TriagedCase, read_inbox, triage_inbox};
-pub use redflag::{RedFlag, red_flags};
+pub use redflag::{Escalation, RedFlag, assess, red_flags};
 
 /// How soon a message needs a human.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -74,6 +76,10 @@ pub struct TriageDecision {
     pub category: Category,
     /// Red flags found deterministically.
     pub red_flags: Vec<RedFlag>,
+    /// Why each red flag fired: the criterion and the evidence span, in the text
+    /// `"{subject}\n{body}"` of the message.
+    #[serde(default)]
+    pub escalations: Vec<Escalation>,
     /// Draft reply.
     pub reply: String,
     /// Suggested actions.
@@ -120,7 +126,7 @@ pub async fn triage(
     engine: &Engine,
     message: &InboxMessage,
 ) -> Result<Draft<TriageDecision>, AiError> {
-    let flags = red_flags(&format!("{}\n{}", message.subject, message.body));
+    let escalations = assess(&format!("{}\n{}", message.subject, message.body));
     let text = TRIAGE_V1.render(&[("subject", &message.subject), ("message", &message.body)])?;
     let call = Call {
         pipeline: "inbox_triage",
@@ -139,10 +145,16 @@ pub async fn triage(
             }
         })
         .await?;
-    Ok(decide(out.value, flags, out.draft_id))
+    Ok(decide(out.value, escalations, out.draft_id))
 }
 
-fn decide(model: ModelTriage, flags: Vec<RedFlag>, draft_id: String) -> Draft<TriageDecision> {
+fn decide(
+    model: ModelTriage,
+    escalations: Vec<Escalation>,
+    draft_id: String,
+) -> Draft<TriageDecision> {
+    let mut flags: Vec<RedFlag> = escalations.iter().map(|e| e.flag).collect();
+    flags.dedup();
     let mut problems = Vec::new();
     let mut actions = model.actions;
     let mut reply = model.reply;
@@ -150,8 +162,9 @@ fn decide(model: ModelTriage, flags: Vec<RedFlag>, draft_id: String) -> Draft<Tr
         model.urgency
     } else {
         if model.urgency != Urgency::Emergent {
+            let criteria: Vec<&str> = escalations.iter().map(|e| e.criterion.as_str()).collect();
             problems.push(format!(
-                "red flags {flags:?} forced emergent; the model said {:?}",
+                "red flags {flags:?} (criteria {criteria:?}) forced emergent; the model said {:?}",
                 model.urgency
             ));
         }
@@ -173,6 +186,7 @@ fn decide(model: ModelTriage, flags: Vec<RedFlag>, draft_id: String) -> Draft<Tr
             model_urgency: model.urgency,
             category: model.category,
             red_flags: flags,
+            escalations,
             reply,
             actions,
         },

@@ -1,0 +1,190 @@
+//! Red-flag evaluation over labelled message sets (JSON lines: `id`, `text`, `expected`
+//! `emergent`|`routine`, `criterion`, `lang`, `style`), run through the whole triage
+//! pipeline with a model that always answers "routine", so that only the deterministic
+//! layer can escalate. Each set fails when emergent recall is below 100% or routine false
+//! escalation above 5%, and prints recall, the false-escalation rate, counts, recall per
+//! criterion and per language, and the ids of every miss and false alarm.
+//!
+//! - `tests/data/triage_dev.jsonl`: the development set, written by the engineer who wrote
+//!   the engine (its own examples plus the older labelled messages of
+//!   `triage_messages.tsv`). It agrees with the code by construction; it is a regression
+//!   net, not evidence of generalisation.
+//! - `tests/data/triage_eval.jsonl`: 442 messages (185 emergent, 257 routine; 362 English,
+//!   80 Spanish) written by someone who had not seen the code. First run, on the engine as
+//!   built from the criteria and the development set, before any change made after seeing
+//!   it: emergent recall 88.1% (163/185), routine false escalation 2.3% (6/257); misses
+//!   b040 b055 b087 b092 b111 b112 b121 b123 b129 b142 b226 b254 b260 b265 b284 b318 b320
+//!   b329 b340 b358 b412 b431, false alarms b074 b082 b135 b145 b276 b280. The failures
+//!   were then fixed by rule (new synonyms, criteria and context triggers, never a phrase
+//!   matching one message); after that the set passes with 100% (185/185) and 0/257, a
+//!   figure that is no longer blind.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use athena_ai::ModelAccess;
+use athena_ai::audit::MemorySink;
+use athena_ai::engine::Engine;
+use athena_ai::phi::KnownIdentifiers;
+use athena_ai::providers::scripted::ScriptedModel;
+use athena_ai::triage::{self, InboxMessage, Urgency};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Case {
+    id: String,
+    text: String,
+    expected: String,
+    criterion: Option<String>,
+    lang: Option<String>,
+    style: Option<String>,
+}
+
+fn load(text: &str) -> Vec<Case> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| serde_json::from_str(l).unwrap_or_else(|e| panic!("line {}: {e}", i + 1)))
+        .collect()
+}
+
+#[derive(Default)]
+struct Tally {
+    emergent: usize,
+    caught: usize,
+    routine: usize,
+    false_alarms: usize,
+}
+
+async fn evaluate(name: &str, cases: &[Case]) -> (f64, f64) {
+    assert!(!cases.is_empty(), "{name}: empty set");
+    let model = ScriptedModel::new("always-routine").with_responder(|_| {
+        Ok(r#"{"urgency":"routine","category":"clinical_question","reply":"Thanks for your message; we will get back to you.","actions":["Route to care team"]}"#.to_owned())
+    });
+    let engine = Engine::new(
+        ModelAccess::Deidentified(Arc::new(model)),
+        Arc::new(MemorySink::new()),
+    );
+    let mut total = Tally::default();
+    let mut by_criterion: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_lang: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut misses = Vec::new();
+    let mut alarms = Vec::new();
+    for c in cases {
+        let msg = InboxMessage {
+            subject: "Portal message".into(),
+            body: c.text.clone(),
+            known: KnownIdentifiers::new(),
+        };
+        let draft = triage::triage(&engine, &msg)
+            .await
+            .unwrap_or_else(|e| panic!("{}: triage failed: {e}", c.id));
+        let d = draft.value();
+        let escalated = d.urgency == Urgency::Emergent;
+        let lang = c.lang.clone().unwrap_or_else(|| "?".into());
+        let crit = c.criterion.clone().unwrap_or_else(|| "-".into());
+        match c.expected.as_str() {
+            "emergent" => {
+                for t in [
+                    &mut total,
+                    by_criterion.entry(crit.clone()).or_default(),
+                    by_lang.entry(lang).or_default(),
+                ] {
+                    t.emergent += 1;
+                    t.caught += usize::from(escalated);
+                }
+                if escalated {
+                    assert!(
+                        d.reply.contains("911"),
+                        "{}: emergent reply without 911",
+                        c.id
+                    );
+                } else {
+                    misses.push(format!(
+                        "{} [{crit}, {}]",
+                        c.id,
+                        c.style.as_deref().unwrap_or("?")
+                    ));
+                }
+            }
+            "routine" => {
+                for t in [&mut total, by_lang.entry(lang).or_default()] {
+                    t.routine += 1;
+                    t.false_alarms += usize::from(escalated);
+                }
+                if escalated {
+                    let why: Vec<String> =
+                        d.escalations.iter().map(|e| e.criterion.clone()).collect();
+                    alarms.push(format!("{} {why:?}", c.id));
+                }
+            }
+            other => panic!("{}: unknown label {other}", c.id),
+        }
+    }
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            100.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
+    let recall = pct(total.caught, total.emergent);
+    let false_rate = if total.routine == 0 {
+        0.0
+    } else {
+        pct(total.false_alarms, total.routine)
+    };
+    println!(
+        "{name}: {} messages; emergent recall {recall:.1}% ({}/{}); routine false escalation {false_rate:.1}% ({}/{})",
+        cases.len(),
+        total.caught,
+        total.emergent,
+        total.false_alarms,
+        total.routine
+    );
+    for (lang, t) in &by_lang {
+        println!(
+            "  lang {lang}: recall {}/{}, false alarms {}/{}",
+            t.caught, t.emergent, t.false_alarms, t.routine
+        );
+    }
+    for (crit, t) in &by_criterion {
+        println!(
+            "  criterion {crit:<28} recall {:>5.1}% ({}/{})",
+            pct(t.caught, t.emergent),
+            t.caught,
+            t.emergent
+        );
+    }
+    println!("  misses: {misses:?}");
+    println!("  false alarms: {alarms:?}");
+    (recall, false_rate)
+}
+
+fn check(name: &str, (recall, false_rate): (f64, f64)) {
+    assert!(
+        recall >= 100.0,
+        "{name}: emergent recall {recall:.1}% is below 100%"
+    );
+    assert!(
+        false_rate <= 5.0,
+        "{name}: routine false escalation {false_rate:.1}% is above 5%"
+    );
+}
+
+#[tokio::test]
+async fn development_set() {
+    let cases = load(include_str!("data/triage_dev.jsonl"));
+    assert!(cases.len() >= 400, "{} cases", cases.len());
+    check("development set", evaluate("development set", &cases).await);
+}
+
+#[tokio::test]
+async fn blind_evaluation_set() {
+    let cases = load(include_str!("data/triage_eval.jsonl"));
+    assert!(cases.len() >= 400, "{} cases", cases.len());
+    check(
+        "blind evaluation set",
+        evaluate("blind evaluation set", &cases).await,
+    );
+}
