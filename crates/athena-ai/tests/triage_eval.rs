@@ -188,3 +188,24 @@ async fn blind_evaluation_set() {
         evaluate("blind evaluation set", &cases).await,
     );
 }
+
+/// A second blind set (`tests/data/triage_blind2.jsonl`: 122 messages, 61 emergent and 61
+/// routine, 100 English and 22 Spanish, new wording), written by the same outside author after
+/// the engine had been fixed on the first blind set, to measure how those fixes generalise.
+/// First run: emergent recall 83.6% (51/61), routine false escalation 0/61; misses c036 c039
+/// c050 c059 c062 c069 c072 c080 c095 c108 (ingestion by "handful"/"empty bottle", a stated
+/// plan without the word suicide, "can't keep myself safe", a squeezing band with sweating,
+/// Spanish DKA, nosebleed, chest weight and rigid abdomen, pregnancy bleeding in "wks").
+/// It is held to a floor below the targets so that a regression shows; the figure that
+/// matters is the printed one.
+#[tokio::test]
+async fn second_blind_set() {
+    let cases = load(include_str!("data/triage_blind2.jsonl"));
+    assert!(cases.len() >= 100, "{} cases", cases.len());
+    let (recall, false_rate) = evaluate("second blind set", &cases).await;
+    assert!(recall >= 83.0, "second blind set: recall {recall:.1}% fell");
+    assert!(
+        false_rate <= 5.0,
+        "second blind set: {false_rate:.1}% false escalation"
+    );
+}
