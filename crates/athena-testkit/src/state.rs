@@ -76,6 +76,8 @@ pub(crate) struct Practice {
     /// date of service billed to their former, terminated policy.
     pub(crate) former_policy: HashMap<u64, NaiveDate>,
     pub(crate) feeds: Feeds,
+    /// Notes, filed documents, diagnoses and orders written through `rest::extras`.
+    pub(crate) extras: crate::rest::extras::ExtrasState,
 }
 
 impl Practice {
@@ -137,6 +139,7 @@ impl Practice {
             next_batch: 5,
             former_policy,
             feeds: Feeds::default(),
+            extras: Default::default(),
         }
     }
 
