@@ -537,3 +537,99 @@ fn slot_answers_in_either_orientation() {
     let empty: SlotsCreated = serde_json::from_value(serde_json::json!({})).unwrap();
     assert!(empty.slots().is_empty());
 }
+
+/// The sandbox applies the write, then drops the connection without answering: the SDK must
+/// surface the error and not send the write again (the sandbox counts one write). A read
+/// hit by the same fault is retried and succeeds, so the test can tell the two apart.
+#[tokio::test]
+async fn writes_lost_in_flight_are_not_replayed() {
+    use athena_testkit::{Fault, FaultRule};
+
+    let sb = athena_testkit::Sandbox::start().await;
+    let clock = ManualClock::new();
+    let client = Client::builder()
+        .base_url(sb.base_url())
+        .client_credentials(sb.client_id(), sb.client_secret())
+        .runtime(Runtime::manual(&clock, 0.5))
+        .build()
+        .unwrap();
+    let practice = client.practice(PracticeId::new(sb.practice_id()));
+    let dept = practice.department(DepartmentId::new(1));
+    let day = AthenaDate::from(sb.today() + chrono::Duration::days(4));
+
+    for (method, glob) in [
+        ("POST", "/v1/*/appointments/open"),
+        ("POST", "/v1/*/appointments/*/notes"),
+        ("POST", "/v1/*/chart/encounter/*/diagnoses"),
+        ("POST", "/v1/*/patients/*/documents/labresult"),
+        ("GET", "/v1/*/reference/allergies"),
+    ] {
+        sb.faults().push(
+            FaultRule::new(Fault::DropAfterHandler)
+                .method(method)
+                .path(glob)
+                .once(),
+        );
+    }
+
+    let err = dept
+        .slots()
+        .create(ProviderId::new(1), day)
+        .time(time("06:20"))
+        .appointment_type(AppointmentTypeId::new(2))
+        .send()
+        .await
+        .unwrap_err();
+    assert_ne!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        sb.stats().writes(ops::CREATE_SLOTS),
+        1,
+        "applied once, not replayed"
+    );
+
+    let open = dept
+        .appointments()
+        .open()
+        .reason_any()
+        .send()
+        .await
+        .unwrap();
+    let slot = open.items()[0].appointmentid.unwrap();
+    assert!(
+        practice
+            .appointment_notes(slot)
+            .add("lost answer")
+            .send()
+            .await
+            .is_err()
+    );
+    assert_eq!(sb.stats().writes(ops::ADD_APPOINTMENT_NOTE), 1);
+
+    let (pid, enc, _) = patient_with_chart(&practice).await;
+    let dx = practice
+        .encounter_orders(enc)
+        .diagnoses()
+        .send()
+        .await
+        .unwrap();
+    let code = ["59621000", "44054006", "55822004"]
+        .into_iter()
+        .find(|c| Some(*c) != dx[0].snomedcode.as_deref())
+        .unwrap();
+    assert!(
+        practice
+            .encounter_orders(enc)
+            .add_diagnosis(code.parse().unwrap())
+            .send()
+            .await
+            .is_err()
+    );
+    assert_eq!(sb.stats().writes(ops::ADD_ENCOUNTER_DIAGNOSIS), 1);
+    assert!(dept.lab_result_documents(pid).add().send().await.is_err());
+    assert_eq!(sb.stats().writes(ops::ADD_LAB_RESULT_DOCUMENT), 1);
+
+    // The read is retried past the same fault.
+    let found = practice.reference().allergies("pe").send().await.unwrap();
+    assert!(!found.is_empty());
+    assert_eq!(sb.faults().active(), 0, "every fault fired");
+}
