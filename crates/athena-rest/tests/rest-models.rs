@@ -633,3 +633,62 @@ async fn writes_lost_in_flight_are_not_replayed() {
     assert!(!found.is_empty());
     assert_eq!(sb.faults().active(), 0, "every fault fired");
 }
+
+/// No recording pins down the diagnosis list's shape: a bare array and a `diagnoses`
+/// envelope both decode; anything else is a typed decode error naming no value.
+#[tokio::test]
+async fn diagnosis_list_accepts_both_shapes() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/v1/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": "t", "expires_in": "3600"})),
+        )
+        .mount(&s)
+        .await;
+    let item = serde_json::json!({
+        "diagnosisid": 15002, "snomedcode": 174041007, "ranking": 0,
+        "description": "Laparoscopic emergency appendectomy", "icdcodes": [],
+        "supportslaterality": false, "note": "seen in ER"
+    });
+    for (enc, body) in [
+        ("1", serde_json::json!([item.clone()])),
+        (
+            "2",
+            serde_json::json!({"totalcount": 1, "diagnoses": [item.clone()]}),
+        ),
+        ("3", serde_json::json!({"totalcount": 1})),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/195900/chart/encounter/{enc}/diagnoses")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&s)
+            .await;
+    }
+    let p = common::wiremock_practice(&s.uri());
+    for enc in [1, 2] {
+        let list = p
+            .encounter_orders(EncounterId::new(enc))
+            .diagnoses()
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].diagnosisid, Some(15002));
+        assert_eq!(list[0].snomedcode.as_deref(), Some("174041007"));
+        assert_eq!(list[0].supportslaterality, Some(false));
+        assert!(!format!("{:?}", list[0]).contains("seen in ER"));
+    }
+    let err = p
+        .encounter_orders(EncounterId::new(3))
+        .diagnoses()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(!err.to_string().contains("totalcount\": 1"));
+}
