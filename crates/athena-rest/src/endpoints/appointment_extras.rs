@@ -6,7 +6,7 @@ use athena_core::{Department, Page, Practice, Request, Result, RetrySafety};
 use futures::Stream;
 use http::Method;
 
-use crate::models::{AppointmentNote, SlotsCreated, Success, WaitlistCreated};
+use crate::models::{AppointmentNote, SlotsCreated, Success, WaitlistCreated, WaitlistEntry};
 use crate::send::{self, builder, param, pure_build};
 
 /// The notes of one appointment (`practice.appointment_notes(appointment)`).
@@ -192,6 +192,18 @@ impl DepartmentWaitlist {
         DepartmentWaitlist { department }
     }
 
+    /// `GET /appointments/waitlist?departmentid=`: the entries waiting for this department.
+    /// Models unverified: see [`WaitlistEntry`].
+    pub fn list(&self) -> ListWaitlist {
+        ListWaitlist::new(
+            self.department.client(),
+            self.department
+                .practice()
+                .request(Method::GET, "/v1/{practiceid}/appointments/waitlist")
+                .query("departmentid", self.department.id()),
+        )
+    }
+
     /// `POST /appointments/waitlist`: puts a patient on the waitlist. Never retried once the
     /// request may have reached athena (a replay would add a second entry).
     pub fn add(&self, patient: PatientId) -> AddToWaitlist {
@@ -230,5 +242,38 @@ impl AddToWaitlist {
     /// Sends.
     pub async fn send(self) -> Result<WaitlistCreated> {
         send::json(&self.client, &self.req).await
+    }
+}
+
+/// Item keys tried for `GET /appointments/waitlist`.
+const WAITLIST_KEYS: &[&str] = &["waitlists", "waitlist", "waitlistentries"];
+
+builder!(
+    /// `GET /appointments/waitlist`. See [`DepartmentWaitlist::list`].
+    ListWaitlist
+);
+pure_build!(ListWaitlist);
+
+impl ListWaitlist {
+    param!(/// Only this patient's entries.
+        query patient(PatientId) => "patientid");
+    param!(/// Only entries wanting this provider.
+        query provider(ProviderId) => "providerid");
+    param!(/// Only entries wanting this appointment type.
+        query appointment_type(AppointmentTypeId) => "appointmenttypeid");
+    param!(/// Only entries of this priority (`LOW`, `NORMAL`, `HIGH`).
+        query_str priority => "priority");
+    param!(/// Page size.
+        query limit(u32) => "limit");
+    param!(/// Starting point (0-based).
+        query offset(u32) => "offset");
+
+    /// One page (items under `waitlists`, `waitlist`, `waitlistentries`, or a bare array).
+    pub async fn send(self) -> Result<Page<WaitlistEntry>> {
+        super::billing_history::loose_page(&self.client, &self.req, WAITLIST_KEYS).await
+    }
+    /// Every entry, lazily.
+    pub fn stream(self) -> impl Stream<Item = Result<WaitlistEntry>> + Send + 'static {
+        super::billing_history::loose_stream(self.client, self.req, WAITLIST_KEYS)
     }
 }

@@ -1,9 +1,10 @@
 //! Extension traits that hang endpoint groups off core's handles.
 
-use athena_core::ids::{AppointmentId, EncounterId, PatientId, ProviderId};
+use athena_core::ids::{AppointmentId, ClaimId, EncounterId, PatientId, ProviderId};
 use athena_core::{Department, Practice};
 
 use super::appointment_extras::{AppointmentNotes, DepartmentSlots, DepartmentWaitlist};
+use super::billing_history::{ClaimTransactions, PatientPayments};
 use super::chart::{Chart, Encounters};
 use super::claims::{Claims, DepartmentPayments};
 use super::clinical_documents::{EncounterDocuments, LabResultDocuments, Prescriptions};
@@ -49,6 +50,10 @@ pub trait PracticeExt {
     fn appointment_notes(&self, appointment: AppointmentId) -> AppointmentNotes;
     /// One encounter's diagnoses and orders: list, add a diagnosis, order a lab test.
     fn encounter_orders(&self, encounter: EncounterId) -> EncounterOrders;
+    /// One claim's transactions: charges, payments, adjustments, transfers.
+    fn claim_transactions(&self, claim: ClaimId) -> ClaimTransactions;
+    /// Patient payments: payment history, e-payment receipts.
+    fn patient_payments(&self) -> PatientPayments;
 }
 
 impl PracticeExt for Practice {
@@ -99,6 +104,12 @@ impl PracticeExt for Practice {
     }
     fn encounter_orders(&self, encounter: EncounterId) -> EncounterOrders {
         EncounterOrders::new(self.clone(), encounter)
+    }
+    fn claim_transactions(&self, claim: ClaimId) -> ClaimTransactions {
+        ClaimTransactions::new(self.clone(), claim)
+    }
+    fn patient_payments(&self) -> PatientPayments {
+        PatientPayments::new(self.clone())
     }
 }
 

@@ -1,6 +1,7 @@
 //! Endpoint handlers and their builders, one file per area.
 
 pub mod appointment_extras;
+pub mod billing_history;
 pub mod chart;
 pub mod claims;
 pub mod clinical_documents;

@@ -9,7 +9,7 @@
 //! waitlist answers `{"waitlistid": 1174}` (cassette `create_appointment_waitlist.yml`).
 
 use athena_core::codec::{AthenaDateTime, AthenaTime};
-use athena_core::ids::AppointmentId;
+use athena_core::ids::{AppointmentId, AppointmentTypeId, DepartmentId, PatientId, ProviderId};
 use athena_core::phi::Phi;
 
 use crate::de::model;
@@ -89,5 +89,65 @@ model! {
     pub struct WaitlistCreated {
         /// The new waitlist entry's id.
         waitlistid: u64,
+    }
+}
+
+model! {
+    /// One entry of the practice's appointment waitlist (`GET /appointments/waitlist`).
+    ///
+    /// Sources: the output fields of "Get appointment waitlist" as listed by
+    /// https://docs.athenahealth.com/api/api-ref/appointment-waitlist (input filters:
+    /// `priority`, `dayofweekids`, `hourfrom`, `patientid`, `appointmentid`,
+    /// `appointmenttypeid`, `providerid`, `departmentid`) and by the athena data catalogue of
+    /// https://docs.xcaliber.health/resources/ehr-model-catalog/athena-data-catalogue/waitlist
+    /// (`appointmentid`, `appointmenttypeid`, `created`, `dayofweekids`, `departmentid`,
+    /// `hourfrom`, `hourto`, `note`, `patientid`, `priority`, `providerid`, `waitlistid`,
+    /// `allowanydepartment`). No recording exists: the field types and the item key are
+    /// unverified (the endpoint accepts `waitlists`, `waitlist`, `waitlistentries` or a bare
+    /// array).
+    pub struct WaitlistEntry {
+        /// The entry's id (as `POST /appointments/waitlist` answers it).
+        waitlistid: u64,
+        /// The patient waiting.
+        patientid: PatientId,
+        /// Department wanted.
+        departmentid: DepartmentId,
+        /// Whether any department will do.
+        allowanydepartment: bool,
+        /// Provider wanted (absent: any provider).
+        providerid: ProviderId,
+        /// Appointment type wanted.
+        appointmenttypeid: AppointmentTypeId,
+        /// The booked appointment this entry would replace, if any.
+        appointmentid: AppointmentId,
+        /// `LOW`, `NORMAL` or `HIGH`.
+        priority: String,
+        /// Days of the week that suit, 1 = Sunday … 7 = Saturday.
+        dayofweekids: Vec<serde_json::Value>,
+        /// Earliest hour of the day that suits (24 h, inclusive).
+        hourfrom: u32,
+        /// Latest hour of the day that suits (24 h).
+        hourto: u32,
+        /// Note for the scheduler (free text about the patient: PHI).
+        note: Phi<String>,
+        /// When the entry was made.
+        created: AthenaDateTime,
+    }
+}
+
+impl WaitlistEntry {
+    /// The days of the week that suit (1 = Sunday … 7 = Saturday), read from numbers or
+    /// numeric strings; anything else is skipped.
+    pub fn days(&self) -> Vec<u8> {
+        self.dayofweekids
+            .iter()
+            .flatten()
+            .filter_map(|v| match v {
+                serde_json::Value::Number(n) => n.as_u64().and_then(|d| u8::try_from(d).ok()),
+                serde_json::Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            })
+            .filter(|d| (1..=7).contains(d))
+            .collect()
     }
 }

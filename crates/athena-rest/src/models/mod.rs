@@ -3,6 +3,7 @@
 
 mod appointment;
 mod appointment_extras;
+mod billing_history;
 mod chart;
 mod claim;
 mod clinical_documents;
@@ -16,6 +17,7 @@ mod reference;
 
 pub use appointment::*;
 pub use appointment_extras::*;
+pub use billing_history::*;
 pub use chart::*;
 pub use claim::*;
 pub use clinical_documents::*;
