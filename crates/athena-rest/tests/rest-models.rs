@@ -692,3 +692,295 @@ async fn diagnosis_list_accepts_both_shapes() {
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(!err.to_string().contains("totalcount\": 1"));
 }
+
+#[tokio::test]
+async fn claim_transactions_add_up_to_the_outstanding_balance() {
+    use athena_core::codec::Money;
+    let (_sb, practice) = common::sandbox().await;
+    let claims = practice.claims().search().limit(200).send().await.unwrap();
+    assert!(!claims.items().is_empty());
+    let mut denied_seen = false;
+    let mut deductible_seen = false;
+    for c in claims.items().iter().take(60) {
+        let id = c.claimid.unwrap();
+        let page = practice.claim_transactions(id).list().send().await.unwrap();
+        let tx = page.items();
+        let charges: Vec<_> = tx
+            .iter()
+            .filter(|t| t.transactiontype.as_deref() == Some("CHARGE"))
+            .collect();
+        assert_eq!(charges.len(), c.procedures.as_ref().map_or(0, Vec::len));
+        let sum: Money = tx.iter().map(|t| t.amount.unwrap()).sum();
+        assert_eq!(
+            sum.to_cents(),
+            c.outstandingbalance.unwrap().to_cents(),
+            "ledger of claim {id} adds up"
+        );
+        let denial = c
+            .adjustments
+            .iter()
+            .flatten()
+            .find(|a| a.groupcode.as_deref() != Some("PR"));
+        if let Some(den) = denial {
+            denied_seen = true;
+            let adj = tx
+                .iter()
+                .find(|t| t.transactiontype.as_deref() == Some("ADJUSTMENT"))
+                .expect("a denial shows as an adjustment");
+            assert_eq!(
+                adj.reasoncode.as_deref(),
+                den.reasoncode.as_ref().map(|r| r.code())
+            );
+        }
+        if tx
+            .iter()
+            .any(|t| t.transactiontype.as_deref() == Some("TRANSFERIN"))
+        {
+            deductible_seen = true;
+            let t = tx
+                .iter()
+                .find(|t| t.transactiontype.as_deref() == Some("TRANSFERIN"))
+                .unwrap();
+            assert_eq!(t.payer.as_deref(), Some("PATIENT"));
+        }
+        assert!(
+            tx.iter()
+                .all(|t| t.postdate.is_some() && t.voided == Some(false))
+        );
+        // Paged with a small limit, the stream sees the same transactions.
+        let streamed: Vec<ClaimTransactionEntry> = practice
+            .claim_transactions(id)
+            .list()
+            .limit(1)
+            .stream()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(streamed.len(), tx.len());
+    }
+    assert!(denied_seen, "the sandbox's claims include denials");
+    assert!(deductible_seen, "the sandbox's claims include deductibles");
+    let err = practice
+        .claim_transactions(athena_core::ids::ClaimId::new(999_999_999))
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn payment_history_and_receipts() {
+    use athena_core::codec::Money;
+    let (sb, practice) = common::sandbox().await;
+    let dept = practice.department(DepartmentId::new(1));
+    // A claim with a balance, paid by its patient's card.
+    let claims = practice.claims().search().limit(300).send().await.unwrap();
+    let c = claims
+        .items()
+        .iter()
+        .find(|c| {
+            c.outstandingbalance
+                .is_some_and(|m| m.to_cents() > Some(500))
+        })
+        .expect("a claim with a balance");
+    let (pid, cid) = (c.patientid.unwrap(), c.claimid.unwrap());
+    let five: Money = "5.00".parse().unwrap();
+    dept.payments(pid)
+        .record("CREDITCARD")
+        .claim_payment(cid, five)
+        .cardnumberlast4("4242")
+        .send()
+        .await
+        .unwrap();
+    dept.payments(pid)
+        .record("CASH")
+        .otheramount("12.50".parse().unwrap())
+        .send()
+        .await
+        .unwrap();
+
+    let wide = (
+        AthenaDate::from(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()),
+        AthenaDate::from(chrono::NaiveDate::from_ymd_opt(2099, 12, 31).unwrap()),
+    );
+    let pp = practice.patient_payments();
+    let hist = pp
+        .history(&[pid, PatientId::new(1)], wide.0, wide.1)
+        .additionalpaymentinfo(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hist.total_count(), Some(2));
+    let card = hist
+        .items()
+        .iter()
+        .find(|p| p.paymentmethod.as_deref() == Some("CREDITCARD"))
+        .unwrap();
+    assert_eq!(card.amount, Some(five));
+    assert_eq!(card.claimid, Some(cid));
+    assert_eq!(card.patientid, Some(pid));
+    assert!(card.servicedate.is_some() && card.procedurecode.is_some());
+    assert_eq!(card.cardnumberlast4.as_ref().unwrap().expose(), "4242");
+    assert!(
+        !format!("{card:?}").contains("4242"),
+        "card digits redacted"
+    );
+    let cash = hist
+        .items()
+        .iter()
+        .find(|p| p.paymentmethod.as_deref() == Some("CASH"))
+        .unwrap();
+    assert_eq!(cash.unappliedamount, Some("12.50".parse().unwrap()));
+    // The claim's ledger shows the payment.
+    let after = practice.claims().get(cid).send().await.unwrap();
+    let tx = practice
+        .claim_transactions(cid)
+        .list()
+        .send()
+        .await
+        .unwrap();
+    let sum: Money = tx.items().iter().map(|t| t.amount.unwrap()).sum();
+    assert_eq!(sum, after.outstandingbalance.unwrap());
+
+    // A window without payments, and the builder's own checks (no request sent).
+    let y2000 = AthenaDate::from(chrono::NaiveDate::from_ymd_opt(2000, 12, 31).unwrap());
+    let none = pp.history(&[pid], wide.0, y2000).send().await.unwrap();
+    assert_eq!(none.total_count(), Some(0));
+    let before = sb.stats().api_requests;
+    let err = pp.history(&[], wide.0, wide.1).send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let err = pp.history(&[pid], wide.1, wide.0).send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(sb.stats().api_requests, before);
+
+    // Receipts: the card payment only.
+    let r = pp.receipts(pid, DepartmentId::new(1)).send().await.unwrap();
+    assert_eq!(r.total_count(), Some(1));
+    let rc = &r.items()[0];
+    assert_eq!(rc.amount, Some(five));
+    assert!(rc.epaymentid.is_some() && rc.requestdate.is_some());
+    assert_eq!(rc.kind.as_deref(), Some("PAYMENT"));
+    assert!(!format!("{rc:?}").contains("4242"), "card digits redacted");
+}
+
+#[tokio::test]
+async fn waitlist_lists_generated_and_added_entries() {
+    let (_sb, practice) = common::sandbox().await;
+    let dept = practice.department(DepartmentId::new(1));
+    let first = dept.waitlist().list().send().await.unwrap();
+    let standing = first.total_count().unwrap();
+    assert!(standing > 0, "the sandbox has a standing waitlist");
+    assert!(
+        first
+            .items()
+            .iter()
+            .all(|w| w.departmentid == Some(DepartmentId::new(1)))
+    );
+    let w0 = &first.items()[0];
+    assert!(w0.waitlistid.is_some() && w0.created.is_some() && w0.priority.is_some());
+    assert!(!w0.days().is_empty() && w0.days().iter().all(|d| (1..=7).contains(d)));
+
+    let added = dept
+        .waitlist()
+        .add(PatientId::new(9))
+        .priority("HIGH")
+        .note("call after 3pm")
+        .hourfrom(15)
+        .hourto(18)
+        .send()
+        .await
+        .unwrap();
+    let mine = dept
+        .waitlist()
+        .list()
+        .patient(PatientId::new(9))
+        .priority("HIGH")
+        .send()
+        .await
+        .unwrap();
+    let e = mine
+        .items()
+        .iter()
+        .find(|w| w.waitlistid == added.waitlistid)
+        .expect("the added entry is listed");
+    assert_eq!(e.patientid, Some(PatientId::new(9)));
+    assert_eq!((e.hourfrom, e.hourto), (Some(15), Some(18)));
+    assert_eq!(e.note.as_ref().unwrap().expose(), "call after 3pm");
+    assert!(!format!("{e:?}").contains("3pm"), "note redacted");
+
+    let all: Vec<WaitlistEntry> = dept
+        .waitlist()
+        .list()
+        .limit(3)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len() as u64, standing + 1);
+    let mut ids: Vec<_> = all.iter().map(|w| w.waitlistid).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), all.len(), "no entry twice across pages");
+}
+
+#[tokio::test]
+async fn unverified_lists_accept_several_shapes() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/v1/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": "t", "expires_in": "3600"})),
+        )
+        .mount(&s)
+        .await;
+    let tx = serde_json::json!({"transactionid": 77, "transactiontype": "PAYMENT",
+        "amount": -20.5, "postdate": "03/04/2025", "newfield": {"x": 1}});
+    for (claim, body) in [
+        ("1", serde_json::json!([tx.clone()])),
+        (
+            "2",
+            serde_json::json!({"totalcount": 1, "transactions": [tx.clone()]}),
+        ),
+        (
+            "3",
+            serde_json::json!({"totalcount": 1, "whatever": [tx.clone()]}),
+        ),
+        ("4", serde_json::json!({"totalcount": 0})),
+        ("5", serde_json::json!({"a": [], "b": []})),
+        (
+            "6",
+            serde_json::json!({"claimtransactions": [{"amount": "Smith"}]}),
+        ),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/195900/claims/{claim}/claimtransactions")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&s)
+            .await;
+    }
+    let p = common::wiremock_practice(&s.uri());
+    let list = |n: u64| {
+        p.claim_transactions(athena_core::ids::ClaimId::new(n))
+            .list()
+    };
+    for n in [1, 2, 3] {
+        let page = list(n).send().await.unwrap();
+        assert_eq!(page.items().len(), 1, "shape {n}");
+        let t = &page.items()[0];
+        assert_eq!(t.transactionid.as_deref(), Some("77"));
+        assert_eq!(t.amount, Some("-20.50".parse().unwrap()));
+        assert!(t.extra.contains_key("newfield"), "unknown fields kept");
+    }
+    assert!(list(4).send().await.unwrap().items().is_empty());
+    let err = list(5).send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    let err = list(6).send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    let msg = err.to_string();
+    assert!(msg.contains("amount"), "{msg}");
+    assert!(!msg.contains("Smith"), "no value in the error: {msg}");
+}

@@ -44,6 +44,13 @@ pub(crate) struct Payment {
     pub(crate) patientid: u64,
     pub(crate) amount: String,
     pub(crate) method: String,
+    /// When it was posted (practice clock) and where.
+    pub(crate) posted: NaiveDateTime,
+    pub(crate) departmentid: u64,
+    /// `cardnumberlast4`, when given.
+    pub(crate) last4: Option<String>,
+    /// Claims it was applied to (`claimpayment`).
+    pub(crate) claims: Vec<u64>,
 }
 
 /// One practice's state.

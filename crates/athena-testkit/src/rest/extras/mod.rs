@@ -15,6 +15,7 @@ use crate::data::clinical::Encounter;
 use crate::data::patients::Patient;
 use crate::http::Reply;
 
+mod billing;
 mod clinical;
 mod reference;
 mod scheduling;
@@ -65,13 +66,31 @@ pub(crate) struct PlacedOrder {
     pub(crate) providerid: u64,
 }
 
+/// An entry put on the waitlist through `POST /appointments/waitlist`.
+#[derive(Debug, Clone)]
+pub(crate) struct WaitEntry {
+    pub(crate) id: u64,
+    pub(crate) patientid: u64,
+    pub(crate) departmentid: u64,
+    pub(crate) providerid: Option<u64>,
+    pub(crate) appointmenttypeid: Option<u64>,
+    pub(crate) priority: String,
+    pub(crate) note: String,
+    pub(crate) hourfrom: Option<u64>,
+    pub(crate) hourto: Option<u64>,
+    pub(crate) days: Vec<u64>,
+    pub(crate) created: NaiveDateTime,
+}
+
 /// Writes of this module, per practice.
 #[derive(Debug, Default)]
 pub(crate) struct ExtrasState {
     pub(crate) notes: BTreeMap<u64, Vec<Note>>,
     pub(crate) next_note: u64,
-    /// Waitlist entries added (athena numbers them; there is no list endpoint here).
+    /// Waitlist entries added (athena numbers them).
     pub(crate) waitlist_added: u64,
+    /// The entries added through `POST /appointments/waitlist`.
+    pub(crate) waitlist: Vec<WaitEntry>,
     pub(crate) encounter_documents: HashMap<u64, Vec<FiledDocument>>,
     pub(crate) lab_documents: HashMap<u64, Vec<FiledDocument>>,
     pub(crate) diagnoses: HashMap<u64, Vec<AddedDiagnosis>>,
@@ -137,6 +156,10 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
         }
         ("POST", ["appointments", "open"]) => scheduling::create_slots(cx),
         ("POST", ["appointments", "waitlist"]) => scheduling::add_waitlist(cx),
+        ("GET", ["appointments", "waitlist"]) => scheduling::list_waitlist(cx),
+        ("GET", ["claims", id, "claimtransactions"]) => billing::claim_transactions(cx, id),
+        ("GET", ["patients", "paymenthistory"]) => billing::payment_history(cx),
+        ("GET", ["patients", pid, "receipts"]) => billing::receipts(cx, pid),
         ("GET", ["appointments", id, "notes"]) => scheduling::list_notes(cx, id),
         ("POST", ["appointments", id, "notes"]) => scheduling::add_note(cx, id),
         ("GET", ["patients", pid, "documents", "encounterdocument"]) => {

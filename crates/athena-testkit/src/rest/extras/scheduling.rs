@@ -4,14 +4,15 @@
 //! `create_appointment_note.yml`), slot creation (`POST /appointments/open` →
 //! `{"appointmentids": {"<id>": "HH:MM"}}`, cassette `create_appointment_slot.yml`; without a
 //! type or reason the recorded 400) and the waitlist (`POST /appointments/waitlist` →
-//! `{"waitlistid": N}`, cassette `create_appointment_waitlist.yml`).
+//! `{"waitlistid": N}`, cassette `create_appointment_waitlist.yml`; listing it is modelled on
+//! athena's documented output fields, no recording).
 
-use chrono::NaiveTime;
+use chrono::{NaiveDate, NaiveTime};
 use serde_json::{Map, Value, json};
 
 use super::super::appointments::booked_json;
 use super::super::{Cx, dt, envelope, page, parse_date, seg_id, slice};
-use super::Note;
+use super::{Note, WaitEntry};
 use crate::data::schedule::Appointment;
 use crate::data::tables::{APPOINTMENT_TYPES, REASONS};
 use crate::feeds::Scope;
@@ -203,8 +204,139 @@ pub(super) fn add_waitlist(cx: &mut Cx<'_>) -> Result<Reply, Reply> {
     {
         return Err(Reply::invalid_fields(&["providerid"]));
     }
+    let patientid = super::super::id_param(cx.req, "patientid")?.unwrap_or(0);
+    let departmentid = super::super::id_param(cx.req, "departmentid")?.unwrap_or(0);
+    let providerid = super::super::id_param(cx.req, "providerid")?;
+    let appointmenttypeid = super::super::id_param(cx.req, "appointmenttypeid")?;
+    let hour = |name: &str| -> Result<Option<u64>, Reply> {
+        match super::super::id_param(cx.req, name)? {
+            Some(h) if h > 23 => Err(Reply::invalid_fields(&[name])),
+            h => Ok(h),
+        }
+    };
+    let (hourfrom, hourto) = (hour("hourfrom")?, hour("hourto")?);
+    let priority = cx
+        .req
+        .param("priority")
+        .map(|p| p.trim().to_uppercase())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "NORMAL".into());
+    if !["LOW", "NORMAL", "HIGH"].contains(&priority.as_str()) {
+        return Err(Reply::invalid_fields(&["priority"]));
+    }
     cx.p.extras.waitlist_added += 1;
     let id = 1_000 + cx.p.extras.waitlist_added;
+    let entry = WaitEntry {
+        id,
+        patientid,
+        departmentid,
+        providerid,
+        appointmenttypeid,
+        priority,
+        note: cx.req.param("note").unwrap_or_default().to_string(),
+        hourfrom,
+        hourto,
+        days: Vec::new(),
+        created: cx.now(),
+    };
+    cx.p.extras.waitlist.push(entry);
     cx.wrote(ops::ADD_WAITLIST);
     Ok(Reply::ok(json!({"waitlistid": id})))
+}
+
+/// The practice's standing waitlist: about one base patient in eleven waits for an earlier
+/// visit with their primary provider, in their department, derived from the patient id so
+/// it is the same for every run of a seed.
+fn generated_waitlist(cx: &Cx<'_>) -> Vec<WaitEntry> {
+    let (d, m) = (
+        NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+    );
+    (1..=cx.p.base_patients.min(400))
+        .filter(|id| id % 11 == 4)
+        .filter_map(|id| cx.p.patient(id))
+        .map(|pat| {
+            let k = pat.id;
+            let types: Vec<u64> = APPOINTMENT_TYPES.iter().map(|t| t.0).collect();
+            WaitEntry {
+                id: 500 + k,
+                patientid: k,
+                departmentid: pat.departmentid,
+                providerid: (k % 3 != 0).then_some(pat.primaryproviderid),
+                appointmenttypeid: types.get((k as usize) % types.len().max(1)).copied(),
+                priority: ["NORMAL", "HIGH", "LOW"][(k % 3) as usize].into(),
+                note: ["Prefers mornings", "Can come on short notice", ""][(k % 3) as usize].into(),
+                hourfrom: Some(7 + k % 4),
+                hourto: Some(12 + k % 6),
+                days: vec![2 + k % 5, 2 + (k + 2) % 5],
+                created: (d + chrono::Duration::days((k % 300) as i64)).and_time(m),
+            }
+        })
+        .collect()
+}
+
+fn waitlist_json(w: &WaitEntry) -> Value {
+    let mut v = json!({
+        "waitlistid": w.id,
+        "patientid": w.patientid.to_string(),
+        "departmentid": w.departmentid.to_string(),
+        "priority": w.priority,
+        "dayofweekids": w.days,
+        "created": dt(w.created),
+        "allowanydepartment": "false",
+    });
+    if let Some(p) = w.providerid {
+        v["providerid"] = json!(p.to_string());
+    }
+    if let Some(t) = w.appointmenttypeid {
+        v["appointmenttypeid"] = json!(t.to_string());
+    }
+    if let Some(h) = w.hourfrom {
+        v["hourfrom"] = json!(h);
+    }
+    if let Some(h) = w.hourto {
+        v["hourto"] = json!(h);
+    }
+    if !w.note.is_empty() {
+        v["note"] = json!(w.note);
+    }
+    v
+}
+
+/// `GET /appointments/waitlist` (item key `waitlists`; no recording, the SDK accepts several
+/// keys). Filters: `departmentid`, `patientid`, `providerid`, `appointmenttypeid`,
+/// `priority`; paged.
+pub(super) fn list_waitlist(cx: &mut Cx<'_>) -> Result<Reply, Reply> {
+    let num = |n: &str| super::super::id_param(cx.req, n);
+    let (dept, pat, prov, kind) = (
+        num("departmentid")?,
+        num("patientid")?,
+        num("providerid")?,
+        num("appointmenttypeid")?,
+    );
+    let priority = cx.req.param("priority").map(|p| p.trim().to_uppercase());
+    let pg = page(cx.req, 1500, 5000)?;
+    let mut all = generated_waitlist(cx);
+    all.extend(cx.p.extras.waitlist.iter().cloned());
+    let all: Vec<Value> = all
+        .iter()
+        .filter(|w| {
+            dept.is_none_or(|d| d == w.departmentid)
+                && pat.is_none_or(|p| p == w.patientid)
+                && prov.is_none_or(|p| Some(p) == w.providerid)
+                && kind.is_none_or(|t| Some(t) == w.appointmenttypeid)
+                && priority.as_ref().is_none_or(|p| *p == w.priority)
+        })
+        .map(waitlist_json)
+        .collect();
+    let items = slice(&all, pg);
+    Ok(Reply::ok(envelope(
+        cx.p.id,
+        cx.req,
+        "appointments/waitlist",
+        "waitlists",
+        items,
+        all.len(),
+        pg,
+    )))
 }
