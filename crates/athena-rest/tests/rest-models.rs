@@ -984,3 +984,40 @@ async fn unverified_lists_accept_several_shapes() {
     assert!(msg.contains("amount"), "{msg}");
     assert!(!msg.contains("Smith"), "no value in the error: {msg}");
 }
+
+#[tokio::test]
+async fn a_next_link_that_does_not_advance_ends_the_stream() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let s = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth2/v1/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"access_token": "t", "expires_in": "3600"})),
+        )
+        .mount(&s)
+        .await;
+    // Every request answers the same page, whose `next` points back at offset 0.
+    Mock::given(method("GET"))
+        .and(path("/v1/195900/appointments/waitlist"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "totalcount": 50,
+            "waitlists": [{"waitlistid": 1}, {"waitlistid": 2}],
+            "next": "/v1/195900/appointments/waitlist?DEPARTMENTID=1&offset=0"
+        })))
+        .expect(1)
+        .mount(&s)
+        .await;
+    let p = common::wiremock_practice(&s.uri());
+    let all: Vec<WaitlistEntry> = p
+        .department(DepartmentId::new(1))
+        .waitlist()
+        .list()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+}

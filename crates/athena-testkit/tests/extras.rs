@@ -528,3 +528,171 @@ async fn encounter_diagnoses_and_lab_orders() {
     assert_eq!(sb.stats().writes(ops::ADD_LAB_ORDER), 1);
     assert_eq!(s.get("/chart/encounter/1/diagnoses").await.0, 404);
 }
+
+/// Cents of a money string; panics on anything else (the sandbox writes money as text).
+fn cents(v: &Value) -> i64 {
+    let s = v.as_str().expect("money as a string");
+    (s.parse::<f64>().expect("numeric money") * 100.0).round() as i64
+}
+
+#[tokio::test]
+async fn claim_transactions_ledger() {
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    let (st, claims) = s.get("/claims?limit=80").await;
+    assert_eq!(st, 200);
+    let mut kinds = std::collections::BTreeSet::new();
+    for c in claims["claims"].as_array().unwrap() {
+        let id = c["claimid"].as_str().unwrap();
+        let (st, v) = s.get(&format!("/claims/{id}/claimtransactions")).await;
+        assert_eq!(st, 200);
+        let tx = v["claimtransactions"].as_array().unwrap();
+        assert_eq!(v["totalcount"], json!(tx.len()));
+        let total: i64 = tx.iter().map(|t| cents(&t["amount"])).sum();
+        assert_eq!(total, cents(&c["outstandingbalance"]), "claim {id}");
+        for t in tx {
+            assert!(t["transactionid"].is_string() && t["postdate"].is_string());
+            kinds.insert(t["transactiontype"].as_str().unwrap().to_string());
+        }
+        let charges = tx
+            .iter()
+            .filter(|t| t["transactiontype"] == "CHARGE")
+            .count();
+        assert_eq!(charges, c["procedures"].as_array().unwrap().len());
+    }
+    for k in [
+        "CHARGE",
+        "PAYMENT",
+        "ADJUSTMENT",
+        "TRANSFERIN",
+        "TRANSFEROUT",
+    ] {
+        assert!(kinds.contains(k), "{k} among {kinds:?}");
+    }
+    let (st, _) = s.get("/claims/999999999/claimtransactions").await;
+    assert_eq!(st, 404);
+    // Paged.
+    let id = claims["claims"][0]["claimid"].as_str().unwrap();
+    let (_, p1) = s
+        .get(&format!("/claims/{id}/claimtransactions?limit=1"))
+        .await;
+    assert_eq!(p1["claimtransactions"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn payment_history_and_receipts_follow_recorded_payments() {
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    let (st, v) = s.get("/patients/paymenthistory").await;
+    assert_eq!(
+        (st, v["missingfields"].clone()),
+        (400, json!(["patientidlist", "startdate", "enddate"]))
+    );
+    let (st, _) = s
+        .get("/patients/paymenthistory?patientidlist=x&startdate=01/01/2000&enddate=01/01/2099")
+        .await;
+    assert_eq!(st, 400);
+    let (st, _) = s
+        .post(
+            "/patients/5/recordpayment",
+            &[
+                ("departmentid", "1"),
+                ("paymentmethod", "CREDITCARD"),
+                ("otheramount", "30"),
+                ("cardnumberlast4", "1111"),
+            ],
+        )
+        .await;
+    assert_eq!(st, 200);
+    let (st, h) = s
+        .get("/patients/paymenthistory?patientidlist=5,6&startdate=01/01/2000&enddate=12/31/2099")
+        .await;
+    assert_eq!(st, 200);
+    assert_eq!(h["totalcount"], json!(1));
+    let p = &h["payments"][0];
+    assert_eq!(p["amount"], json!("30.00"));
+    assert_eq!(p["unappliedamount"], json!("30.00"));
+    assert_eq!(p["patientid"], json!("5"));
+    let (_, other) = s
+        .get("/patients/paymenthistory?patientidlist=6&startdate=01/01/2000&enddate=12/31/2099")
+        .await;
+    assert_eq!(other["totalcount"], json!(0));
+    let (_, r) = s.get("/patients/5/receipts?departmentid=1").await;
+    assert_eq!(r["totalcount"], json!(1));
+    let rc = &r["receipts"][0];
+    for k in [
+        "epaymentid",
+        "amount",
+        "cardnumberlast4digits",
+        "cardtypename",
+        "requestdate",
+        "type",
+    ] {
+        assert!(rc[k].is_string(), "{k} is a string as documented");
+    }
+    let (_, r2) = s.get("/patients/5/receipts?departmentid=2").await;
+    assert_eq!(r2["totalcount"], json!(0));
+}
+
+#[tokio::test]
+async fn waitlist_list() {
+    let sb = Sandbox::start().await;
+    let s = S::new(&sb).await;
+    let (st, all) = s.get("/appointments/waitlist").await;
+    assert_eq!(st, 200);
+    let n = all["totalcount"].as_u64().unwrap();
+    assert!(n > 0);
+    let (_, d1) = s.get("/appointments/waitlist?departmentid=1").await;
+    assert!(
+        d1["waitlists"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["departmentid"] == "1")
+    );
+    let (_, added) = s
+        .post(
+            "/appointments/waitlist",
+            &[
+                ("patientid", "7"),
+                ("departmentid", "1"),
+                ("priority", "low"),
+                ("note", "any day"),
+            ],
+        )
+        .await;
+    let (_, mine) = s
+        .get("/appointments/waitlist?patientid=7&priority=LOW")
+        .await;
+    let e = mine["waitlists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["waitlistid"] == added["waitlistid"])
+        .expect("listed");
+    assert_eq!(e["note"], json!("any day"));
+    let (_, after) = s.get("/appointments/waitlist").await;
+    assert_eq!(after["totalcount"].as_u64(), Some(n + 1));
+    let (st, _) = s
+        .post(
+            "/appointments/waitlist",
+            &[
+                ("patientid", "7"),
+                ("departmentid", "1"),
+                ("priority", "URGENT"),
+            ],
+        )
+        .await;
+    assert_eq!(st, 400);
+    let (st, _) = s
+        .post(
+            "/appointments/waitlist",
+            &[
+                ("patientid", "7"),
+                ("departmentid", "1"),
+                ("hourfrom", "25"),
+            ],
+        )
+        .await;
+    assert_eq!(st, 400);
+}
