@@ -42,7 +42,8 @@
 //! Retry safety: every builder declares whether a retry is safe. Booking, rescheduling,
 //! payments, claim creation, patient creation, document upload and case creation are
 //! [`RetrySafety::NotIdempotent`](athena_core::RetrySafety::NotIdempotent), even when athena
-//! uses `PUT` for them.
+//! uses `PUT` for them; so are opening slots, appointment notes, waitlist entries,
+//! encounter and lab result documents, encounter diagnoses and lab orders.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

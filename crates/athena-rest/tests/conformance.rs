@@ -93,9 +93,11 @@ fn table() -> Vec<(&'static str, Kind)> {
         ),
         (
             "go-athenahealth/AddLabResultDocument.json",
-            NotModelled(
-                "POST …/documents/labresult: lab result upload is not an endpoint of this crate",
-            ),
+            Checked(|| {
+                let c: LabResultDocumentCreated = json("go-athenahealth/AddLabResultDocument.json");
+                assert_eq!(c.success, Some(true));
+                assert_eq!(c.labresultid, Some(LabResultId::new(1083563)));
+            }),
         ),
         (
             "go-athenahealth/AddPatientCaseDocument.json",
@@ -136,7 +138,14 @@ fn table() -> Vec<(&'static str, Kind)> {
         ),
         (
             "go-athenahealth/CreateAppointmentSlot.json",
-            NotModelled("POST /appointments/open (slot creation) is not an endpoint of this crate"),
+            Checked(|| {
+                let c: SlotsCreated = json("go-athenahealth/CreateAppointmentSlot.json");
+                let slots = c.slots();
+                assert_eq!(slots.len(), 1);
+                assert_eq!(slots[0].appointmentid, AppointmentId::new(12345));
+                assert_eq!(slots[0].starttime.to_string(), "21:32");
+                assert_eq!(c.unreadable(), 0);
+            }),
         ),
         (
             "go-athenahealth/CreateAppointmentType.json",
@@ -320,7 +329,17 @@ fn table() -> Vec<(&'static str, Kind)> {
         ),
         (
             "go-athenahealth/ListAppointmentNotes.json",
-            NotModelled("appointment notes are not an endpoint of this crate"),
+            Checked(|| {
+                let p: Page<AppointmentNote> =
+                    page("go-athenahealth/ListAppointmentNotes.json", "notes");
+                assert_eq!(p.total_count(), Some(2));
+                let n = &p.items()[1];
+                assert_eq!(n.noteid, Some(2));
+                assert_eq!(n.notetext.as_ref().unwrap().expose(), "test 2");
+                assert_eq!(n.created.unwrap().to_string(), "06/03/2020 15:34:33");
+                assert_eq!(n.createdby.as_deref(), Some("johnsmith"));
+                assert_eq!(n.displayonschedule, Some(false));
+            }),
         ),
         (
             "go-athenahealth/ListAppointmentReminders.json",
@@ -371,7 +390,26 @@ fn table() -> Vec<(&'static str, Kind)> {
         ),
         (
             "go-athenahealth/ListChangedPrescriptions.json",
-            NotModelled("prescriptions are not an endpoint of this crate"),
+            Checked(|| {
+                let p: Page<Prescription> = page(
+                    "go-athenahealth/ListChangedPrescriptions.json",
+                    "prescriptions",
+                );
+                assert_eq!(p.total_count(), Some(3));
+                let first = &p.items()[0];
+                assert_eq!(first.id(), Some(DocumentId::new(1)));
+                assert_eq!(
+                    first.classdescription.as_deref(),
+                    Some("Prescription - Refill")
+                );
+                assert_eq!(
+                    first.approvedtimestamp.unwrap().to_string(),
+                    "02/13/2025 12:33 PM"
+                );
+                assert_eq!(first.departmentid, Some(DepartmentId::new(1)));
+                assert_eq!(first.documentationonly, Some(false));
+                assert_eq!(p.items()[2].status.as_deref(), Some("NOTIFY"));
+            }),
         ),
         (
             "go-athenahealth/ListChangedProblems.json",
@@ -567,11 +605,22 @@ fn table() -> Vec<(&'static str, Kind)> {
         ),
         (
             "go-athenahealth/SearchAllergies.json",
-            NotModelled("reference allergy search is not an endpoint of this crate"),
+            Checked(|| {
+                let v: Vec<AllergyReference> = json("go-athenahealth/SearchAllergies.json");
+                assert_eq!(v.len(), 2);
+                assert_eq!(v[1].id(), Some(24443));
+                assert_eq!(v[1].name(), Some("Latex, Natural Rubber"));
+                assert_eq!(v[0].allergyid, Some(18939));
+            }),
         ),
         (
             "go-athenahealth/SearchMedications.json",
-            NotModelled("reference medication search is not an endpoint of this crate"),
+            Checked(|| {
+                let v: Vec<MedicationReference> = json("go-athenahealth/SearchMedications.json");
+                assert_eq!(v.len(), 2);
+                assert_eq!(v[0].medicationid, Some(299644));
+                assert_eq!(v[1].medication.as_deref(), Some("ibuprofen (bulk)"));
+            }),
         ),
         (
             "go-athenahealth/UpdateBookedAppointment_IntResponse.json",

@@ -44,6 +44,13 @@ pub(crate) struct Payment {
     pub(crate) patientid: u64,
     pub(crate) amount: String,
     pub(crate) method: String,
+    /// When it was posted (practice clock) and where.
+    pub(crate) posted: NaiveDateTime,
+    pub(crate) departmentid: u64,
+    /// `cardnumberlast4`, when given.
+    pub(crate) last4: Option<String>,
+    /// Claims it was applied to (`claimpayment`).
+    pub(crate) claims: Vec<u64>,
 }
 
 /// One practice's state.
@@ -76,6 +83,8 @@ pub(crate) struct Practice {
     /// date of service billed to their former, terminated policy.
     pub(crate) former_policy: HashMap<u64, NaiveDate>,
     pub(crate) feeds: Feeds,
+    /// Notes, filed documents, diagnoses and orders written through `rest::extras`.
+    pub(crate) extras: crate::rest::extras::ExtrasState,
 }
 
 impl Practice {
@@ -137,6 +146,7 @@ impl Practice {
             next_batch: 5,
             former_policy,
             feeds: Feeds::default(),
+            extras: Default::default(),
         }
     }
 

@@ -42,6 +42,20 @@ pub mod ops {
     pub const INSURANCE_WRITE: &str = "insurance_write";
     /// `PUT /patients/{pid}/customfields`.
     pub const UPDATE_CUSTOM_FIELDS: &str = "update_custom_fields";
+    /// `POST /appointments/{id}/notes`.
+    pub const ADD_APPOINTMENT_NOTE: &str = "add_appointment_note";
+    /// `POST /appointments/open` (one count per call, however many slots).
+    pub const CREATE_SLOTS: &str = "create_slots";
+    /// `POST /appointments/waitlist`.
+    pub const ADD_WAITLIST: &str = "add_waitlist";
+    /// `POST /patients/{pid}/documents/encounterdocument`.
+    pub const ADD_ENCOUNTER_DOCUMENT: &str = "add_encounter_document";
+    /// `POST /patients/{pid}/documents/labresult`.
+    pub const ADD_LAB_RESULT_DOCUMENT: &str = "add_lab_result_document";
+    /// `POST /chart/encounter/{id}/diagnoses`.
+    pub const ADD_ENCOUNTER_DIAGNOSIS: &str = "add_encounter_diagnosis";
+    /// `POST /chart/encounter/{id}/orders/lab`.
+    pub const ADD_LAB_ORDER: &str = "add_lab_order";
 }
 
 #[derive(Debug, Default)]

@@ -1,14 +1,19 @@
 //! Extension traits that hang endpoint groups off core's handles.
 
-use athena_core::ids::{PatientId, ProviderId};
+use athena_core::ids::{AppointmentId, ClaimId, EncounterId, PatientId, ProviderId};
 use athena_core::{Department, Practice};
 
+use super::appointment_extras::{AppointmentNotes, DepartmentSlots, DepartmentWaitlist};
+use super::billing_history::{ClaimTransactions, PatientPayments};
 use super::chart::{Chart, Encounters};
 use super::claims::{Claims, DepartmentPayments};
+use super::clinical_documents::{EncounterDocuments, LabResultDocuments, Prescriptions};
 use super::documents::{DepartmentDocuments, PatientCases, ProviderInbox};
+use super::encounter_orders::EncounterOrders;
 use super::insurances::PatientInsurances;
 use super::patients::{CustomFields, Patients};
 use super::practice::{Departments, GetPracticeInfo, Ping, Providers};
+use super::reference::Reference;
 use super::scheduling::{AppointmentCatalog, Appointments, DepartmentAppointments};
 
 /// Endpoint groups of a practice.
@@ -39,6 +44,16 @@ pub trait PracticeExt {
     fn patient_cases(&self, patient: PatientId) -> PatientCases;
     /// Claims: search, get, create, patient outstanding.
     fn claims(&self) -> Claims;
+    /// Reference lists: allergens and medications by name, gender-identity choices.
+    fn reference(&self) -> Reference;
+    /// The notes of one appointment: list, add.
+    fn appointment_notes(&self, appointment: AppointmentId) -> AppointmentNotes;
+    /// One encounter's diagnoses and orders: list, add a diagnosis, order a lab test.
+    fn encounter_orders(&self, encounter: EncounterId) -> EncounterOrders;
+    /// One claim's transactions: charges, payments, adjustments, transfers.
+    fn claim_transactions(&self, claim: ClaimId) -> ClaimTransactions;
+    /// Patient payments: payment history, e-payment receipts.
+    fn patient_payments(&self) -> PatientPayments;
 }
 
 impl PracticeExt for Practice {
@@ -81,6 +96,21 @@ impl PracticeExt for Practice {
     fn claims(&self) -> Claims {
         Claims::new(self.clone())
     }
+    fn reference(&self) -> Reference {
+        Reference::new(self.clone())
+    }
+    fn appointment_notes(&self, appointment: AppointmentId) -> AppointmentNotes {
+        AppointmentNotes::new(self.clone(), appointment)
+    }
+    fn encounter_orders(&self, encounter: EncounterId) -> EncounterOrders {
+        EncounterOrders::new(self.clone(), encounter)
+    }
+    fn claim_transactions(&self, claim: ClaimId) -> ClaimTransactions {
+        ClaimTransactions::new(self.clone(), claim)
+    }
+    fn patient_payments(&self) -> PatientPayments {
+        PatientPayments::new(self.clone())
+    }
 }
 
 /// Endpoint groups that need a department.
@@ -93,6 +123,16 @@ pub trait DepartmentExt {
     fn documents(&self, patient: PatientId) -> DepartmentDocuments;
     /// Payments posted in this department.
     fn payments(&self, patient: PatientId) -> DepartmentPayments;
+    /// Creating open slots in this department.
+    fn slots(&self) -> DepartmentSlots;
+    /// This department's appointment waitlist.
+    fn waitlist(&self) -> DepartmentWaitlist;
+    /// A patient's encounter documents in this department.
+    fn encounter_documents(&self, patient: PatientId) -> EncounterDocuments;
+    /// A patient's lab result documents in this department.
+    fn lab_result_documents(&self, patient: PatientId) -> LabResultDocuments;
+    /// A patient's prescriptions in this department.
+    fn prescriptions(&self, patient: PatientId) -> Prescriptions;
 }
 
 impl DepartmentExt for Department {
@@ -107,5 +147,20 @@ impl DepartmentExt for Department {
     }
     fn payments(&self, patient: PatientId) -> DepartmentPayments {
         DepartmentPayments::new(self.clone(), patient)
+    }
+    fn slots(&self) -> DepartmentSlots {
+        DepartmentSlots::new(self.clone())
+    }
+    fn waitlist(&self) -> DepartmentWaitlist {
+        DepartmentWaitlist::new(self.clone())
+    }
+    fn encounter_documents(&self, patient: PatientId) -> EncounterDocuments {
+        EncounterDocuments::new(self.clone(), patient)
+    }
+    fn lab_result_documents(&self, patient: PatientId) -> LabResultDocuments {
+        LabResultDocuments::new(self.clone(), patient)
+    }
+    fn prescriptions(&self, patient: PatientId) -> Prescriptions {
+        Prescriptions::new(self.clone(), patient)
     }
 }

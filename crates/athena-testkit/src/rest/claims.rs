@@ -321,6 +321,7 @@ fn record_payment(cx: &mut Cx<'_>, pid: u64) -> Reply {
     if total <= 0.0 {
         return Reply::invalid("A payment amount is required.");
     }
+    let applied: Vec<u64> = per_claim.iter().map(|(c, _)| *c).collect();
     for (cid, amt) in per_claim {
         if let Some(c) = cx.p.claims.get_mut(&cid) {
             let left = c.outstanding.parse::<f64>().unwrap_or(0.0) - amt;
@@ -334,6 +335,16 @@ fn record_payment(cx: &mut Cx<'_>, pid: u64) -> Reply {
         patientid: pid,
         amount: format!("{total:.2}"),
         method,
+        posted: cx.now(),
+        departmentid: req
+            .param("departmentid")
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0),
+        last4: req
+            .param("cardnumberlast4")
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_string),
+        claims: applied,
     });
     cx.wrote(ops::RECORD_PAYMENT);
     Reply::ok(json!([{"success": "true", "paymentbatchid": batch.to_string()}]))
@@ -352,20 +363,6 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
             Some(p) => record_payment(cx, p),
             None => Reply::not_found("patient ID"),
         },
-        ("GET", ["patients", pid, "receipts"]) => {
-            let Some(p) = seg_id(pid).and_then(|p| cx.p.patient(p)) else {
-                return Some(Reply::not_found("patient ID"));
-            };
-            let items: Vec<Value> = cx
-                .p
-                .payments
-                .iter()
-                .filter(|x| x.patientid == p.id)
-                .map(|x| json!({"paymentbatchid": x.batchid.to_string(), "amount": x.amount, "paymentmethod": x.method}))
-                .collect();
-            let n = items.len();
-            Reply::ok(json!({"receipts": items, "totalcount": n}))
-        }
         ("GET", ["patients", pid, "claims", "patientoutstanding"]) => {
             let Some(p) = seg_id(pid).and_then(|p| cx.p.patient(p)) else {
                 return Some(Reply::not_found("patient ID"));

@@ -12,6 +12,7 @@ pub(crate) mod appointments;
 pub(crate) mod chart;
 pub(crate) mod claims;
 pub(crate) mod documents;
+pub(crate) mod extras;
 pub(crate) mod insurances;
 pub(crate) mod patients;
 pub(crate) mod practice;
@@ -213,7 +214,9 @@ pub(crate) fn dispatch(shared: &Shared, req: &Req, segs: &[&str]) -> Reply {
         }
     }
     let mut cx = Cx { shared, p, req };
-    let routes: [Route; 7] = [
+    let routes: [Route; 8] = [
+        // First: `POST /appointments/open|waitlist` must not be read as an appointment id.
+        extras::route,
         practice::route,
         patients::route,
         insurances::route,
