@@ -978,11 +978,16 @@ async fn unverified_lists_accept_several_shapes() {
     assert!(list(4).send().await.unwrap().items().is_empty());
     let err = list(5).send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
-    let err = list(6).send().await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Decode);
-    let msg = err.to_string();
-    assert!(msg.contains("amount"), "{msg}");
-    assert!(!msg.contains("Smith"), "no value in the error: {msg}");
+    // A field of the wrong shape does not fail the call: the value is kept raw and a
+    // warning names its path, never its value.
+    let page = list(6).send().await.unwrap();
+    assert_eq!(page.items().len(), 1);
+    assert_eq!(page.items()[0].amount, None);
+    assert!(page.items()[0].extra.contains_key("amount"), "raw value kept");
+    let warnings: Vec<String> = page.warnings().iter().map(|w| format!("{w:?}")).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("claimtransactions[0].amount"), "{warnings:?}");
+    assert!(!warnings[0].contains("Smith"), "no value in the warning: {warnings:?}");
 }
 
 #[tokio::test]

@@ -70,6 +70,10 @@ impl ListAppointmentNotes {
     pub fn stream(self) -> impl Stream<Item = Result<AppointmentNote>> + Send + 'static {
         send::stream(&self.client, self.req, "notes")
     }
+    /// The pages, lazily.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<AppointmentNote>>> + Send + 'static {
+        send::pages(&self.client, self.req, "notes")
+    }
 }
 
 builder!(
@@ -275,5 +279,9 @@ impl ListWaitlist {
     /// Every entry, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<WaitlistEntry>> + Send + 'static {
         super::billing_history::loose_stream(self.client, self.req, WAITLIST_KEYS)
+    }
+    /// The pages, lazily.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<WaitlistEntry>>> + Send + 'static {
+        super::billing_history::loose_pages(self.client, self.req, WAITLIST_KEYS)
     }
 }

@@ -81,34 +81,49 @@ pub(crate) async fn loose_page<T: DeserializeOwned>(
     decode_loose_page(&body, keys, req)
 }
 
-/// Every item of a list with an uncertain item key, page after page, lazily; one page is
-/// held at a time. Stops when `next` is absent, or when it does not move forward (a
-/// server-given link never makes the stream loop).
-pub(crate) fn loose_stream<T: DeserializeOwned + Send + 'static>(
+/// The pages of a list with an uncertain item key, lazily; one page is held at a time.
+/// Stops when `next` is absent, or when it does not move forward (a server-given link never
+/// makes the stream loop).
+pub(crate) fn loose_pages<T: DeserializeOwned + Send + 'static>(
     client: Client,
     req: Request,
     keys: &'static [&'static str],
-) -> BoxStream<'static, Result<T>> {
+) -> BoxStream<'static, Result<Page<T>>> {
     let start = offset_of(&req);
     stream::unfold(Some((req, start)), move |state| {
         let client = client.clone();
         async move {
             let (req, offset) = state?;
             match loose_page::<T>(&client, &req, keys).await {
-                Err(e) => Some((vec![Err(e)], None)),
+                Err(e) => Some((Err(e), None)),
                 Ok(page) => {
                     let next = page
                         .next()
                         .filter(|l| l.offset > offset)
                         .map(|l| (next_request(&req, l), l.offset));
-                    let items = page.into_items().into_iter().map(Ok).collect();
-                    Some((items, next))
+                    Some((Ok(page), next))
                 }
             }
         }
     })
-    .flat_map(stream::iter)
     .boxed()
+}
+
+/// Every item of a list with an uncertain item key, page after page, lazily (see
+/// [`loose_pages`]).
+pub(crate) fn loose_stream<T: DeserializeOwned + Send + 'static>(
+    client: Client,
+    req: Request,
+    keys: &'static [&'static str],
+) -> BoxStream<'static, Result<T>> {
+    loose_pages::<T>(client, req, keys)
+        .flat_map(|page| {
+            stream::iter(match page {
+                Ok(page) => page.into_items().into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(e) => vec![Err(e)],
+            })
+        })
+        .boxed()
 }
 
 fn offset_of(req: &Request) -> u64 {
@@ -173,6 +188,10 @@ impl ListClaimTransactions {
     /// Every transaction, lazily.
     pub fn stream(self) -> BoxStream<'static, Result<ClaimTransactionEntry>> {
         loose_stream(self.client, self.req, CLAIM_TRANSACTION_KEYS)
+    }
+    /// The pages, lazily.
+    pub fn pages(self) -> BoxStream<'static, Result<Page<ClaimTransactionEntry>>> {
+        loose_pages(self.client, self.req, CLAIM_TRANSACTION_KEYS)
     }
 }
 
@@ -270,6 +289,13 @@ impl PaymentHistory {
             Err(e) => send::failed_stream(e),
         }
     }
+    /// The pages, lazily; a request that cannot be built yields its error once.
+    pub fn pages(self) -> BoxStream<'static, Result<Page<PaymentHistoryEntry>>> {
+        match self.build() {
+            Ok(req) => loose_pages(self.client, req, PAYMENT_HISTORY_KEYS),
+            Err(e) => send::failed_stream(e),
+        }
+    }
 }
 
 builder!(
@@ -289,5 +315,9 @@ impl ListReceipts {
     /// Every receipt, lazily.
     pub fn stream(self) -> BoxStream<'static, Result<PaymentReceipt>> {
         send::stream(&self.client, self.req, "receipts")
+    }
+    /// The pages, lazily.
+    pub fn pages(self) -> BoxStream<'static, Result<Page<PaymentReceipt>>> {
+        send::pages(&self.client, self.req, "receipts")
     }
 }

@@ -109,6 +109,10 @@ impl ListEncounterDocuments {
     pub fn stream(self) -> impl Stream<Item = Result<EncounterDocument>> + Send + 'static {
         send::stream(&self.client, self.req, "encounterdocuments")
     }
+    /// The pages, lazily.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<EncounterDocument>>> + Send + 'static {
+        send::pages(&self.client, self.req, "encounterdocuments")
+    }
 }
 
 builder!(
@@ -299,5 +303,9 @@ impl ListPrescriptions {
     /// Every prescription, lazily.
     pub fn stream(self) -> impl Stream<Item = Result<Prescription>> + Send + 'static {
         send::stream(&self.client, self.req, "prescriptions")
+    }
+    /// The pages, lazily.
+    pub fn pages(self) -> impl Stream<Item = Result<Page<Prescription>>> + Send + 'static {
+        send::pages(&self.client, self.req, "prescriptions")
     }
 }

@@ -135,7 +135,6 @@ model! {
         /// When the payment was initiated (US/Eastern, no zone on the wire).
         requestdate: AthenaDateTime,
         /// Type of transaction (`PAYMENT`, `REFUND`, …).
-        #[serde(rename = "type")]
-        kind: String,
+        kind as "type": String,
     }
 }
