@@ -14,8 +14,8 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{FhirError, Result};
-use crate::r4::{Bundle, CapabilityStatement, Parameters, Patient, Resource};
-use crate::search::Search;
+use crate::r4::{Bundle, CapabilityStatement, Parameters, Patient, Resource, SearchEntryMode};
+use crate::search::{FhirPatientId, Search, SearchResult};
 use crate::smart::SmartConfiguration;
 
 /// FHIR JSON media type.
@@ -31,6 +31,7 @@ pub(crate) mod route {
     pub(crate) const METADATA: &str = "/fhir/r4/metadata";
     pub(crate) const EXPORT: &str = "/fhir/r4/{group}/$export";
     pub(crate) const EXPORT_STATUS: &str = "/fhir/r4/{export-status}";
+    pub(crate) const EXPORT_MANIFEST: &str = "/fhir/r4/{export-manifest-page}";
 }
 
 /// A FHIR R4 client for one athenaOne practice. Cheap to clone.
@@ -231,6 +232,11 @@ impl FhirClient {
         self.read(id.resource_type(), &id.to_string()).await
     }
 
+    /// The FHIR id of an athena patient of this client's practice (`a-{practice}.E-{id}`).
+    pub fn patient_id(&self, patient: PatientId) -> FhirPatientId {
+        FhirPatientId::athena(self.practice(), patient)
+    }
+
     /// Reads an athena patient (`PatientId` → `a-{practice}.E-{id}`).
     pub async fn read_patient(&self, patient: PatientId) -> Result<Patient> {
         self.read("Patient", &patient.to_fhir_id(self.practice()).to_string())
@@ -249,7 +255,7 @@ impl FhirClient {
     pub fn search_pages(
         &self,
         search: &Search,
-    ) -> impl Stream<Item = Result<Bundle>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Bundle>> + Send + 'static + use<> {
         let first = self
             .url(search.resource_type(), search.params())
             .map(|u| (route::SEARCH, u));
@@ -282,23 +288,67 @@ impl FhirClient {
         })
     }
 
-    /// Every matching resource of a search (entries with `search.mode = match` or no mode;
-    /// `_include`d resources come too), page after page.
-    pub fn search_stream(
+    /// Every resource of a search, page after page, typed: `search_stream::<Resource>`
+    /// yields every entry as is (`_include`d resources and `OperationOutcome`s too);
+    /// `search_stream::<Condition>` yields `Condition`s, skips entries of other types that
+    /// the server marked `include` or `outcome`, and ends with
+    /// [`FhirError::UnexpectedResource`] on a matching entry of another type.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use athena_fhir::r4::Condition;
+    /// use athena_fhir::search::Search;
+    /// use futures::TryStreamExt;
+    /// let sandbox = athena_testkit::Sandbox::start().await;
+    /// let core = athena_core::Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .client_credentials(sandbox.client_id(), sandbox.client_secret())
+    ///     .scope("system/Condition.rs")
+    ///     .build()?;
+    /// let practice = athena_core::PracticeId::new(sandbox.practice_id());
+    /// let fhir = athena_fhir::FhirClient::from_core(core, practice)?;
+    /// let patient = fhir.patient_id(athena_core::PatientId::new(1));
+    /// let search = Search::for_patient::<Condition>(&patient);
+    /// let conditions: Vec<Condition> = fhir.search_stream::<Condition>(&search).try_collect().await?;
+    /// # let _ = conditions;
+    /// # Ok(()) }
+    /// ```
+    pub fn search_stream<R: SearchResult>(
         &self,
         search: &Search,
-    ) -> impl Stream<Item = Result<Resource>> + Send + 'static {
+    ) -> impl Stream<Item = Result<R>> + Send + 'static + use<R> {
         use futures::StreamExt;
         self.search_pages(search).flat_map(|page| {
-            let items: VecDeque<Result<Resource>> = match page {
-                Ok(bundle) => bundle
-                    .entry
-                    .into_iter()
-                    .filter_map(|e| e.resource)
-                    .map(Ok)
-                    .collect(),
-                Err(e) => VecDeque::from([Err(e)]),
-            };
+            let mut items: VecDeque<Result<R>> = VecDeque::new();
+            match page {
+                Ok(bundle) => {
+                    for entry in bundle.entry {
+                        let aside = entry
+                            .search
+                            .as_ref()
+                            .and_then(|s| s.mode.as_ref())
+                            .is_some_and(|m| {
+                                matches!(m, SearchEntryMode::Include | SearchEntryMode::Outcome)
+                            });
+                        let Some(resource) = entry.resource else {
+                            continue;
+                        };
+                        match R::from_resource(resource) {
+                            Ok(r) => items.push_back(Ok(r)),
+                            Err(_) if aside => {}
+                            Err(other) => {
+                                items.push_back(Err(FhirError::UnexpectedResource {
+                                    expected: R::WANTED.unwrap_or("any"),
+                                    found: other.resource_type().to_owned(),
+                                }));
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(e) => items.push_back(Err(e)),
+            }
             futures::stream::iter(items)
         })
     }

@@ -12,11 +12,15 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     if v.is_empty() {
         return None;
     }
+    // Clamped to a day: `1e300` or a 30-digit count must not panic (here or in `now + wait`).
     if v.bytes().all(|b| b.is_ascii_digit()) {
-        return v.parse::<u64>().ok().map(Duration::from_secs);
+        return Some(Duration::from_secs(
+            v.parse::<u64>().unwrap_or(u64::MAX).min(86_400),
+        ));
     }
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return (secs.is_finite() && secs >= 0.0)
+            .then(|| Duration::from_secs_f64(secs.min(86_400.0)));
     }
     let at = parse_http_date(v)?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
