@@ -406,7 +406,7 @@ impl FhirClient {
         let url = self.resolve_link(url)?;
         let request = self.request(Method::GET, route::EXPORT_MANIFEST, url);
         let resp = self.send(&request).await?;
-        serde_json::from_slice(resp.body()).map_err(FhirError::decode)
+        self.decode(resp.body()).map_err(FhirError::decode)
     }
 
     /// Streams the resources of one manifest file, line by line (flat memory), retrying as
@@ -588,7 +588,8 @@ impl Download {
                 self.attempts = 1;
                 self.retries = 0;
                 return Some(
-                    serde_json::from_slice::<Resource>(&line)
+                    self.client
+                        .decode::<Resource>(&line)
                         .map_err(|e| FhirError::decode_line(n, e)),
                 );
             }

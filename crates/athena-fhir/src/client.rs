@@ -14,7 +14,9 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{FhirError, Result};
-use crate::r4::{Bundle, CapabilityStatement, Parameters, Patient, Resource, SearchEntryMode};
+use crate::r4::{
+    Bundle, CapabilityStatement, Issue, Parameters, Patient, Resource, SearchEntryMode,
+};
 use crate::search::{FhirPatientId, Search, SearchResult};
 use crate::smart::SmartConfiguration;
 
@@ -57,6 +59,18 @@ struct Inner {
     http: reqwest::Client,
     base: Url,
     practice: PracticeId,
+    /// Set: decode leniently and report each issue here.
+    lenient: Option<LenientHook>,
+}
+
+/// The callback of [`FhirClientBuilder::lenient`].
+#[derive(Clone)]
+struct LenientHook(Arc<dyn Fn(&Issue) + Send + Sync>);
+
+impl std::fmt::Debug for LenientHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LenientHook")
+    }
 }
 
 /// Builds a [`FhirClient`].
@@ -67,6 +81,7 @@ pub struct FhirClientBuilder {
     auth: Option<(athena_core::Client, Arc<dyn TokenSource>)>,
     core: Option<athena_core::Client>,
     http: Option<reqwest::Client>,
+    lenient: Option<LenientHook>,
 }
 
 impl FhirClient {
@@ -79,6 +94,7 @@ impl FhirClient {
             auth: None,
             core: None,
             http: None,
+            lenient: None,
         }
     }
 
@@ -113,6 +129,7 @@ impl FhirClient {
                 http: reqwest::Client::new(),
                 base,
                 practice,
+                lenient: None,
             }),
         })
     }
@@ -211,9 +228,24 @@ impl FhirClient {
         }
     }
 
+    /// Decodes a body: strictly, or leniently (reporting each issue) when the client was
+    /// built with [`FhirClientBuilder::lenient`].
+    pub(crate) fn decode<T: DeserializeOwned>(&self, body: &[u8]) -> serde_json::Result<T> {
+        match &self.inner.lenient {
+            None => serde_json::from_slice(body),
+            Some(hook) => {
+                let decoded = crate::r4::decode_lenient::<T>(body)?;
+                for issue in &decoded.issues {
+                    (hook.0)(issue);
+                }
+                Ok(decoded.value)
+            }
+        }
+    }
+
     async fn get_json<T: DeserializeOwned>(&self, route: &'static str, url: Url) -> Result<T> {
         let response = self.send(&self.request(Method::GET, route, url)).await?;
-        serde_json::from_slice(response.body()).map_err(FhirError::decode)
+        self.decode(response.body()).map_err(FhirError::decode)
     }
 
     /// `GET [base]/{resource_type}/{id}` decoded as `T` (e.g. [`crate::r4::Observation`]).
@@ -370,7 +402,7 @@ impl FhirClient {
                 ),
         };
         let response = self.send(&request).await?;
-        serde_json::from_slice(response.body()).map_err(FhirError::decode)
+        self.decode(response.body()).map_err(FhirError::decode)
     }
 
     /// `GET [base]/.well-known/smart-configuration` (anonymous).
@@ -384,7 +416,7 @@ impl FhirClient {
             .accept("application/json")
             .anonymous();
         let response = self.send(&request).await?;
-        serde_json::from_slice(response.body()).map_err(FhirError::decode)
+        self.decode(response.body()).map_err(FhirError::decode)
     }
 
     /// `GET [base]/metadata`.
@@ -448,6 +480,16 @@ impl FhirClientBuilder {
         Ok(self.token_source(core, Arc::new(source)))
     }
 
+    /// Decodes every answer leniently (see [`crate::r4::decode_lenient`]): a single value
+    /// where the specification requires an array is kept as a one-element array and
+    /// `on_issue` is told (the issue names the element, never the value), instead of the
+    /// whole read, search page or NDJSON line failing. For servers known not to conform;
+    /// the default is strict.
+    pub fn lenient(mut self, on_issue: impl Fn(&Issue) + Send + Sync + 'static) -> Self {
+        self.lenient = Some(LenientHook(Arc::new(on_issue)));
+        self
+    }
+
     /// Uses this `reqwest` client (connection pool, timeouts) for streamed Bulk Data file
     /// downloads instead of a new one. JSON calls go through the core client.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
@@ -498,6 +540,7 @@ impl FhirClientBuilder {
                 http: self.http.unwrap_or_default(),
                 base,
                 practice,
+                lenient: self.lenient,
             }),
         })
     }

@@ -236,3 +236,35 @@ impl FhirError {
 
 /// `Result` with [`FhirError`].
 pub type Result<T, E = FhirError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_carry_no_server_text() {
+        let outcome = br#"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"processing","diagnostics":"Patient Secretname (DOB 1961-02-03) not found","details":{"text":"Secretdetail"},"expression":["Patient.name.where(family='Secretfamily')"]}]}"#;
+        let weird_code = br#"{"resourceType":"OperationOutcome","issue":[{"severity":"Secretsev","code":"Secretcode"}]}"#;
+        let details = br#"{"details":"No patient Secretname in practice"}"#;
+        for body in [&outcome[..], weird_code, details] {
+            let e = FhirError::from_response(422, body);
+            let text = format!("{e} | {e:?} | {e:#?}");
+            for secret in ["Secret", "1961"] {
+                assert!(!text.contains(secret), "{text}");
+            }
+            assert!(text.contains("422"), "{text}");
+        }
+        let e = FhirError::from_response(422, outcome);
+        assert_eq!(
+            format!("{e:?}"),
+            r#"Server { status: 422, issues: ["error/processing"], details: None }"#
+        );
+        assert_eq!(e.to_string(), "FHIR server answered HTTP 422 (processing)");
+        let e = FhirError::from_response(404, details);
+        assert!(format!("{e:?}").contains("details: Some(<redacted>)"));
+        // The fields still hold what the server sent, for callers who know it is safe.
+        assert!(
+            matches!(e, FhirError::Server { details: Some(ref d), .. } if d.contains("Secretname"))
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! Bulk Data protocol against a scripted local server: a kick-off is never resent once it may
 //! have reached the server, every kick-off parameter is sent (GET query or POST `Parameters`),
 //! any Group can be exported, paged manifests are followed, and `wait` keeps its deadline
-//! whatever `Retry-After` says. Time is a `ManualClock`: nothing here waits for real.
+//! whatever `Retry-After` says; typed search streams, and the lenient client. Time is a
+//! `ManualClock`: nothing here waits for real.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -422,4 +423,116 @@ async fn wait_keeps_its_deadline_whatever_retry_after_says() {
     };
     job.wait(&policy, |_| {}).await.expect_err("deadline");
     assert_eq!(clock.sleeps(), [Duration::from_secs(600)]);
+}
+
+fn searchset(entries: serde_json::Value) -> Answer {
+    let bundle =
+        serde_json::json!({"resourceType": "Bundle", "type": "searchset", "entry": entries});
+    (200, vec![], bundle.to_string())
+}
+
+#[tokio::test]
+async fn typed_search_streams_yield_the_type_asked_for() {
+    let server = serve(Arc::new(|seen: &Seen, _| {
+        if seen.target.starts_with("/fhir/r4/Condition?patient=a-195900.E-1&") {
+            searchset(serde_json::json!([
+                {"resource": {"resourceType": "Condition", "id": "c1"}, "search": {"mode": "match"}},
+                {"resource": {"resourceType": "Provenance", "id": "v1"}, "search": {"mode": "include"}},
+                {"resource": {"resourceType": "Condition", "id": "c2"}},
+                {"resource": {"resourceType": "OperationOutcome", "issue": []}, "search": {"mode": "outcome"}},
+            ]))
+        } else {
+            // A server answering with another type as a match.
+            searchset(serde_json::json!([
+                {"resource": {"resourceType": "Condition", "id": "c1"}},
+                {"resource": {"resourceType": "Observation", "id": "o1", "status": "final", "code": {}}, "search": {"mode": "match"}},
+                {"resource": {"resourceType": "Condition", "id": "c3"}},
+            ]))
+        }
+    }))
+    .await;
+    let clock = ManualClock::new();
+    let c = client(&server, &clock);
+    use athena_fhir::r4::{Condition, Resource};
+    use athena_fhir::search::Search;
+    use futures::StreamExt;
+    let patient = c.patient_id(athena_core::PatientId::new(1));
+    assert_eq!(patient.as_str(), "a-195900.E-1");
+    let search = Search::for_patient::<Condition>(&patient);
+    let conditions: Vec<Condition> = c
+        .search_stream::<Condition>(&search)
+        .map(|r| r.expect("condition"))
+        .collect()
+        .await;
+    let ids: Vec<_> = conditions
+        .iter()
+        .map(|c| c.id.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, ["c1", "c2"]);
+    // Untyped: every entry, as before.
+    let all: Vec<Resource> = c
+        .search_stream::<Resource>(&search)
+        .map(|r| r.expect("resource"))
+        .collect()
+        .await;
+    assert_eq!(all.len(), 4);
+
+    let other = Search::for_patient::<Condition>(&FhirPatientId::new("a-195900.E-2").expect("id"));
+    let items: Vec<_> = c.search_stream::<Condition>(&other).collect().await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items[0].is_ok());
+    let err = items[1]
+        .as_ref()
+        .expect_err("an Observation is not a Condition");
+    assert!(
+        matches!(err, FhirError::UnexpectedResource { expected: "Condition", found } if found == "Observation"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_lenient_client_reads_what_a_strict_one_refuses() {
+    let server = serve(Arc::new(|_, _| {
+        (
+            200,
+            vec![],
+            r#"{"resourceType":"Patient","id":"a-195900.E-1","name":{"family":"Secretfamily"}}"#
+                .to_owned(),
+        )
+    }))
+    .await;
+    let clock = ManualClock::new();
+    let strict = client(&server, &clock);
+    let err = strict
+        .read_patient(athena_core::PatientId::new(1))
+        .await
+        .expect_err("strict");
+    assert!(matches!(err, FhirError::Decode(_)), "{err}");
+    assert!(!format!("{err} {err:?}").contains("Secretfamily"));
+
+    let core = athena_core::Client::builder()
+        .base_url(&server.origin)
+        .anonymous()
+        .runtime(Runtime::manual(&clock, 0.5))
+        .build()
+        .expect("core");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    let lenient = FhirClient::builder(format!("{}/fhir/r4", server.origin))
+        .practice(PracticeId::new(195900))
+        .core_client(core)
+        .lenient(move |issue| sink.lock().expect("lock").push(issue.to_string()))
+        .build()
+        .expect("client");
+    let p = lenient
+        .read_patient(athena_core::PatientId::new(1))
+        .await
+        .expect("lenient");
+    assert_eq!(p.name[0].family.as_deref(), Some("Secretfamily"));
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0].starts_with("Patient.name: a single value"),
+        "{seen:?}"
+    );
 }
