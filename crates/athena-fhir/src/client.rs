@@ -323,8 +323,9 @@ impl FhirClient {
     /// Every resource of a search, page after page, typed: `search_stream::<Resource>`
     /// yields every entry as is (`_include`d resources and `OperationOutcome`s too);
     /// `search_stream::<Condition>` yields `Condition`s, skips entries of other types that
-    /// the server marked `include` or `outcome`, and ends with
-    /// [`FhirError::UnexpectedResource`] on a matching entry of another type.
+    /// the server marked `include` or `outcome`, and yields
+    /// [`FhirError::UnexpectedResource`] in place of a matching entry of another type (the
+    /// stream goes on; stop at the first error if you prefer).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -374,7 +375,6 @@ impl FhirClient {
                                     expected: R::WANTED.unwrap_or("any"),
                                     found: other.resource_type().to_owned(),
                                 }));
-                                break;
                             }
                         }
                     }

@@ -479,8 +479,12 @@ async fn typed_search_streams_yield_the_type_asked_for() {
 
     let other = Search::for_patient::<Condition>(&FhirPatientId::new("a-195900.E-2").expect("id"));
     let items: Vec<_> = c.search_stream::<Condition>(&other).collect().await;
-    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(items.len(), 3, "{items:?}");
     assert!(items[0].is_ok());
+    assert_eq!(
+        items[2].as_ref().ok().and_then(|c| c.id.as_deref()),
+        Some("c3")
+    );
     let err = items[1]
         .as_ref()
         .expect_err("an Observation is not a Condition");

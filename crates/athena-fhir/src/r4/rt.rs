@@ -795,17 +795,24 @@ pub(crate) fn next_vec<'de, A: MapAccess<'de>, T: serde::de::DeserializeOwned>(
         return map.next_value();
     }
     let raw: Box<RawValue> = map.next_value()?;
+    lenient_vec(&raw, path).map_err(de::Error::custom)
+}
+
+/// The lenient half of [`next_vec`], generic over the element type only (one copy per type,
+/// not one per type and input): `from_slice`, like the client's own decoding, so it reuses
+/// the decoders already built for byte input.
+#[inline(never)]
+fn lenient_vec<T: serde::de::DeserializeOwned>(
+    raw: &RawValue,
+    path: &'static str,
+) -> Result<Vec<T>, String> {
     let text = raw.get();
-    let described = |e: serde_json::Error| {
-        de::Error::custom(format_args!(
-            "{path}: {}",
-            athena_core::decode::describe_serde_error(&e)
-        ))
-    };
+    let described =
+        |e: serde_json::Error| format!("{path}: {}", athena_core::decode::describe_serde_error(&e));
     if text.starts_with('[') {
-        return serde_json::from_str(text).map_err(described);
+        return serde_json::from_slice(text.as_bytes()).map_err(described);
     }
-    let one: T = serde_json::from_str(text).map_err(described)?;
+    let one: T = serde_json::from_slice(text.as_bytes()).map_err(described)?;
     LENIENT_ISSUES.with(|i| {
         i.borrow_mut().push(Issue {
             path: path.to_owned(),
