@@ -62,7 +62,8 @@ async fn main() -> Result<(), BoxError> {
     // 3. Demographics, with the US Core extensions.
     print_patient(&patient);
 
-    let reference = format!("Patient/{fhir_id}");
+    // Clinical searches take the FHIR patient id (never the raw athena number).
+    let reference = fhir.patient_id(patient_id);
     let mut checked: Vec<Resource> = vec![Resource::from(patient.clone())];
 
     // 4. Problem list.
@@ -253,7 +254,7 @@ async fn choose_patient(session: &FhirSession) -> Result<PatientId, BoxError> {
     // One small page per question is enough to know whether there is anything.
     let mut labs_only = None;
     for id in candidates {
-        let reference = format!("Patient/{}", id.to_fhir_id(session.practice));
+        let reference = session.fhir.patient_id(id);
         let labs = Search::for_patient::<Observation>(&reference)
             .category(Token::code("laboratory"))
             .count(1);
@@ -281,7 +282,11 @@ async fn search_all<T>(
     search: &Search,
     pick: fn(Resource) -> Option<T>,
 ) -> Result<Vec<T>, BoxError> {
-    let all: Vec<Resource> = session.fhir.search_stream(search).try_collect().await?;
+    let all: Vec<Resource> = session
+        .fhir
+        .search_stream::<Resource>(search)
+        .try_collect()
+        .await?;
     Ok(all.into_iter().filter_map(pick).collect())
 }
 

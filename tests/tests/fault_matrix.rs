@@ -321,6 +321,15 @@ fn expected(kind: Kind, case: &Case) -> Expect {
             }
             // The 202 has no body: there is nothing to truncate.
             Some(Fault::TruncatedBody) => Expect::Ok(1),
+            // A kick-off starts a job: like a non-idempotent write, it is not resent once it
+            // may have reached the server (only 429, the over-QPS 403 and connect failures are).
+            Some(Fault::GatewayError(s) | Fault::JsonError(s)) => {
+                Expect::Err(format!("Server {s}"), 1)
+            }
+            Some(Fault::Latency(_)) => Expect::Err("Request/Timeout".to_owned(), 1),
+            Some(Fault::DropBeforeHandler | Fault::DropAfterHandler) => {
+                Expect::Err("Request/Transport".to_owned(), 1)
+            }
             _ => expected_single(kind, case),
         },
         // The file download streams through its own `reqwest` client, outside the core

@@ -901,9 +901,11 @@ fn emit_struct(t: &mut String, s: &Struct) {
             s.name
         );
     }
+    // `Debug` is written by `rt::resource_debug!` / `rt::redacted_debug!` below: values may be
+    // PHI, so it shows the type (and a resource's id), never the data.
     let _ = writeln!(
         t,
-        "#[derive(Clone, Debug, Default, PartialEq)]\n#[non_exhaustive]\npub struct {} {{",
+        "#[derive(Clone, Default, PartialEq)]\n#[non_exhaustive]\npub struct {} {{",
         s.name
     );
     for f in &s.fields {
@@ -915,6 +917,11 @@ fn emit_struct(t: &mut String, s: &Struct) {
         let _ = writeln!(t, "    pub {}: {},", f.rust, field_type(f));
     }
     t.push_str("    /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.\n    pub extra: Extras,\n}\n\n");
+    if s.resource.is_some() {
+        let _ = writeln!(t, "rt::resource_debug!({});\n", s.name);
+    } else {
+        let _ = writeln!(t, "rt::redacted_debug!({});\n", s.name);
+    }
 
     // Choice enums.
     for f in &s.fields {
@@ -926,7 +933,7 @@ fn emit_struct(t: &mut String, s: &Struct) {
             doc(t, &format!("{} (`{}[x]`)", f.doc, f.json).replace('`', ""));
             let _ = writeln!(
                 t,
-                "#[derive(Clone, Debug, PartialEq)]\n#[non_exhaustive]\npub enum {enum_name} {{"
+                "#[derive(Clone, PartialEq)]\n#[non_exhaustive]\npub enum {enum_name} {{"
             );
             for v in variants {
                 let _ = writeln!(t, "    /// `{}`", v.json);
@@ -960,6 +967,7 @@ fn emit_struct(t: &mut String, s: &Struct) {
                 );
             }
             t.push_str("        }\n    }\n}\n\n");
+            let _ = writeln!(t, "rt::choice_debug!({enum_name});\n");
             let _ = writeln!(
                 t,
                 "impl rt::Validate for {enum_name} {{\n    fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {{\n        match self {{"
@@ -1036,6 +1044,15 @@ fn emit_struct(t: &mut String, s: &Struct) {
                     t,
                     "                rt::Key::Known({i}) => {{ out.{} = map.next_value::<Option<_>>()?.map(Box::new); }}",
                     f.rust
+                );
+                i += 1;
+            }
+            FieldKind::Many(_) => {
+                // Strict by default; `r4::decode_lenient` also takes a lone value.
+                let _ = writeln!(
+                    t,
+                    "                rt::Key::Known({i}) => {{ out.{} = rt::next_vec(&mut map, \"{}.{}\")?; }}",
+                    f.rust, s.name, f.json
                 );
                 i += 1;
             }

@@ -1,7 +1,12 @@
 //! Bulk Data `$export` (FHIR Bulk Data Access IG 1.0–3.0 and the post-3.0 `outcome` rename).
 //!
 //! 1. [`FhirClient::export_group`] kicks off `Group/a-1.c-{practice}/$export` with
-//!    `Prefer: respond-async` and gets the polling URL from `Content-Location`.
+//!    `Prefer: respond-async` and gets the polling URL from `Content-Location`
+//!    ([`FhirClient::export_group_id`] any Group, [`FhirClient::export_patients`]
+//!    `Patient/$export`; [`ExportOptions`] carries every kick-off parameter, as a query or a
+//!    `POST`ed `Parameters`). A kick-off starts a job, so it is never resent once it may
+//!    have reached the server (only a 429, the over-QPS 403 and a connect failure are
+//!    retried).
 //! 2. [`ExportJob::wait`] polls, honouring `Retry-After` (on a 202 "in progress" and on a
 //!    429/503 alike; never sooner than the server asked), surfacing `X-Progress`, and treating a
 //!    transient failure (429, 5xx, a transient `OperationOutcome`, a dropped connection) as
@@ -9,7 +14,9 @@
 //!    through the core transport (limiter, token cache, retries, spans named
 //!    `/fhir/r4/{export-status}`, never the URL); waits use the core client's
 //!    [`Runtime`](athena_core::runtime::Runtime), so tests with a manual clock run instantly.
-//! 3. [`Manifest`] accepts both `error` and `outcome`.
+//!    `wait` keeps [`PollPolicy::deadline`] whatever `Retry-After` says.
+//! 3. [`Manifest`] accepts both `error` and `outcome`; `wait` follows a paged manifest's
+//!    `next` links and returns every page's files in one manifest.
 //! 4. [`FhirClient::download`] streams one NDJSON file as typed resources with flat memory
 //!    (line by line; gzip accepted whether as `Content-Encoding` or as a gzip body). The
 //!    bearer token is sent **only** when `requiresAccessToken` is true and **only** to the
@@ -32,7 +39,6 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use athena_core::ErrorKind;
-use athena_core::retry::retry_after::parse_retry_after;
 use athena_core::retry::{
     AttemptOutcome, Decision, RetryBudget, RetryPolicy, RetryReason, RetrySafety, classify,
 };
@@ -42,15 +48,155 @@ use crate::client::{prefer_respond_async, route};
 use crate::error::{FhirError, Result};
 use crate::r4::Resource;
 
-/// Kick-off parameters.
+/// Kick-off parameters (Bulk Data Access 2.0.0 §"Query Parameters").
+///
+/// Every field maps to one kick-off parameter. A `GET` kick-off sends them in the query
+/// string; a `POST` kick-off (set [`post`](Self::post), or forced by a non-empty
+/// [`patients`](Self::patients), which the specification allows only with `POST`) sends them
+/// as a FHIR `Parameters` resource with `Prefer: respond-async`.
+///
+/// ```
+/// use athena_fhir::bulk::ExportOptions;
+/// use athena_fhir::FhirPatientId;
+/// let options = ExportOptions::default()
+///     .types(["Patient", "Observation"])
+///     .since("2024-01-01T00:00:00Z")
+///     .elements(["Observation.code"])
+///     .patient(FhirPatientId::new("a-195900.E-1")?)
+///     .include_associated_data("LatestProvenanceResources");
+/// assert!(options.uses_post());
+/// # Ok::<(), athena_fhir::FhirError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExportOptions {
     /// `_type`: resource types to export (all the server offers when empty).
     pub types: Vec<String>,
     /// `_since`: only resources changed after this instant (FHIR `instant` text).
     pub since: Option<String>,
-    /// `_typeFilter` values.
+    /// `_typeFilter` values (one parameter each).
     pub type_filters: Vec<String>,
+    /// `_outputFormat` (`application/fhir+ndjson`, the default, when `None`).
+    pub output_format: Option<String>,
+    /// `_elements`: the elements to include (`Patient.name` or `name`); mandatory elements
+    /// are always sent by the server.
+    pub elements: Vec<String>,
+    /// `patient`: restrict a `Patient/$export` or `Group/{id}/$export` to these patients.
+    /// Only allowed in a `POST` kick-off: a non-empty list makes the kick-off a `POST`.
+    pub patients: Vec<crate::FhirPatientId>,
+    /// `includeAssociatedData` values (e.g. `LatestProvenanceResources`,
+    /// `RelevantProvenanceResources`).
+    pub include_associated_data: Vec<String>,
+    /// Send the kick-off as `POST` with a `Parameters` body instead of `GET`.
+    pub post: bool,
+}
+
+impl ExportOptions {
+    /// Sets `_type`.
+    pub fn types<I: IntoIterator<Item = S>, S: Into<String>>(mut self, types: I) -> Self {
+        self.types = types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets `_since` (FHIR `instant` text).
+    pub fn since(mut self, instant: impl Into<String>) -> Self {
+        self.since = Some(instant.into());
+        self
+    }
+
+    /// Adds a `_typeFilter`.
+    pub fn type_filter(mut self, filter: impl Into<String>) -> Self {
+        self.type_filters.push(filter.into());
+        self
+    }
+
+    /// Sets `_outputFormat`.
+    pub fn output_format(mut self, format: impl Into<String>) -> Self {
+        self.output_format = Some(format.into());
+        self
+    }
+
+    /// Sets `_elements`.
+    pub fn elements<I: IntoIterator<Item = S>, S: Into<String>>(mut self, elements: I) -> Self {
+        self.elements = elements.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds a `patient` (makes the kick-off a `POST`).
+    pub fn patient(mut self, patient: crate::FhirPatientId) -> Self {
+        self.patients.push(patient);
+        self
+    }
+
+    /// Adds an `includeAssociatedData` value.
+    pub fn include_associated_data(mut self, value: impl Into<String>) -> Self {
+        self.include_associated_data.push(value.into());
+        self
+    }
+
+    /// Kicks off with `POST` and a `Parameters` body.
+    pub fn post(mut self) -> Self {
+        self.post = true;
+        self
+    }
+
+    /// True when the kick-off is a `POST` ([`post`](Self::post) set, or patients given).
+    pub fn uses_post(&self) -> bool {
+        self.post || !self.patients.is_empty()
+    }
+
+    /// The parameters as query pairs, for a `GET` kick-off (`patient` is not among them).
+    fn query(&self) -> Vec<(String, String)> {
+        let mut q = Vec::new();
+        if let Some(f) = &self.output_format {
+            q.push(("_outputFormat".to_owned(), f.clone()));
+        }
+        if let Some(s) = &self.since {
+            q.push(("_since".to_owned(), s.clone()));
+        }
+        if !self.types.is_empty() {
+            q.push(("_type".to_owned(), self.types.join(",")));
+        }
+        if !self.elements.is_empty() {
+            q.push(("_elements".to_owned(), self.elements.join(",")));
+        }
+        for v in &self.include_associated_data {
+            q.push(("includeAssociatedData".to_owned(), v.clone()));
+        }
+        for f in &self.type_filters {
+            q.push(("_typeFilter".to_owned(), f.clone()));
+        }
+        q
+    }
+
+    /// The `Parameters` resource of a `POST` kick-off.
+    pub fn to_parameters(&self) -> serde_json::Value {
+        use serde_json::json;
+        let mut p = Vec::new();
+        if let Some(f) = &self.output_format {
+            p.push(json!({"name": "_outputFormat", "valueString": f}));
+        }
+        if let Some(s) = &self.since {
+            p.push(json!({"name": "_since", "valueInstant": s}));
+        }
+        for t in &self.types {
+            p.push(json!({"name": "_type", "valueString": t}));
+        }
+        if !self.elements.is_empty() {
+            p.push(json!({"name": "_elements", "valueString": self.elements.join(",")}));
+        }
+        for patient in &self.patients {
+            p.push(
+                json!({"name": "patient", "valueReference": {"reference": patient.to_reference()}}),
+            );
+        }
+        for v in &self.include_associated_data {
+            p.push(json!({"name": "includeAssociatedData", "valueString": v}));
+        }
+        for f in &self.type_filters {
+            p.push(json!({"name": "_typeFilter", "valueString": f}));
+        }
+        json!({"resourceType": "Parameters", "parameter": p})
+    }
 }
 
 /// A running export: its polling (status) URL.
@@ -129,6 +275,39 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The URL of the next page of a paged manifest (`link: [{relation: "next", url}]`,
+    /// Bulk Data 2.0 with `allowPartialManifests`), if any.
+    pub fn next_link(&self) -> Option<&str> {
+        self.extra
+            .get("link")?
+            .as_array()?
+            .iter()
+            .find(|l| l.get("relation").and_then(|r| r.as_str()) == Some("next"))?
+            .get("url")?
+            .as_str()
+    }
+
+    /// Appends the files of a later page (`output`, `deleted`, `error`, `outcome`) and takes
+    /// its `link` (so [`next_link`](Self::next_link) names the page after it, or nothing).
+    pub fn append_page(&mut self, page: Manifest) {
+        self.output.extend(page.output);
+        self.deleted.extend(page.deleted);
+        if let Some(e) = page.error {
+            self.error.get_or_insert_with(Vec::new).extend(e);
+        }
+        if let Some(o) = page.outcome {
+            self.outcome.get_or_insert_with(Vec::new).extend(o);
+        }
+        match page.extra.get("link") {
+            Some(link) => {
+                self.extra.insert("link".to_owned(), link.clone());
+            }
+            None => {
+                self.extra.remove("link");
+            }
+        }
+    }
+
     /// Outcome files under either name.
     pub fn outcome_files(&self) -> impl Iterator<Item = &OutputFile> {
         self.error
@@ -157,30 +336,58 @@ pub struct OutputFile {
 }
 
 impl FhirClient {
-    /// Kicks off `GET [base]/Group/a-1.c-{practice}/$export`.
+    /// Kicks off `[base]/Group/a-1.c-{practice}/$export` (the practice's own bulk group).
     pub async fn export_group(&self, options: &ExportOptions) -> Result<ExportJob> {
         let group = self.practice().to_fhir_bulk_group().to_string();
-        self.kick_off(&format!("Group/{group}/$export"), options)
+        self.export_group_id(&group, options).await
+    }
+
+    /// Kicks off `[base]/Group/{group_id}/$export` for any Group. The id must be a FHIR id
+    /// (`[A-Za-z0-9\-\.]{1,64}`), so nothing else can be smuggled into the path.
+    pub async fn export_group_id(
+        &self,
+        group_id: &str,
+        options: &ExportOptions,
+    ) -> Result<ExportJob> {
+        if !crate::search::is_fhir_id(group_id) {
+            return Err(FhirError::Export(
+                "a Group id must be 1-64 of A-Z a-z 0-9 - .".into(),
+            ));
+        }
+        self.kick_off(&format!("Group/{group_id}/$export"), options)
             .await
     }
 
+    /// Kicks off `[base]/Patient/$export` (every patient the client may see).
+    pub async fn export_patients(&self, options: &ExportOptions) -> Result<ExportJob> {
+        self.kick_off("Patient/$export", options).await
+    }
+
     /// Kicks off an export at `path` (`Patient/$export`, `$export`, `Group/{id}/$export`).
+    ///
+    /// A kick-off starts a job on the server, so it is never resent once its bytes may have
+    /// reached the server (a 500, a timeout or a dropped connection ends in an error; check
+    /// for a running export before kicking off again). A connect failure (nothing sent) is
+    /// retried, and so is a `429`: a rate-limit rejection means the request was not
+    /// processed, and the core transport honours its `Retry-After`. With
+    /// [`ExportOptions::uses_post`] the kick-off is a `POST` with a `Parameters` body.
     pub async fn kick_off(&self, path: &str, options: &ExportOptions) -> Result<ExportJob> {
-        let mut q = Vec::new();
-        if !options.types.is_empty() {
-            q.push(("_type".to_owned(), options.types.join(",")));
-        }
-        if let Some(s) = &options.since {
-            q.push(("_since".to_owned(), s.clone()));
-        }
-        for f in &options.type_filters {
-            q.push(("_typeFilter".to_owned(), f.clone()));
-        }
-        let url = self.url(path, &q)?;
         let (name, value) = prefer_respond_async();
-        let request = self
-            .request(Method::GET, route::EXPORT, url)
-            .header(name, value);
+        let request = if options.uses_post() {
+            let url = self.url(path, &[])?;
+            let body = serde_json::to_vec(&options.to_parameters()).map_err(FhirError::Decode)?;
+            self.request(Method::POST, route::EXPORT, url)
+                .json_body(body)
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    reqwest::header::HeaderValue::from_static(crate::client::FHIR_JSON),
+                )
+        } else {
+            let url = self.url(path, &options.query())?;
+            self.request(Method::GET, route::EXPORT, url)
+        }
+        .header(name, value)
+        .retry_safety(RetrySafety::NotIdempotent);
         let resp = self.send(&request).await?;
         if resp.status() != 202 {
             return Err(FhirError::Export(format!(
@@ -198,6 +405,15 @@ impl FhirClient {
             client: self.clone(),
             status_url,
         })
+    }
+
+    /// Fetches one page of a paged manifest (the `link` with `relation: next` of a complete
+    /// manifest). [`ExportJob::wait`] follows these links itself.
+    pub async fn manifest_page(&self, url: &str) -> Result<Manifest> {
+        let url = self.resolve_link(url)?;
+        let request = self.request(Method::GET, route::EXPORT_MANIFEST, url);
+        let resp = self.send(&request).await?;
+        self.decode(resp.body()).map_err(FhirError::decode)
     }
 
     /// Streams the resources of one manifest file, line by line (flat memory), retrying as
@@ -247,6 +463,34 @@ impl FhirClient {
             Some((item, d))
         })
     }
+}
+
+/// The most manifest pages [`ExportJob::wait`] follows.
+pub const MAX_MANIFEST_PAGES: usize = 100_000;
+
+/// Parses a `Retry-After` the server sent at `now`, never panicking: delay-seconds of any
+/// size (a count too large for any integer, `1e300`) saturate to [`Duration::MAX`] (the
+/// callers compare it with what remains of their deadline); `NaN`, `inf`, negatives and
+/// other text are ignored (`None`); HTTP dates go to the core parser.
+pub(crate) fn server_wait(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    if v.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(v.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
+    }
+    if v.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+'))
+    {
+        // Only digits, `.`, `e` and `+` get here: an infinity is a numeral too large for f64.
+        let secs = v.parse::<f64>().ok().filter(|s| *s >= 0.0)?;
+        return Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
+    }
+    if v.bytes().any(|b| b.is_ascii_alphabetic()) && v.contains(':') {
+        return athena_core::retry::retry_after::parse_retry_after(v, now);
+    }
+    None
 }
 
 /// The route template download errors name (file URLs may carry ids; they are never shown).
@@ -351,7 +595,8 @@ impl Download {
                 self.attempts = 1;
                 self.retries = 0;
                 return Some(
-                    serde_json::from_slice::<Resource>(&line)
+                    self.client
+                        .decode::<Resource>(&line)
                         .map_err(|e| FhirError::decode_line(n, e)),
                 );
             }
@@ -442,7 +687,7 @@ impl Download {
                         .headers()
                         .get(reqwest::header::RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
-                        .and_then(|v| parse_retry_after(v, now));
+                        .and_then(|v| server_wait(v, now));
                     let json_type = resp
                         .headers()
                         .get(reqwest::header::CONTENT_TYPE)
@@ -653,7 +898,8 @@ where
 
 impl From<reqwest::Error> for FhirError {
     fn from(e: reqwest::Error) -> Self {
-        FhirError::Transport(e)
+        // reqwest's messages name the URL (query strings, ids): drop it.
+        FhirError::Transport(e.without_url())
     }
 }
 
@@ -805,7 +1051,7 @@ impl ExportJob {
                 .map(str::to_owned)
         };
         let now = self.client.core().runtime().clock.system_now();
-        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, now));
+        let retry_after = header("retry-after").and_then(|v| server_wait(&v, now));
         match resp.status() {
             202 => Ok(ExportStatus::InProgress {
                 progress: header("x-progress"),
@@ -820,11 +1066,16 @@ impl ExportJob {
         }
     }
 
-    /// Polls until the manifest arrives. `on_progress` sees each `X-Progress`. A transient
-    /// error (429, 5xx, an `OperationOutcome` with a transient code, a lost connection) keeps
-    /// polling. Waits are the server's `Retry-After` when it sent one (at least `floor`, even
-    /// beyond `ceiling`), else our own back-off from `initial` doubling up to `ceiling`; they
-    /// run on the core client's runtime clock and sleeper.
+    /// Polls until the manifest arrives, then follows a paged manifest's `next` links and
+    /// returns every page's files in one [`Manifest`]. `on_progress` sees each `X-Progress`.
+    /// A transient error (429, 5xx, an `OperationOutcome` with a transient code, a lost
+    /// connection) keeps polling. Waits are the server's `Retry-After` when it sent one (at
+    /// least `floor`, even beyond `ceiling`), else our own back-off from `initial` doubling up
+    /// to `ceiling`; they run on the core client's runtime clock and sleeper.
+    ///
+    /// `policy.deadline` always holds: a wait that would end past it (whatever `Retry-After`
+    /// asked, `1e300` or a 30-digit number included) is not started and the call ends with
+    /// [`FhirError::Export`].
     pub async fn wait(
         &self,
         policy: &PollPolicy,
@@ -835,7 +1086,7 @@ impl ExportJob {
         let mut backoff = policy.initial.min(policy.ceiling);
         loop {
             let (retry_after, transient) = match self.poll_detailed().await {
-                Ok(ExportStatus::Complete(m)) => return Ok(*m),
+                Ok(ExportStatus::Complete(m)) => return self.follow_pages(*m).await,
                 Ok(ExportStatus::InProgress {
                     progress,
                     retry_after,
@@ -851,15 +1102,34 @@ impl ExportJob {
                 None if transient => backoff.max(Duration::from_secs(1)).max(policy.floor),
                 None => backoff.max(policy.floor),
             };
-            backoff = (backoff * 2).min(policy.ceiling);
+            backoff = backoff.saturating_mul(2).min(policy.ceiling);
             let elapsed = runtime.clock.now().saturating_duration_since(started);
-            if elapsed + delay > policy.deadline {
+            let remaining = policy.deadline.saturating_sub(elapsed);
+            if delay > remaining {
                 return Err(FhirError::Export(
                     "the export did not finish before the deadline".into(),
                 ));
             }
             runtime.sleeper.sleep(delay).await;
         }
+    }
+
+    /// Follows `next` links from `first`, appending each page (at most [`MAX_MANIFEST_PAGES`];
+    /// a link seen twice is an error, never a loop).
+    async fn follow_pages(&self, mut manifest: Manifest) -> Result<Manifest> {
+        let mut seen = BTreeSet::new();
+        let mut pages = 1usize;
+        while let Some(next) = manifest.next_link().map(str::to_owned) {
+            if !seen.insert(next.clone()) || pages >= MAX_MANIFEST_PAGES {
+                return Err(FhirError::Export(
+                    "the paged manifest's next links loop or never end".into(),
+                ));
+            }
+            let page = self.client.manifest_page(&next).await?;
+            manifest.append_page(page);
+            pages += 1;
+        }
+        Ok(manifest)
     }
 
     /// Cancels the export (`DELETE` on the polling URL).
@@ -955,6 +1225,28 @@ mod tests {
             out.push(String::from_utf8(x).expect("utf8"));
         }
         out
+    }
+
+    #[test]
+    fn server_waits_of_any_size_never_panic() {
+        let now = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(server_wait("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(server_wait(" 1.5 ", now), Some(Duration::from_millis(1500)));
+        for huge in [
+            "1e300",
+            "99999999999999999999999999999",
+            "1E+400",
+            "1.7976931348623157e308",
+        ] {
+            assert_eq!(server_wait(huge, now), Some(Duration::MAX), "{huge}");
+        }
+        for bad in ["", "inf", "NaN", "-1", "-1e300", "soon", "1e", "e5", "..."] {
+            assert_eq!(server_wait(bad, now), None, "{bad}");
+        }
+        assert_eq!(
+            server_wait("Tue, 14 Nov 2023 22:15:20 GMT", now),
+            Some(Duration::from_secs(120))
+        );
     }
 
     #[test]

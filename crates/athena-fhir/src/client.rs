@@ -14,8 +14,10 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{FhirError, Result};
-use crate::r4::{Bundle, CapabilityStatement, Parameters, Patient, Resource};
-use crate::search::Search;
+use crate::r4::{
+    Bundle, CapabilityStatement, Issue, Parameters, Patient, Resource, SearchEntryMode,
+};
+use crate::search::{FhirPatientId, Search, SearchResult};
 use crate::smart::SmartConfiguration;
 
 /// FHIR JSON media type.
@@ -31,6 +33,7 @@ pub(crate) mod route {
     pub(crate) const METADATA: &str = "/fhir/r4/metadata";
     pub(crate) const EXPORT: &str = "/fhir/r4/{group}/$export";
     pub(crate) const EXPORT_STATUS: &str = "/fhir/r4/{export-status}";
+    pub(crate) const EXPORT_MANIFEST: &str = "/fhir/r4/{export-manifest-page}";
 }
 
 /// A FHIR R4 client for one athenaOne practice. Cheap to clone.
@@ -56,6 +59,18 @@ struct Inner {
     http: reqwest::Client,
     base: Url,
     practice: PracticeId,
+    /// Set: decode leniently and report each issue here.
+    lenient: Option<LenientHook>,
+}
+
+/// The callback of [`FhirClientBuilder::lenient`].
+#[derive(Clone)]
+struct LenientHook(Arc<dyn Fn(&Issue) + Send + Sync>);
+
+impl std::fmt::Debug for LenientHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LenientHook")
+    }
 }
 
 /// Builds a [`FhirClient`].
@@ -66,6 +81,7 @@ pub struct FhirClientBuilder {
     auth: Option<(athena_core::Client, Arc<dyn TokenSource>)>,
     core: Option<athena_core::Client>,
     http: Option<reqwest::Client>,
+    lenient: Option<LenientHook>,
 }
 
 impl FhirClient {
@@ -78,6 +94,7 @@ impl FhirClient {
             auth: None,
             core: None,
             http: None,
+            lenient: None,
         }
     }
 
@@ -112,6 +129,7 @@ impl FhirClient {
                 http: reqwest::Client::new(),
                 base,
                 practice,
+                lenient: None,
             }),
         })
     }
@@ -210,9 +228,24 @@ impl FhirClient {
         }
     }
 
+    /// Decodes a body: strictly, or leniently (reporting each issue) when the client was
+    /// built with [`FhirClientBuilder::lenient`].
+    pub(crate) fn decode<T: DeserializeOwned>(&self, body: &[u8]) -> serde_json::Result<T> {
+        match &self.inner.lenient {
+            None => serde_json::from_slice(body),
+            Some(hook) => {
+                let decoded = crate::r4::decode_lenient::<T>(body)?;
+                for issue in &decoded.issues {
+                    (hook.0)(issue);
+                }
+                Ok(decoded.value)
+            }
+        }
+    }
+
     async fn get_json<T: DeserializeOwned>(&self, route: &'static str, url: Url) -> Result<T> {
         let response = self.send(&self.request(Method::GET, route, url)).await?;
-        serde_json::from_slice(response.body()).map_err(FhirError::decode)
+        self.decode(response.body()).map_err(FhirError::decode)
     }
 
     /// `GET [base]/{resource_type}/{id}` decoded as `T` (e.g. [`crate::r4::Observation`]).
@@ -229,6 +262,11 @@ impl FhirClient {
     /// Reads the resource an athena FHIR id names (`a-195900.E-1` → `Patient/a-195900.E-1`).
     pub async fn read_id(&self, id: FhirId) -> Result<Resource> {
         self.read(id.resource_type(), &id.to_string()).await
+    }
+
+    /// The FHIR id of an athena patient of this client's practice (`a-{practice}.E-{id}`).
+    pub fn patient_id(&self, patient: PatientId) -> FhirPatientId {
+        FhirPatientId::athena(self.practice(), patient)
     }
 
     /// Reads an athena patient (`PatientId` → `a-{practice}.E-{id}`).
@@ -249,7 +287,7 @@ impl FhirClient {
     pub fn search_pages(
         &self,
         search: &Search,
-    ) -> impl Stream<Item = Result<Bundle>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Bundle>> + Send + 'static + use<> {
         let first = self
             .url(search.resource_type(), search.params())
             .map(|u| (route::SEARCH, u));
@@ -282,23 +320,67 @@ impl FhirClient {
         })
     }
 
-    /// Every matching resource of a search (entries with `search.mode = match` or no mode;
-    /// `_include`d resources come too), page after page.
-    pub fn search_stream(
+    /// Every resource of a search, page after page, typed: `search_stream::<Resource>`
+    /// yields every entry as is (`_include`d resources and `OperationOutcome`s too);
+    /// `search_stream::<Condition>` yields `Condition`s, skips entries of other types that
+    /// the server marked `include` or `outcome`, and yields
+    /// [`FhirError::UnexpectedResource`] in place of a matching entry of another type (the
+    /// stream goes on; stop at the first error if you prefer).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use athena_fhir::r4::Condition;
+    /// use athena_fhir::search::Search;
+    /// use futures::TryStreamExt;
+    /// let sandbox = athena_testkit::Sandbox::start().await;
+    /// let core = athena_core::Client::builder()
+    ///     .base_url(sandbox.base_url())
+    ///     .client_credentials(sandbox.client_id(), sandbox.client_secret())
+    ///     .scope("system/Condition.rs")
+    ///     .build()?;
+    /// let practice = athena_core::PracticeId::new(sandbox.practice_id());
+    /// let fhir = athena_fhir::FhirClient::from_core(core, practice)?;
+    /// let patient = fhir.patient_id(athena_core::PatientId::new(1));
+    /// let search = Search::for_patient::<Condition>(&patient);
+    /// let conditions: Vec<Condition> = fhir.search_stream::<Condition>(&search).try_collect().await?;
+    /// # let _ = conditions;
+    /// # Ok(()) }
+    /// ```
+    pub fn search_stream<R: SearchResult>(
         &self,
         search: &Search,
-    ) -> impl Stream<Item = Result<Resource>> + Send + 'static {
+    ) -> impl Stream<Item = Result<R>> + Send + 'static + use<R> {
         use futures::StreamExt;
         self.search_pages(search).flat_map(|page| {
-            let items: VecDeque<Result<Resource>> = match page {
-                Ok(bundle) => bundle
-                    .entry
-                    .into_iter()
-                    .filter_map(|e| e.resource)
-                    .map(Ok)
-                    .collect(),
-                Err(e) => VecDeque::from([Err(e)]),
-            };
+            let mut items: VecDeque<Result<R>> = VecDeque::new();
+            match page {
+                Ok(bundle) => {
+                    for entry in bundle.entry {
+                        let aside = entry
+                            .search
+                            .as_ref()
+                            .and_then(|s| s.mode.as_ref())
+                            .is_some_and(|m| {
+                                matches!(m, SearchEntryMode::Include | SearchEntryMode::Outcome)
+                            });
+                        let Some(resource) = entry.resource else {
+                            continue;
+                        };
+                        match R::from_resource(resource) {
+                            Ok(r) => items.push_back(Ok(r)),
+                            Err(_) if aside => {}
+                            Err(other) => {
+                                items.push_back(Err(FhirError::UnexpectedResource {
+                                    expected: R::WANTED.unwrap_or("any"),
+                                    found: other.resource_type().to_owned(),
+                                }));
+                            }
+                        }
+                    }
+                }
+                Err(e) => items.push_back(Err(e)),
+            }
             futures::stream::iter(items)
         })
     }
@@ -320,7 +402,7 @@ impl FhirClient {
                 ),
         };
         let response = self.send(&request).await?;
-        serde_json::from_slice(response.body()).map_err(FhirError::decode)
+        self.decode(response.body()).map_err(FhirError::decode)
     }
 
     /// `GET [base]/.well-known/smart-configuration` (anonymous).
@@ -334,7 +416,7 @@ impl FhirClient {
             .accept("application/json")
             .anonymous();
         let response = self.send(&request).await?;
-        serde_json::from_slice(response.body()).map_err(FhirError::decode)
+        self.decode(response.body()).map_err(FhirError::decode)
     }
 
     /// `GET [base]/metadata`.
@@ -398,6 +480,16 @@ impl FhirClientBuilder {
         Ok(self.token_source(core, Arc::new(source)))
     }
 
+    /// Decodes every answer leniently (see [`crate::r4::decode_lenient`]): a single value
+    /// where the specification requires an array is kept as a one-element array and
+    /// `on_issue` is told (the issue names the element, never the value), instead of the
+    /// whole read, search page or NDJSON line failing. For servers known not to conform;
+    /// the default is strict.
+    pub fn lenient(mut self, on_issue: impl Fn(&Issue) + Send + Sync + 'static) -> Self {
+        self.lenient = Some(LenientHook(Arc::new(on_issue)));
+        self
+    }
+
     /// Uses this `reqwest` client (connection pool, timeouts) for streamed Bulk Data file
     /// downloads instead of a new one. JSON calls go through the core client.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
@@ -448,6 +540,7 @@ impl FhirClientBuilder {
                 http: self.http.unwrap_or_default(),
                 base,
                 practice,
+                lenient: self.lenient,
             }),
         })
     }

@@ -1,9 +1,13 @@
 //! Errors of the FHIR client.
 
-use crate::r4::{IssueType, OperationOutcome};
+use crate::r4::{IssueSeverity, IssueType, OperationOutcome};
 
 /// Anything that can go wrong talking to a FHIR server.
-#[derive(Debug, thiserror::Error)]
+///
+/// Neither `Display` nor `Debug` carries text the server chose: an `OperationOutcome`'s
+/// `diagnostics`, `details.text` and `expression`, and athena's `{"details": …}` text, are
+/// shown as `<redacted>` (read them from the fields when you know they are safe to log).
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum FhirError {
     /// The server answered with a non-2xx status. `outcome` is the `OperationOutcome` it sent,
@@ -49,17 +53,88 @@ pub enum FhirError {
     /// A bulk export protocol violation (no `Content-Location`, bad manifest, …).
     #[error("bulk export: {0}")]
     Export(String),
+    /// A typed search ([`crate::FhirClient::search_stream`]) met a matching entry of another
+    /// resource type.
+    #[error("expected a {expected} in the search results, found a {found}")]
+    UnexpectedResource {
+        /// The type asked for.
+        expected: &'static str,
+        /// The `resourceType` received.
+        found: String,
+    },
     /// Reading or writing local state (bulk resume) failed.
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl std::fmt::Debug for FhirError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Server {
+                status,
+                outcome,
+                details,
+            } => {
+                let codes: Vec<String> = outcome
+                    .iter()
+                    .flat_map(|o| o.issue.iter())
+                    .map(|i| {
+                        let severity = match &i.severity {
+                            None => "?",
+                            Some(IssueSeverity::Unrecognized(_)) => "unrecognized",
+                            Some(s) => s.as_str(),
+                        };
+                        format!("{severity}/{}", issue_code_text(i.code.as_ref()))
+                    })
+                    .collect();
+                f.debug_struct("Server")
+                    .field("status", status)
+                    .field("issues", &codes)
+                    .field("details", &details.as_ref().map(|_| Redacted))
+                    .finish()
+            }
+            Self::Auth(e) => f.debug_tuple("Auth").field(e).finish(),
+            Self::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Self::Request(e) => f.debug_tuple("Request").field(e).finish(),
+            Self::Decode(e) => f.debug_tuple("Decode").field(e).finish(),
+            Self::ForeignOrigin(o) => f.debug_tuple("ForeignOrigin").field(o).finish(),
+            Self::Url(m) => f.debug_tuple("Url").field(m).finish(),
+            Self::InvalidSearch(m) => f.debug_tuple("InvalidSearch").field(m).finish(),
+            Self::Export(m) => f.debug_tuple("Export").field(m).finish(),
+            Self::UnexpectedResource { expected, found } => f
+                .debug_struct("UnexpectedResource")
+                .field("expected", expected)
+                .field("found", found)
+                .finish(),
+            Self::Io(e) => f.debug_tuple("Io").field(e).finish(),
+        }
+    }
+}
+
+/// Prints `<redacted>` in `Debug`.
+struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 fn code_suffix(outcome: Option<&OperationOutcome>) -> String {
     outcome
         .and_then(|o| o.issue.first())
         .and_then(|i| i.code.as_ref())
-        .map(|c| format!(" ({c})"))
+        .map(|c| format!(" ({})", issue_code_text(Some(c))))
         .unwrap_or_default()
+}
+
+/// An issue code for messages: a code outside the value set is server text, not shown.
+fn issue_code_text(code: Option<&IssueType>) -> &str {
+    match code {
+        None => "?",
+        Some(IssueType::Unrecognized(_)) => "unrecognized",
+        Some(c) => c.as_str(),
+    }
 }
 
 impl FhirError {
@@ -161,3 +236,35 @@ impl FhirError {
 
 /// `Result` with [`FhirError`].
 pub type Result<T, E = FhirError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_carry_no_server_text() {
+        let outcome = br#"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"processing","diagnostics":"Patient Secretname (DOB 1961-02-03) not found","details":{"text":"Secretdetail"},"expression":["Patient.name.where(family='Secretfamily')"]}]}"#;
+        let weird_code = br#"{"resourceType":"OperationOutcome","issue":[{"severity":"Secretsev","code":"Secretcode"}]}"#;
+        let details = br#"{"details":"No patient Secretname in practice"}"#;
+        for body in [&outcome[..], weird_code, details] {
+            let e = FhirError::from_response(422, body);
+            let text = format!("{e} | {e:?} | {e:#?}");
+            for secret in ["Secret", "1961"] {
+                assert!(!text.contains(secret), "{text}");
+            }
+            assert!(text.contains("422"), "{text}");
+        }
+        let e = FhirError::from_response(422, outcome);
+        assert_eq!(
+            format!("{e:?}"),
+            r#"Server { status: 422, issues: ["error/processing"], details: None }"#
+        );
+        assert_eq!(e.to_string(), "FHIR server answered HTTP 422 (processing)");
+        let e = FhirError::from_response(404, details);
+        assert!(format!("{e:?}").contains("details: Some(<redacted>)"));
+        // The fields still hold what the server sent, for callers who know it is safe.
+        assert!(
+            matches!(e, FhirError::Server { details: Some(ref d), .. } if d.contains("Secretname"))
+        );
+    }
+}

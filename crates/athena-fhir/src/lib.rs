@@ -51,12 +51,11 @@
 //!
 //! // Clinical searches need a patient (a compile-time rule); the stream follows athena's
 //! // `cursor` pages.
-//! let search = Search::for_patient::<Observation>("Patient/a-195900.E-2")
+//! let search = Search::for_patient::<Observation>(&fhir.patient_id(PatientId::new(2)))
 //!     .category(Token::code("vital-signs"));
-//! let vitals: Vec<Resource> = fhir.search_stream(&search).try_collect().await?;
+//! let vitals: Vec<Observation> = fhir.search_stream::<Observation>(&search).try_collect().await?;
 //! assert!(!vitals.is_empty());
-//! for resource in &vitals {
-//!     let Resource::Observation(o) = resource else { panic!("only Observations match") };
+//! for o in &vitals {
 //!     assert!(us_core::vital_sign(o).is_some()); // recognised by its LOINC code
 //! }
 //! # Ok(()) }
@@ -74,3 +73,4 @@ pub mod us_core;
 
 pub use client::{FhirClient, FhirClientBuilder};
 pub use error::{FhirError, Result};
+pub use search::FhirPatientId;

@@ -10,11 +10,20 @@
 //! ```
 //! use athena_fhir::r4::Observation;
 //! use athena_fhir::search::{Search, Token};
-//! let s = Search::for_patient::<Observation>("a-195900.E-1")
+//! let patient = athena_fhir::FhirPatientId::new("a-195900.E-1")?;
+//! let s = Search::for_patient::<Observation>(&patient)
 //!     .category(Token::code("vital-signs"))
 //!     .date_ge("2024-01-01");
 //! assert_eq!(s.resource_type(), "Observation");
 //! // Search::unscoped::<Observation>() does not compile: Observation is clinical.
+//! # Ok::<(), athena_fhir::FhirError>(())
+//! ```
+//!
+//! An athena `PatientId` is not a FHIR patient id, and does not compile as one:
+//!
+//! ```compile_fail
+//! use athena_fhir::search::Search;
+//! let s = Search::for_patient::<athena_fhir::r4::Condition>(&athena_core::PatientId::new(1));
 //! ```
 //!
 //! ```compile_fail
@@ -38,6 +47,22 @@ pub trait Clinical: Searchable {}
 /// An administrative resource that may be searched without a patient.
 pub trait Administrative: Searchable {}
 
+/// What [`crate::FhirClient::search_stream`] yields: [`r4::Resource`] (every entry, as is)
+/// or one resource type (`search_stream::<Condition>` yields `Condition`).
+pub trait SearchResult: Sized + Send + 'static {
+    /// The `resourceType` wanted, `None` for any.
+    const WANTED: Option<&'static str>;
+    /// The typed value, or the resource back when it is of another type.
+    fn from_resource(resource: r4::Resource) -> Result<Self, r4::Resource>;
+}
+
+impl SearchResult for r4::Resource {
+    const WANTED: Option<&'static str> = None;
+    fn from_resource(resource: r4::Resource) -> Result<Self, r4::Resource> {
+        Ok(resource)
+    }
+}
+
 macro_rules! searchable {
     (clinical: $($c:ident),*; administrative: $($a:ident),*; other: $($o:ident),*) => {
         $(impl Searchable for r4::$c { const TYPE: &'static str = stringify!($c); }
@@ -45,6 +70,20 @@ macro_rules! searchable {
         $(impl Searchable for r4::$a { const TYPE: &'static str = stringify!($a); }
           impl Administrative for r4::$a {})*
         $(impl Searchable for r4::$o { const TYPE: &'static str = stringify!($o); })*
+        $(searchable!(@result $c);)*
+        $(searchable!(@result $a);)*
+        $(searchable!(@result $o);)*
+    };
+    (@result $t:ident) => {
+        impl SearchResult for r4::$t {
+            const WANTED: Option<&'static str> = Some(stringify!($t));
+            fn from_resource(resource: r4::Resource) -> Result<Self, r4::Resource> {
+                match resource {
+                    r4::Resource::$t(r) => Ok(*r),
+                    other => Err(other),
+                }
+            }
+        }
     };
 }
 
@@ -111,6 +150,83 @@ impl From<&str> for Token {
     }
 }
 
+/// True when `s` is a FHIR logical id: 1 to 64 of `A-Z a-z 0-9 - .`.
+pub(crate) fn is_fhir_id(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+/// A FHIR `Patient` logical id, e.g. `a-195900.E-1`: what [`Search::for_patient`] and the
+/// Bulk Data `patient` parameter take.
+///
+/// An athena [`PatientId`](athena_core::PatientId) is *not* a FHIR id (athena's FHIR server
+/// names patient 1 of practice 195900 `a-195900.E-1`), so there is no conversion from it
+/// without the practice: use [`FhirPatientId::athena`] (or `From<FhirId>` for a parsed
+/// athena FHIR patient id).
+///
+/// ```
+/// use athena_core::{PatientId, PracticeId};
+/// use athena_fhir::FhirPatientId;
+/// let p = FhirPatientId::athena(PracticeId::new(195900), PatientId::new(1));
+/// assert_eq!(p.as_str(), "a-195900.E-1");
+/// assert_eq!(FhirPatientId::new("Patient/a-195900.E-1")?, p);
+/// assert!(FhirPatientId::new("a-195900.E-1&_count=1000").is_err());
+/// # Ok::<(), athena_fhir::FhirError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FhirPatientId(String);
+
+impl FhirPatientId {
+    /// A patient id from its logical id (`a-195900.E-1`) or reference (`Patient/a-195900.E-1`).
+    /// Fails unless the id is a FHIR id (1–64 of `A-Z a-z 0-9 - .`); the error does not quote
+    /// it.
+    pub fn new(id: &str) -> crate::Result<Self> {
+        let id = id.strip_prefix("Patient/").unwrap_or(id);
+        if is_fhir_id(id) {
+            Ok(Self(id.to_owned()))
+        } else {
+            Err(crate::FhirError::InvalidSearch(
+                "a FHIR patient id must be 1-64 of A-Z a-z 0-9 - .".into(),
+            ))
+        }
+    }
+
+    /// athena patient `patient` of `practice`: `a-{practice}.E-{patient}`.
+    pub fn athena(practice: athena_core::PracticeId, patient: athena_core::PatientId) -> Self {
+        Self(patient.to_fhir_id(practice).to_string())
+    }
+
+    /// The logical id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `Patient/{id}`.
+    pub fn to_reference(&self) -> String {
+        format!("Patient/{}", self.0)
+    }
+}
+
+impl fmt::Display for FhirPatientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<athena_core::FhirId> for FhirPatientId {
+    type Error = crate::FhirError;
+    /// Accepts only a patient id (`a-{practice}.E-{patient}`).
+    fn try_from(id: athena_core::FhirId) -> crate::Result<Self> {
+        match id {
+            athena_core::FhirId::Patient { .. } => Ok(Self(id.to_string())),
+            _ => Err(crate::FhirError::InvalidSearch(
+                "the FHIR id is not a patient's".into(),
+            )),
+        }
+    }
+}
+
 /// A search request: a resource type and its parameters (in order). Build one with the
 /// constructors below, which encode athena's required-parameter rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,8 +243,9 @@ impl Search {
         }
     }
 
-    /// A clinical search for one patient (`patient=`; a bare id or `Patient/{id}`).
-    pub fn for_patient<R: Clinical>(patient: impl fmt::Display) -> Self {
+    /// A clinical search for one patient (`patient={id}`). The id is a [`FhirPatientId`]:
+    /// an athena [`PatientId`](athena_core::PatientId) cannot be passed by mistake.
+    pub fn for_patient<R: Clinical>(patient: &FhirPatientId) -> Self {
         Self::start(R::TYPE).param("patient", patient)
     }
 

@@ -43,7 +43,8 @@ async fn read_search_page_and_errors() {
     );
 
     // Paging: _count=5 forces several pages; the stream follows `next` (athena's cursor).
-    let patient = format!("a-{}.E-3", sb.practice_id());
+    let patient = athena_fhir::FhirPatientId::new(&format!("a-{}.E-3", sb.practice_id()))
+        .expect("patient id");
     let search = Search::for_patient::<athena_fhir::r4::Observation>(&patient).count(5);
     let first = c.search(&search).await.expect("first page");
     let total = first.total.expect("total") as usize;
@@ -51,7 +52,7 @@ async fn read_search_page_and_errors() {
     let pages: Vec<_> = c.search_pages(&search).collect().await;
     assert!(pages.len() >= 2);
     let all: Vec<Resource> = c
-        .search_stream(&search)
+        .search_stream::<Resource>(&search)
         .map(|r| r.expect("resource"))
         .collect()
         .await;

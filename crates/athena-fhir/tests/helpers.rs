@@ -22,7 +22,7 @@ fn fixtures() -> Option<std::path::PathBuf> {
 /// parameter has no builder. Clinical searches that US Core allows without `patient`
 /// (`Encounter?identifier`, …) are expressed with athena's required `patient` added.
 fn express(ty: &str, params: &[&str]) -> Option<Search> {
-    let pt = "a-195900.E-1";
+    let pt = &athena_fhir::FhirPatientId::new("a-195900.E-1").expect("patient id");
     let mut s = match (ty, params.contains(&"patient"), params.contains(&"_id")) {
         ("Patient", _, true) => Search::by_id::<r4::Patient>("x"),
         ("Patient", ..) if params.contains(&"identifier") => {

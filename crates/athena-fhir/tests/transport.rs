@@ -39,8 +39,8 @@ fn fhir(sb: &Sandbox, clock: &ManualClock) -> FhirClient {
         .expect("fhir client")
 }
 
-fn patient(sb: &Sandbox) -> String {
-    format!("a-{}.E-3", sb.practice_id())
+fn patient(sb: &Sandbox) -> athena_fhir::FhirPatientId {
+    athena_fhir::FhirPatientId::new(&format!("a-{}.E-3", sb.practice_id())).expect("patient id")
 }
 
 #[tokio::test]
@@ -303,7 +303,9 @@ async fn the_token_never_goes_to_another_origin() {
 
     // Search paging: page 1 arrives, the foreign `next` link ends the stream with an error.
     let items: Vec<_> = c
-        .search_stream(&Search::for_patient::<Observation>("a-195900.E-1"))
+        .search_stream::<Resource>(&Search::for_patient::<Observation>(
+            &athena_fhir::FhirPatientId::new("a-195900.E-1").expect("id"),
+        ))
         .collect()
         .await;
     assert!(

@@ -21,6 +21,45 @@ pub(crate) mod rt;
 pub use generated::*;
 pub use rt::{Decimal, Extras, Issue, IssueKind, OtherResource, ParseDecimalError};
 
+/// What [`decode_lenient`] decoded, and what it accepted against the specification.
+#[derive(Clone, PartialEq)]
+pub struct Lenient<T> {
+    /// The decoded value (all the data received, as in a strict decode).
+    pub value: T,
+    /// What was accepted although the specification forbids it (no values, only paths).
+    pub issues: Vec<Issue>,
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Lenient<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lenient")
+            .field("value", &self.value)
+            .field("issues", &self.issues)
+            .finish()
+    }
+}
+
+/// Decodes FHIR JSON from a server that does not quite conform: where an array is required
+/// and a single value arrives (`"given": "Ann"`), the value is kept as a one-element array
+/// and reported as [`IssueKind::NotAnArray`] instead of failing the whole resource. A strict
+/// decode (`serde_json::from_slice`) rejects such input. Everything else is as strict.
+///
+/// ```
+/// use athena_fhir::r4::{self, IssueKind, Patient};
+/// let json = br#"{"resourceType":"Patient","name":[{"given":"Ann"}]}"#;
+/// assert!(serde_json::from_slice::<Patient>(json).is_err());
+/// let decoded = r4::decode_lenient::<Patient>(json).unwrap();
+/// assert_eq!(decoded.value.name[0].given, ["Ann"]);
+/// assert_eq!(decoded.issues[0].path, "HumanName.given");
+/// assert_eq!(decoded.issues[0].kind, IssueKind::NotAnArray);
+/// ```
+pub fn decode_lenient<T: serde::de::DeserializeOwned>(
+    json: &[u8],
+) -> serde_json::Result<Lenient<T>> {
+    let (value, issues) = rt::with_lenient(|| serde_json::from_slice::<T>(json));
+    value.map(|value| Lenient { value, issues })
+}
+
 /// Checks a resource against the base specification's cardinalities and required code
 /// bindings. Never panics; an empty list means no finding.
 pub fn validate(resource: &Resource) -> Vec<Issue> {

@@ -158,6 +158,53 @@ fn is_json_number(s: &str) -> bool {
     i == b.len()
 }
 
+/// `raw` without the whitespace between JSON tokens: what a pretty-printed input leaves
+/// in a captured value (newlines included) must not reach an encoding, which is always
+/// compact (one resource per NDJSON line). Compact input is returned as is, unallocated.
+pub(crate) fn compact(raw: Box<RawValue>) -> Box<RawValue> {
+    fn is_ws(b: u8) -> bool {
+        matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+    }
+    // Multi-byte UTF-8 never contains ASCII bytes, so a byte scan is exact.
+    let scan = |text: &str, mut keep: Option<&mut Vec<u8>>| -> bool {
+        let (mut in_str, mut escaped, mut found) = (false, false, false);
+        for &b in text.as_bytes() {
+            if in_str {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    in_str = false;
+                }
+            } else if b == b'"' {
+                in_str = true;
+            } else if is_ws(b) {
+                found = true;
+                if keep.is_none() {
+                    return true;
+                }
+                continue;
+            }
+            if let Some(out) = keep.as_mut() {
+                out.push(b);
+            }
+        }
+        found
+    };
+    let text = raw.get();
+    if !scan(text, None) {
+        return raw;
+    }
+    let mut out = Vec::with_capacity(text.len());
+    scan(text, Some(&mut out));
+    match String::from_utf8(out).map(RawValue::from_string) {
+        Ok(Ok(compacted)) => compacted,
+        // Unreachable for valid JSON text; keep what was received rather than fail.
+        _ => raw,
+    }
+}
+
 /// Elements a struct does not model — unknown keys and `_element` primitive-extension
 /// siblings — kept in arrival order as the exact JSON received, and written back on encode.
 #[derive(Clone, Default)]
@@ -190,6 +237,7 @@ impl Extras {
     /// Adds or replaces an entry.
     pub fn insert(&mut self, key: impl Into<String>, value: Box<RawValue>) {
         let key = key.into();
+        let value = compact(value);
         match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
             None => self.0.push((key, value)),
@@ -208,7 +256,7 @@ impl Extras {
     }
 
     pub(crate) fn push(&mut self, key: String, value: Box<RawValue>) {
-        self.0.push((key, value));
+        self.0.push((key, compact(value)));
     }
 
     pub(crate) fn serialize_entries<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
@@ -257,8 +305,10 @@ impl OtherResource {
         &self.raw
     }
 
-    /// Wraps a JSON object that has a `resourceType`.
+    /// Wraps a JSON object that has a `resourceType` (kept compact: whitespace between
+    /// tokens is dropped, so it encodes on one NDJSON line).
     pub fn from_json(raw: Box<RawValue>) -> serde_json::Result<Self> {
+        let raw = compact(raw);
         #[derive(Deserialize)]
         struct Head {
             #[serde(rename = "resourceType")]
@@ -279,7 +329,7 @@ impl OtherResource {
         let mut entries: Vec<(String, Box<RawValue>)> = Vec::new();
         while let Some(k) = map.next_key::<String>()? {
             let v = map.next_value()?;
-            entries.push((k, v));
+            entries.push((k, compact(v)));
         }
         let rt =
             RawValue::from_string(serde_json::to_string(resource_type).map_err(de::Error::custom)?)
@@ -362,7 +412,7 @@ impl<'de> Visitor<'de> for ResourceVisitor {
                 entries.append(&mut before);
                 while let Some(k) = map.next_key::<String>()? {
                     let v = map.next_value()?;
-                    entries.push((k, v));
+                    entries.push((k, compact(v)));
                 }
                 let text = entries_to_json(&entries).map_err(de::Error::custom)?;
                 return serde_json::from_str(&text).map_err(de::Error::custom);
@@ -590,6 +640,11 @@ pub enum IssueKind {
     },
     /// A profile rule (US Core) is not met.
     Profile(String),
+    /// A single value was received where the specification requires an array (`"given":
+    /// "Ann"` for `"given": ["Ann"]`), and accepted by the lenient decoder
+    /// ([`crate::r4::decode_lenient`]) as a one-element array. The path is the element's
+    /// definition path (`HumanName.given`), not its place in the instance.
+    NotAnArray,
     /// A choice element (`deceased[x]`) received more than one value, e.g. both
     /// `deceasedBoolean` and `deceasedDateTime`. The first is in the typed field, the others
     /// are kept in the struct's `extra` and written back on encode.
@@ -634,6 +689,11 @@ impl fmt::Display for Issue {
                 )
             }
             IssueKind::Profile(msg) => write!(f, "{}: {msg}", self.path),
+            IssueKind::NotAnArray => write!(
+                f,
+                "{}: a single value was sent where an array is required (kept as a one-element array)",
+                self.path
+            ),
             IssueKind::MultipleChoiceValues { element, keys } => write!(
                 f,
                 "{}: more than one value for choice element {element} ({})",
@@ -695,6 +755,116 @@ pub(crate) fn check_choice(
             },
         });
     }
+}
+
+thread_local! {
+    /// Whether the decoder on this thread is lenient ([`crate::r4::decode_lenient`]).
+    static LENIENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// What the lenient decoder on this thread accepted against the specification.
+    static LENIENT_ISSUES: std::cell::RefCell<Vec<Issue>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Decodes `json` leniently: where an array is required, a single value is accepted as a
+/// one-element array and reported. Nothing else changes (the same data is kept, unknown
+/// elements included).
+pub(crate) fn with_lenient<T>(decode: impl FnOnce() -> T) -> (T, Vec<Issue>) {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            LENIENT.with(|l| l.set(self.0));
+        }
+    }
+    let outer = LENIENT.with(|l| l.replace(true));
+    let saved = LENIENT_ISSUES.with(|i| std::mem::take(&mut *i.borrow_mut()));
+    let value = {
+        let _reset = Reset(outer);
+        decode()
+    };
+    let issues = LENIENT_ISSUES.with(|i| std::mem::replace(&mut *i.borrow_mut(), saved));
+    (value, issues)
+}
+
+/// Decodes the next value as a repeated element (`path` names it, e.g. `HumanName.given`).
+/// Strict (the default): only an array. Lenient: a single value too, as a one-element
+/// array, reported as [`IssueKind::NotAnArray`].
+pub(crate) fn next_vec<'de, A: MapAccess<'de>, T: serde::de::DeserializeOwned>(
+    map: &mut A,
+    path: &'static str,
+) -> Result<Vec<T>, A::Error> {
+    if !LENIENT.with(std::cell::Cell::get) {
+        return map.next_value();
+    }
+    let raw: Box<RawValue> = map.next_value()?;
+    lenient_vec(&raw, path).map_err(de::Error::custom)
+}
+
+/// The lenient half of [`next_vec`], generic over the element type only (one copy per type,
+/// not one per type and input): `from_slice`, like the client's own decoding, so it reuses
+/// the decoders already built for byte input.
+#[inline(never)]
+fn lenient_vec<T: serde::de::DeserializeOwned>(
+    raw: &RawValue,
+    path: &'static str,
+) -> Result<Vec<T>, String> {
+    let text = raw.get();
+    let described =
+        |e: serde_json::Error| format!("{path}: {}", athena_core::decode::describe_serde_error(&e));
+    if text.starts_with('[') {
+        return serde_json::from_slice(text.as_bytes()).map_err(described);
+    }
+    let one: T = serde_json::from_slice(text.as_bytes()).map_err(described)?;
+    LENIENT_ISSUES.with(|i| {
+        i.borrow_mut().push(Issue {
+            path: path.to_owned(),
+            kind: IssueKind::NotAnArray,
+        });
+    });
+    Ok(vec![one])
+}
+
+/// `Debug` for a generated datatype or backbone element: its name only, values may be PHI.
+macro_rules! redacted_debug {
+    ($t:ident) => {
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($t), " { <redacted> }"))
+            }
+        }
+    };
+}
+pub(crate) use redacted_debug;
+
+/// `Debug` for a generated resource: its type and logical id, nothing else.
+macro_rules! resource_debug {
+    ($t:ident) => {
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                rt::debug_resource(f, stringify!($t), self.id.as_deref())
+            }
+        }
+    };
+}
+pub(crate) use resource_debug;
+
+/// `Debug` for a generated choice element: the JSON key it holds, not the value.
+macro_rules! choice_debug {
+    ($t:ident) => {
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}(<redacted>)", self.json_key())
+            }
+        }
+    };
+}
+pub(crate) use choice_debug;
+
+/// `Type { id: Some("…"), <redacted> }`.
+pub(crate) fn debug_resource(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    id: Option<&str>,
+) -> fmt::Result {
+    write!(f, "{name} {{ id: {id:?}, <redacted> }}")
 }
 
 /// Structural validation against the base specification (cardinality, required codes).

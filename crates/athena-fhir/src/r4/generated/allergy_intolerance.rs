@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Risk of harmful or undesirable, physiological response which is unique to an individual and associated with exposure to a substance.
 ///
 /// `resourceType` is `AllergyIntolerance`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllergyIntolerance {
     /// Logical id of this artifact
@@ -64,8 +64,10 @@ pub struct AllergyIntolerance {
     pub extra: Extras,
 }
 
+rt::resource_debug!(AllergyIntolerance);
+
 /// When allergy or intolerance was identified (onset\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AllergyIntoleranceOnset {
     /// `onsetDateTime`
@@ -111,6 +113,8 @@ impl AllergyIntoleranceOnset {
         }
     }
 }
+
+rt::choice_debug!(AllergyIntoleranceOnset);
 
 impl rt::Validate for AllergyIntoleranceOnset {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -190,16 +194,17 @@ impl rt::FromMap for AllergyIntolerance {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "AllergyIntolerance.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "AllergyIntolerance.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "AllergyIntolerance.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "AllergyIntolerance.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.clinical_status = map.next_value()?;
@@ -211,7 +216,7 @@ impl rt::FromMap for AllergyIntolerance {
                     out.r#type = map.next_value()?;
                 }
                 rt::Key::Known(12) => {
-                    out.category = map.next_value()?;
+                    out.category = rt::next_vec(&mut map, "AllergyIntolerance.category")?;
                 }
                 rt::Key::Known(13) => {
                     out.criticality = map.next_value()?;
@@ -261,10 +266,10 @@ impl rt::FromMap for AllergyIntolerance {
                     out.last_occurrence = map.next_value()?;
                 }
                 rt::Key::Known(26) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "AllergyIntolerance.note")?;
                 }
                 rt::Key::Known(27) => {
-                    out.reaction = map.next_value()?;
+                    out.reaction = rt::next_vec(&mut map, "AllergyIntolerance.reaction")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -365,7 +370,7 @@ impl rt::Validate for AllergyIntolerance {
 }
 
 /// Adverse Reaction Events linked to exposure to substance
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllergyIntoleranceReaction {
     /// Unique id for inter-element referencing
@@ -392,6 +397,8 @@ pub struct AllergyIntoleranceReaction {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(AllergyIntoleranceReaction);
+
 impl rt::FromMap for AllergyIntoleranceReaction {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -417,16 +424,18 @@ impl rt::FromMap for AllergyIntoleranceReaction {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "AllergyIntoleranceReaction.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "AllergyIntoleranceReaction.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.substance = map.next_value()?;
                 }
                 rt::Key::Known(4) => {
-                    out.manifestation = map.next_value()?;
+                    out.manifestation =
+                        rt::next_vec(&mut map, "AllergyIntoleranceReaction.manifestation")?;
                 }
                 rt::Key::Known(5) => {
                     out.description = map.next_value()?;
@@ -441,7 +450,7 @@ impl rt::FromMap for AllergyIntoleranceReaction {
                     out.exposure_route = map.next_value()?;
                 }
                 rt::Key::Known(9) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "AllergyIntoleranceReaction.note")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A booking of a healthcare event among patient(s), practitioner(s), related person(s) and/or device(s) for a specific date/time. This may result in one or more Encounter(s).
 ///
 /// `resourceType` is `Appointment`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Appointment {
     /// Logical id of this artifact
@@ -76,6 +76,8 @@ pub struct Appointment {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Appointment);
+
 impl rt::FromMap for Appointment {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -134,16 +136,17 @@ impl rt::FromMap for Appointment {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Appointment.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Appointment.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "Appointment.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Appointment.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.status = map.next_value()?;
@@ -152,22 +155,22 @@ impl rt::FromMap for Appointment {
                     out.cancelation_reason = map.next_value()?;
                 }
                 rt::Key::Known(11) => {
-                    out.service_category = map.next_value()?;
+                    out.service_category = rt::next_vec(&mut map, "Appointment.serviceCategory")?;
                 }
                 rt::Key::Known(12) => {
-                    out.service_type = map.next_value()?;
+                    out.service_type = rt::next_vec(&mut map, "Appointment.serviceType")?;
                 }
                 rt::Key::Known(13) => {
-                    out.specialty = map.next_value()?;
+                    out.specialty = rt::next_vec(&mut map, "Appointment.specialty")?;
                 }
                 rt::Key::Known(14) => {
                     out.appointment_type = map.next_value()?;
                 }
                 rt::Key::Known(15) => {
-                    out.reason_code = map.next_value()?;
+                    out.reason_code = rt::next_vec(&mut map, "Appointment.reasonCode")?;
                 }
                 rt::Key::Known(16) => {
-                    out.reason_reference = map.next_value()?;
+                    out.reason_reference = rt::next_vec(&mut map, "Appointment.reasonReference")?;
                 }
                 rt::Key::Known(17) => {
                     out.priority = map.next_value()?;
@@ -176,7 +179,8 @@ impl rt::FromMap for Appointment {
                     out.description = map.next_value()?;
                 }
                 rt::Key::Known(19) => {
-                    out.supporting_information = map.next_value()?;
+                    out.supporting_information =
+                        rt::next_vec(&mut map, "Appointment.supportingInformation")?;
                 }
                 rt::Key::Known(20) => {
                     out.start = map.next_value()?;
@@ -188,7 +192,7 @@ impl rt::FromMap for Appointment {
                     out.minutes_duration = map.next_value()?;
                 }
                 rt::Key::Known(23) => {
-                    out.slot = map.next_value()?;
+                    out.slot = rt::next_vec(&mut map, "Appointment.slot")?;
                 }
                 rt::Key::Known(24) => {
                     out.created = map.next_value()?;
@@ -200,13 +204,13 @@ impl rt::FromMap for Appointment {
                     out.patient_instruction = map.next_value()?;
                 }
                 rt::Key::Known(27) => {
-                    out.based_on = map.next_value()?;
+                    out.based_on = rt::next_vec(&mut map, "Appointment.basedOn")?;
                 }
                 rt::Key::Known(28) => {
-                    out.participant = map.next_value()?;
+                    out.participant = rt::next_vec(&mut map, "Appointment.participant")?;
                 }
                 rt::Key::Known(29) => {
-                    out.requested_period = map.next_value()?;
+                    out.requested_period = rt::next_vec(&mut map, "Appointment.requestedPeriod")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -326,7 +330,7 @@ impl rt::Validate for Appointment {
 }
 
 /// Participants involved in appointment
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppointmentParticipant {
     /// Unique id for inter-element referencing
@@ -348,6 +352,8 @@ pub struct AppointmentParticipant {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(AppointmentParticipant);
 
 impl rt::FromMap for AppointmentParticipant {
     fn key(k: &str) -> Option<u16> {
@@ -372,13 +378,14 @@ impl rt::FromMap for AppointmentParticipant {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "AppointmentParticipant.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "AppointmentParticipant.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.r#type = map.next_value()?;
+                    out.r#type = rt::next_vec(&mut map, "AppointmentParticipant.type")?;
                 }
                 rt::Key::Known(4) => {
                     out.actor = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A resource that represents the data of a single raw artifact as digital content accessible in its native format. A Binary resource can contain any content, whether text, image, pdf, zip archive, etc.
 ///
 /// `resourceType` is `Binary`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Binary {
     /// Logical id of this artifact
@@ -31,6 +31,8 @@ pub struct Binary {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(Binary);
 
 impl rt::FromMap for Binary {
     fn key(k: &str) -> Option<u16> {

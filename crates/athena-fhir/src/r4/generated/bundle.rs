@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A container for a collection of resources.
 ///
 /// `resourceType` is `Bundle`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Bundle {
     /// Logical id of this artifact
@@ -37,6 +37,8 @@ pub struct Bundle {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(Bundle);
 
 impl rt::FromMap for Bundle {
     fn key(k: &str) -> Option<u16> {
@@ -86,10 +88,10 @@ impl rt::FromMap for Bundle {
                     out.total = map.next_value()?;
                 }
                 rt::Key::Known(8) => {
-                    out.link = map.next_value()?;
+                    out.link = rt::next_vec(&mut map, "Bundle.link")?;
                 }
                 rt::Key::Known(9) => {
-                    out.entry = map.next_value()?;
+                    out.entry = rt::next_vec(&mut map, "Bundle.entry")?;
                 }
                 rt::Key::Known(10) => {
                     out.signature = map.next_value()?;
@@ -145,7 +147,7 @@ impl rt::Validate for Bundle {
 }
 
 /// Entry in the bundle - will have a resource or information
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BundleEntry {
     /// Unique id for inter-element referencing
@@ -169,6 +171,8 @@ pub struct BundleEntry {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(BundleEntry);
 
 impl rt::FromMap for BundleEntry {
     fn key(k: &str) -> Option<u16> {
@@ -194,13 +198,14 @@ impl rt::FromMap for BundleEntry {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "BundleEntry.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "BundleEntry.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.link = map.next_value()?;
+                    out.link = rt::next_vec(&mut map, "BundleEntry.link")?;
                 }
                 rt::Key::Known(4) => {
                     out.full_url = map.next_value()?;
@@ -267,7 +272,7 @@ impl rt::Validate for BundleEntry {
 }
 
 /// Results of execution (transaction/batch/history)
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BundleEntryResponse {
     /// Unique id for inter-element referencing
@@ -289,6 +294,8 @@ pub struct BundleEntryResponse {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(BundleEntryResponse);
 
 impl rt::FromMap for BundleEntryResponse {
     fn key(k: &str) -> Option<u16> {
@@ -313,10 +320,11 @@ impl rt::FromMap for BundleEntryResponse {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "BundleEntryResponse.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "BundleEntryResponse.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.status = map.next_value()?;
@@ -381,7 +389,7 @@ impl rt::Validate for BundleEntryResponse {
 }
 
 /// Additional execution information (transaction/batch/history)
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BundleEntryRequest {
     /// Unique id for inter-element referencing
@@ -405,6 +413,8 @@ pub struct BundleEntryRequest {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(BundleEntryRequest);
 
 impl rt::FromMap for BundleEntryRequest {
     fn key(k: &str) -> Option<u16> {
@@ -430,10 +440,11 @@ impl rt::FromMap for BundleEntryRequest {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "BundleEntryRequest.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "BundleEntryRequest.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.method = map.next_value()?;
@@ -505,7 +516,7 @@ impl rt::Validate for BundleEntryRequest {
 }
 
 /// Search related information
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BundleEntrySearch {
     /// Unique id for inter-element referencing
@@ -521,6 +532,8 @@ pub struct BundleEntrySearch {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(BundleEntrySearch);
 
 impl rt::FromMap for BundleEntrySearch {
     fn key(k: &str) -> Option<u16> {
@@ -542,10 +555,11 @@ impl rt::FromMap for BundleEntrySearch {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "BundleEntrySearch.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "BundleEntrySearch.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.mode = map.next_value()?;
@@ -595,7 +609,7 @@ impl rt::Validate for BundleEntrySearch {
 }
 
 /// Links related to this Bundle
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BundleLink {
     /// Unique id for inter-element referencing
@@ -611,6 +625,8 @@ pub struct BundleLink {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(BundleLink);
 
 impl rt::FromMap for BundleLink {
     fn key(k: &str) -> Option<u16> {
@@ -632,10 +648,11 @@ impl rt::FromMap for BundleLink {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "BundleLink.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "BundleLink.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.relation = map.next_value()?;

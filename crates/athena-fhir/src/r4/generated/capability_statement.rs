@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A Capability Statement documents a set of capabilities (behaviors) of a FHIR Server for a particular version of FHIR that may be used as a statement of actual server functionality or a statement of required or desired server implementation.
 ///
 /// `resourceType` is `CapabilityStatement`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatement {
     /// Logical id of this artifact
@@ -84,6 +84,8 @@ pub struct CapabilityStatement {
     pub extra: Extras,
 }
 
+rt::resource_debug!(CapabilityStatement);
+
 impl rt::FromMap for CapabilityStatement {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -146,13 +148,14 @@ impl rt::FromMap for CapabilityStatement {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "CapabilityStatement.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "CapabilityStatement.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "CapabilityStatement.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
                     out.url = map.next_value()?;
@@ -179,16 +182,16 @@ impl rt::FromMap for CapabilityStatement {
                     out.publisher = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.contact = map.next_value()?;
+                    out.contact = rt::next_vec(&mut map, "CapabilityStatement.contact")?;
                 }
                 rt::Key::Known(17) => {
                     out.description = map.next_value()?;
                 }
                 rt::Key::Known(18) => {
-                    out.use_context = map.next_value()?;
+                    out.use_context = rt::next_vec(&mut map, "CapabilityStatement.useContext")?;
                 }
                 rt::Key::Known(19) => {
-                    out.jurisdiction = map.next_value()?;
+                    out.jurisdiction = rt::next_vec(&mut map, "CapabilityStatement.jurisdiction")?;
                 }
                 rt::Key::Known(20) => {
                     out.purpose = map.next_value()?;
@@ -200,10 +203,10 @@ impl rt::FromMap for CapabilityStatement {
                     out.kind = map.next_value()?;
                 }
                 rt::Key::Known(23) => {
-                    out.instantiates = map.next_value()?;
+                    out.instantiates = rt::next_vec(&mut map, "CapabilityStatement.instantiates")?;
                 }
                 rt::Key::Known(24) => {
-                    out.imports = map.next_value()?;
+                    out.imports = rt::next_vec(&mut map, "CapabilityStatement.imports")?;
                 }
                 rt::Key::Known(25) => {
                     out.software = map.next_value()?;
@@ -215,22 +218,23 @@ impl rt::FromMap for CapabilityStatement {
                     out.fhir_version = map.next_value()?;
                 }
                 rt::Key::Known(28) => {
-                    out.format = map.next_value()?;
+                    out.format = rt::next_vec(&mut map, "CapabilityStatement.format")?;
                 }
                 rt::Key::Known(29) => {
-                    out.patch_format = map.next_value()?;
+                    out.patch_format = rt::next_vec(&mut map, "CapabilityStatement.patchFormat")?;
                 }
                 rt::Key::Known(30) => {
-                    out.implementation_guide = map.next_value()?;
+                    out.implementation_guide =
+                        rt::next_vec(&mut map, "CapabilityStatement.implementationGuide")?;
                 }
                 rt::Key::Known(31) => {
-                    out.rest = map.next_value()?;
+                    out.rest = rt::next_vec(&mut map, "CapabilityStatement.rest")?;
                 }
                 rt::Key::Known(32) => {
-                    out.messaging = map.next_value()?;
+                    out.messaging = rt::next_vec(&mut map, "CapabilityStatement.messaging")?;
                 }
                 rt::Key::Known(33) => {
-                    out.document = map.next_value()?;
+                    out.document = rt::next_vec(&mut map, "CapabilityStatement.document")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -332,7 +336,7 @@ impl rt::Validate for CapabilityStatement {
 }
 
 /// Document definition
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementDocument {
     /// Unique id for inter-element referencing
@@ -350,6 +354,8 @@ pub struct CapabilityStatementDocument {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementDocument);
 
 impl rt::FromMap for CapabilityStatementDocument {
     fn key(k: &str) -> Option<u16> {
@@ -372,10 +378,12 @@ impl rt::FromMap for CapabilityStatementDocument {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "CapabilityStatementDocument.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "CapabilityStatementDocument.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.mode = map.next_value()?;
@@ -435,7 +443,7 @@ impl rt::Validate for CapabilityStatementDocument {
 }
 
 /// If messaging is supported
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementMessaging {
     /// Unique id for inter-element referencing
@@ -455,6 +463,8 @@ pub struct CapabilityStatementMessaging {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementMessaging);
 
 impl rt::FromMap for CapabilityStatementMessaging {
     fn key(k: &str) -> Option<u16> {
@@ -478,13 +488,15 @@ impl rt::FromMap for CapabilityStatementMessaging {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "CapabilityStatementMessaging.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "CapabilityStatementMessaging.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.endpoint = map.next_value()?;
+                    out.endpoint = rt::next_vec(&mut map, "CapabilityStatementMessaging.endpoint")?;
                 }
                 rt::Key::Known(4) => {
                     out.reliable_cache = map.next_value()?;
@@ -493,7 +505,8 @@ impl rt::FromMap for CapabilityStatementMessaging {
                     out.documentation = map.next_value()?;
                 }
                 rt::Key::Known(6) => {
-                    out.supported_message = map.next_value()?;
+                    out.supported_message =
+                        rt::next_vec(&mut map, "CapabilityStatementMessaging.supportedMessage")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -544,7 +557,7 @@ impl rt::Validate for CapabilityStatementMessaging {
 }
 
 /// Messages supported by this system
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementMessagingSupportedMessage {
     /// Unique id for inter-element referencing
@@ -560,6 +573,8 @@ pub struct CapabilityStatementMessagingSupportedMessage {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementMessagingSupportedMessage);
 
 impl rt::FromMap for CapabilityStatementMessagingSupportedMessage {
     fn key(k: &str) -> Option<u16> {
@@ -581,10 +596,16 @@ impl rt::FromMap for CapabilityStatementMessagingSupportedMessage {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementMessagingSupportedMessage.extension",
+                    )?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementMessagingSupportedMessage.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.mode = map.next_value()?;
@@ -640,7 +661,7 @@ impl rt::Validate for CapabilityStatementMessagingSupportedMessage {
 }
 
 /// Where messages should be sent
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementMessagingEndpoint {
     /// Unique id for inter-element referencing
@@ -656,6 +677,8 @@ pub struct CapabilityStatementMessagingEndpoint {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementMessagingEndpoint);
 
 impl rt::FromMap for CapabilityStatementMessagingEndpoint {
     fn key(k: &str) -> Option<u16> {
@@ -677,10 +700,14 @@ impl rt::FromMap for CapabilityStatementMessagingEndpoint {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "CapabilityStatementMessagingEndpoint.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementMessagingEndpoint.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.protocol = map.next_value()?;
@@ -736,7 +763,7 @@ impl rt::Validate for CapabilityStatementMessagingEndpoint {
 }
 
 /// If the endpoint is a RESTful one
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementRest {
     /// Unique id for inter-element referencing
@@ -765,6 +792,8 @@ pub struct CapabilityStatementRest {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(CapabilityStatementRest);
+
 impl rt::FromMap for CapabilityStatementRest {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -791,10 +820,11 @@ impl rt::FromMap for CapabilityStatementRest {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "CapabilityStatementRest.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "CapabilityStatementRest.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.mode = map.next_value()?;
@@ -806,19 +836,22 @@ impl rt::FromMap for CapabilityStatementRest {
                     out.security = map.next_value()?;
                 }
                 rt::Key::Known(6) => {
-                    out.resource = map.next_value()?;
+                    out.resource = rt::next_vec(&mut map, "CapabilityStatementRest.resource")?;
                 }
                 rt::Key::Known(7) => {
-                    out.interaction = map.next_value()?;
+                    out.interaction =
+                        rt::next_vec(&mut map, "CapabilityStatementRest.interaction")?;
                 }
                 rt::Key::Known(8) => {
-                    out.search_param = map.next_value()?;
+                    out.search_param =
+                        rt::next_vec(&mut map, "CapabilityStatementRest.searchParam")?;
                 }
                 rt::Key::Known(9) => {
-                    out.operation = map.next_value()?;
+                    out.operation = rt::next_vec(&mut map, "CapabilityStatementRest.operation")?;
                 }
                 rt::Key::Known(10) => {
-                    out.compartment = map.next_value()?;
+                    out.compartment =
+                        rt::next_vec(&mut map, "CapabilityStatementRest.compartment")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -876,7 +909,7 @@ impl rt::Validate for CapabilityStatementRest {
 }
 
 /// What operations are supported?
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementRestInteraction {
     /// Unique id for inter-element referencing
@@ -892,6 +925,8 @@ pub struct CapabilityStatementRestInteraction {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementRestInteraction);
 
 impl rt::FromMap for CapabilityStatementRestInteraction {
     fn key(k: &str) -> Option<u16> {
@@ -913,10 +948,14 @@ impl rt::FromMap for CapabilityStatementRestInteraction {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "CapabilityStatementRestInteraction.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementRestInteraction.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.code = map.next_value()?;
@@ -969,7 +1008,7 @@ impl rt::Validate for CapabilityStatementRestInteraction {
 }
 
 /// Resource served on the REST interface
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementRestResource {
     /// Unique id for inter-element referencing
@@ -1016,6 +1055,8 @@ pub struct CapabilityStatementRestResource {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(CapabilityStatementRestResource);
+
 impl rt::FromMap for CapabilityStatementRestResource {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -1051,10 +1092,14 @@ impl rt::FromMap for CapabilityStatementRestResource {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "CapabilityStatementRestResource.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementRestResource.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.r#type = map.next_value()?;
@@ -1063,13 +1108,15 @@ impl rt::FromMap for CapabilityStatementRestResource {
                     out.profile = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.supported_profile = map.next_value()?;
+                    out.supported_profile =
+                        rt::next_vec(&mut map, "CapabilityStatementRestResource.supportedProfile")?;
                 }
                 rt::Key::Known(6) => {
                     out.documentation = map.next_value()?;
                 }
                 rt::Key::Known(7) => {
-                    out.interaction = map.next_value()?;
+                    out.interaction =
+                        rt::next_vec(&mut map, "CapabilityStatementRestResource.interaction")?;
                 }
                 rt::Key::Known(8) => {
                     out.versioning = map.next_value()?;
@@ -1093,19 +1140,24 @@ impl rt::FromMap for CapabilityStatementRestResource {
                     out.conditional_delete = map.next_value()?;
                 }
                 rt::Key::Known(15) => {
-                    out.reference_policy = map.next_value()?;
+                    out.reference_policy =
+                        rt::next_vec(&mut map, "CapabilityStatementRestResource.referencePolicy")?;
                 }
                 rt::Key::Known(16) => {
-                    out.search_include = map.next_value()?;
+                    out.search_include =
+                        rt::next_vec(&mut map, "CapabilityStatementRestResource.searchInclude")?;
                 }
                 rt::Key::Known(17) => {
-                    out.search_rev_include = map.next_value()?;
+                    out.search_rev_include =
+                        rt::next_vec(&mut map, "CapabilityStatementRestResource.searchRevInclude")?;
                 }
                 rt::Key::Known(18) => {
-                    out.search_param = map.next_value()?;
+                    out.search_param =
+                        rt::next_vec(&mut map, "CapabilityStatementRestResource.searchParam")?;
                 }
                 rt::Key::Known(19) => {
-                    out.operation = map.next_value()?;
+                    out.operation =
+                        rt::next_vec(&mut map, "CapabilityStatementRestResource.operation")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -1185,7 +1237,7 @@ impl rt::Validate for CapabilityStatementRestResource {
 }
 
 /// Definition of a resource operation
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementRestResourceOperation {
     /// Unique id for inter-element referencing
@@ -1203,6 +1255,8 @@ pub struct CapabilityStatementRestResourceOperation {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementRestResourceOperation);
 
 impl rt::FromMap for CapabilityStatementRestResourceOperation {
     fn key(k: &str) -> Option<u16> {
@@ -1225,10 +1279,16 @@ impl rt::FromMap for CapabilityStatementRestResourceOperation {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementRestResourceOperation.extension",
+                    )?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementRestResourceOperation.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.name = map.next_value()?;
@@ -1287,7 +1347,7 @@ impl rt::Validate for CapabilityStatementRestResourceOperation {
 }
 
 /// Search parameters supported by implementation
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementRestResourceSearchParam {
     /// Unique id for inter-element referencing
@@ -1307,6 +1367,8 @@ pub struct CapabilityStatementRestResourceSearchParam {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementRestResourceSearchParam);
 
 impl rt::FromMap for CapabilityStatementRestResourceSearchParam {
     fn key(k: &str) -> Option<u16> {
@@ -1330,10 +1392,16 @@ impl rt::FromMap for CapabilityStatementRestResourceSearchParam {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementRestResourceSearchParam.extension",
+                    )?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementRestResourceSearchParam.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.name = map.next_value()?;
@@ -1397,7 +1465,7 @@ impl rt::Validate for CapabilityStatementRestResourceSearchParam {
 }
 
 /// What operations are supported?
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementRestResourceInteraction {
     /// Unique id for inter-element referencing
@@ -1413,6 +1481,8 @@ pub struct CapabilityStatementRestResourceInteraction {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementRestResourceInteraction);
 
 impl rt::FromMap for CapabilityStatementRestResourceInteraction {
     fn key(k: &str) -> Option<u16> {
@@ -1434,10 +1504,16 @@ impl rt::FromMap for CapabilityStatementRestResourceInteraction {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementRestResourceInteraction.extension",
+                    )?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementRestResourceInteraction.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.code = map.next_value()?;
@@ -1490,7 +1566,7 @@ impl rt::Validate for CapabilityStatementRestResourceInteraction {
 }
 
 /// Information about security of implementation
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementRestSecurity {
     /// Unique id for inter-element referencing
@@ -1508,6 +1584,8 @@ pub struct CapabilityStatementRestSecurity {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementRestSecurity);
 
 impl rt::FromMap for CapabilityStatementRestSecurity {
     fn key(k: &str) -> Option<u16> {
@@ -1530,16 +1608,21 @@ impl rt::FromMap for CapabilityStatementRestSecurity {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "CapabilityStatementRestSecurity.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementRestSecurity.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.cors = map.next_value()?;
                 }
                 rt::Key::Known(4) => {
-                    out.service = map.next_value()?;
+                    out.service =
+                        rt::next_vec(&mut map, "CapabilityStatementRestSecurity.service")?;
                 }
                 rt::Key::Known(5) => {
                     out.description = map.next_value()?;
@@ -1587,7 +1670,7 @@ impl rt::Validate for CapabilityStatementRestSecurity {
 }
 
 /// If this describes a specific instance
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementImplementation {
     /// Unique id for inter-element referencing
@@ -1605,6 +1688,8 @@ pub struct CapabilityStatementImplementation {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementImplementation);
 
 impl rt::FromMap for CapabilityStatementImplementation {
     fn key(k: &str) -> Option<u16> {
@@ -1627,10 +1712,14 @@ impl rt::FromMap for CapabilityStatementImplementation {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "CapabilityStatementImplementation.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "CapabilityStatementImplementation.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.description = map.next_value()?;
@@ -1687,7 +1776,7 @@ impl rt::Validate for CapabilityStatementImplementation {
 }
 
 /// Software that is covered by this capability statement
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapabilityStatementSoftware {
     /// Unique id for inter-element referencing
@@ -1705,6 +1794,8 @@ pub struct CapabilityStatementSoftware {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CapabilityStatementSoftware);
 
 impl rt::FromMap for CapabilityStatementSoftware {
     fn key(k: &str) -> Option<u16> {
@@ -1727,10 +1818,12 @@ impl rt::FromMap for CapabilityStatementSoftware {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "CapabilityStatementSoftware.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "CapabilityStatementSoftware.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.name = map.next_value()?;

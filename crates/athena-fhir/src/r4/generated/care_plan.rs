@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Describes the intention of how one or more practitioners intend to deliver care for a particular patient, group or community for a period of time, possibly limited to care for a specific condition or set of conditions.
 ///
 /// `resourceType` is `CarePlan`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CarePlan {
     /// Logical id of this artifact
@@ -78,6 +78,8 @@ pub struct CarePlan {
     pub extra: Extras,
 }
 
+rt::resource_debug!(CarePlan);
+
 impl rt::FromMap for CarePlan {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -137,31 +139,32 @@ impl rt::FromMap for CarePlan {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "CarePlan.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "CarePlan.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "CarePlan.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "CarePlan.identifier")?;
                 }
                 rt::Key::Known(9) => {
-                    out.instantiates_canonical = map.next_value()?;
+                    out.instantiates_canonical =
+                        rt::next_vec(&mut map, "CarePlan.instantiatesCanonical")?;
                 }
                 rt::Key::Known(10) => {
-                    out.instantiates_uri = map.next_value()?;
+                    out.instantiates_uri = rt::next_vec(&mut map, "CarePlan.instantiatesUri")?;
                 }
                 rt::Key::Known(11) => {
-                    out.based_on = map.next_value()?;
+                    out.based_on = rt::next_vec(&mut map, "CarePlan.basedOn")?;
                 }
                 rt::Key::Known(12) => {
-                    out.replaces = map.next_value()?;
+                    out.replaces = rt::next_vec(&mut map, "CarePlan.replaces")?;
                 }
                 rt::Key::Known(13) => {
-                    out.part_of = map.next_value()?;
+                    out.part_of = rt::next_vec(&mut map, "CarePlan.partOf")?;
                 }
                 rt::Key::Known(14) => {
                     out.status = map.next_value()?;
@@ -170,7 +173,7 @@ impl rt::FromMap for CarePlan {
                     out.intent = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.category = map.next_value()?;
+                    out.category = rt::next_vec(&mut map, "CarePlan.category")?;
                 }
                 rt::Key::Known(17) => {
                     out.title = map.next_value()?;
@@ -194,25 +197,25 @@ impl rt::FromMap for CarePlan {
                     out.author = map.next_value()?;
                 }
                 rt::Key::Known(24) => {
-                    out.contributor = map.next_value()?;
+                    out.contributor = rt::next_vec(&mut map, "CarePlan.contributor")?;
                 }
                 rt::Key::Known(25) => {
-                    out.care_team = map.next_value()?;
+                    out.care_team = rt::next_vec(&mut map, "CarePlan.careTeam")?;
                 }
                 rt::Key::Known(26) => {
-                    out.addresses = map.next_value()?;
+                    out.addresses = rt::next_vec(&mut map, "CarePlan.addresses")?;
                 }
                 rt::Key::Known(27) => {
-                    out.supporting_info = map.next_value()?;
+                    out.supporting_info = rt::next_vec(&mut map, "CarePlan.supportingInfo")?;
                 }
                 rt::Key::Known(28) => {
-                    out.goal = map.next_value()?;
+                    out.goal = rt::next_vec(&mut map, "CarePlan.goal")?;
                 }
                 rt::Key::Known(29) => {
-                    out.activity = map.next_value()?;
+                    out.activity = rt::next_vec(&mut map, "CarePlan.activity")?;
                 }
                 rt::Key::Known(30) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "CarePlan.note")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -320,7 +323,7 @@ impl rt::Validate for CarePlan {
 }
 
 /// Action to occur as part of plan
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CarePlanActivity {
     /// Unique id for inter-element referencing
@@ -342,6 +345,8 @@ pub struct CarePlanActivity {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CarePlanActivity);
 
 impl rt::FromMap for CarePlanActivity {
     fn key(k: &str) -> Option<u16> {
@@ -366,19 +371,22 @@ impl rt::FromMap for CarePlanActivity {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "CarePlanActivity.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "CarePlanActivity.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.outcome_codeable_concept = map.next_value()?;
+                    out.outcome_codeable_concept =
+                        rt::next_vec(&mut map, "CarePlanActivity.outcomeCodeableConcept")?;
                 }
                 rt::Key::Known(4) => {
-                    out.outcome_reference = map.next_value()?;
+                    out.outcome_reference =
+                        rt::next_vec(&mut map, "CarePlanActivity.outcomeReference")?;
                 }
                 rt::Key::Known(5) => {
-                    out.progress = map.next_value()?;
+                    out.progress = rt::next_vec(&mut map, "CarePlanActivity.progress")?;
                 }
                 rt::Key::Known(6) => {
                     out.reference = map.next_value()?;
@@ -447,7 +455,7 @@ impl rt::Validate for CarePlanActivity {
 }
 
 /// In-line definition of activity
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CarePlanActivityDetail {
     /// Unique id for inter-element referencing
@@ -494,8 +502,10 @@ pub struct CarePlanActivityDetail {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(CarePlanActivityDetail);
+
 /// When activity is to occur (scheduled\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CarePlanActivityDetailScheduled {
     /// `scheduledTiming`
@@ -529,6 +539,8 @@ impl CarePlanActivityDetailScheduled {
     }
 }
 
+rt::choice_debug!(CarePlanActivityDetailScheduled);
+
 impl rt::Validate for CarePlanActivityDetailScheduled {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -546,7 +558,7 @@ impl rt::Validate for CarePlanActivityDetailScheduled {
 }
 
 /// What is to be administered/supplied (product\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CarePlanActivityDetailProduct {
     /// `productCodeableConcept`
@@ -575,6 +587,8 @@ impl CarePlanActivityDetailProduct {
         }
     }
 }
+
+rt::choice_debug!(CarePlanActivityDetailProduct);
 
 impl rt::Validate for CarePlanActivityDetailProduct {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -627,31 +641,35 @@ impl rt::FromMap for CarePlanActivityDetail {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "CarePlanActivityDetail.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "CarePlanActivityDetail.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.kind = map.next_value()?;
                 }
                 rt::Key::Known(4) => {
-                    out.instantiates_canonical = map.next_value()?;
+                    out.instantiates_canonical =
+                        rt::next_vec(&mut map, "CarePlanActivityDetail.instantiatesCanonical")?;
                 }
                 rt::Key::Known(5) => {
-                    out.instantiates_uri = map.next_value()?;
+                    out.instantiates_uri =
+                        rt::next_vec(&mut map, "CarePlanActivityDetail.instantiatesUri")?;
                 }
                 rt::Key::Known(6) => {
                     out.code = map.next_value()?;
                 }
                 rt::Key::Known(7) => {
-                    out.reason_code = map.next_value()?;
+                    out.reason_code = rt::next_vec(&mut map, "CarePlanActivityDetail.reasonCode")?;
                 }
                 rt::Key::Known(8) => {
-                    out.reason_reference = map.next_value()?;
+                    out.reason_reference =
+                        rt::next_vec(&mut map, "CarePlanActivityDetail.reasonReference")?;
                 }
                 rt::Key::Known(9) => {
-                    out.goal = map.next_value()?;
+                    out.goal = rt::next_vec(&mut map, "CarePlanActivityDetail.goal")?;
                 }
                 rt::Key::Known(10) => {
                     out.status = map.next_value()?;
@@ -688,7 +706,7 @@ impl rt::FromMap for CarePlanActivityDetail {
                     out.location = map.next_value()?;
                 }
                 rt::Key::Known(17) => {
-                    out.performer = map.next_value()?;
+                    out.performer = rt::next_vec(&mut map, "CarePlanActivityDetail.performer")?;
                 }
                 rt::Key::Known(k @ 18..=19) if out.product.is_some() => {
                     rt::keep_extra(

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// The Care Team includes all the people and organizations who plan to participate in the coordination and delivery of care for a patient.
 ///
 /// `resourceType` is `CareTeam`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CareTeam {
     /// Logical id of this artifact
@@ -57,6 +57,8 @@ pub struct CareTeam {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(CareTeam);
 
 impl rt::FromMap for CareTeam {
     fn key(k: &str) -> Option<u16> {
@@ -107,22 +109,22 @@ impl rt::FromMap for CareTeam {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "CareTeam.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "CareTeam.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "CareTeam.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "CareTeam.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.status = map.next_value()?;
                 }
                 rt::Key::Known(10) => {
-                    out.category = map.next_value()?;
+                    out.category = rt::next_vec(&mut map, "CareTeam.category")?;
                 }
                 rt::Key::Known(11) => {
                     out.name = map.next_value()?;
@@ -137,22 +139,23 @@ impl rt::FromMap for CareTeam {
                     out.period = map.next_value()?;
                 }
                 rt::Key::Known(15) => {
-                    out.participant = map.next_value()?;
+                    out.participant = rt::next_vec(&mut map, "CareTeam.participant")?;
                 }
                 rt::Key::Known(16) => {
-                    out.reason_code = map.next_value()?;
+                    out.reason_code = rt::next_vec(&mut map, "CareTeam.reasonCode")?;
                 }
                 rt::Key::Known(17) => {
-                    out.reason_reference = map.next_value()?;
+                    out.reason_reference = rt::next_vec(&mut map, "CareTeam.reasonReference")?;
                 }
                 rt::Key::Known(18) => {
-                    out.managing_organization = map.next_value()?;
+                    out.managing_organization =
+                        rt::next_vec(&mut map, "CareTeam.managingOrganization")?;
                 }
                 rt::Key::Known(19) => {
-                    out.telecom = map.next_value()?;
+                    out.telecom = rt::next_vec(&mut map, "CareTeam.telecom")?;
                 }
                 rt::Key::Known(20) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "CareTeam.note")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -235,7 +238,7 @@ impl rt::Validate for CareTeam {
 }
 
 /// Members of the team
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CareTeamParticipant {
     /// Unique id for inter-element referencing
@@ -255,6 +258,8 @@ pub struct CareTeamParticipant {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CareTeamParticipant);
 
 impl rt::FromMap for CareTeamParticipant {
     fn key(k: &str) -> Option<u16> {
@@ -278,13 +283,14 @@ impl rt::FromMap for CareTeamParticipant {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "CareTeamParticipant.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "CareTeamParticipant.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.role = map.next_value()?;
+                    out.role = rt::next_vec(&mut map, "CareTeamParticipant.role")?;
                 }
                 rt::Key::Known(4) => {
                     out.member = map.next_value()?;

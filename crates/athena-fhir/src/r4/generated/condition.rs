@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A clinical condition, problem, diagnosis, or other event, situation, issue, or clinical concept that has risen to a level of concern.
 ///
 /// `resourceType` is `Condition`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Condition {
     /// Logical id of this artifact
@@ -66,8 +66,10 @@ pub struct Condition {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Condition);
+
 /// Estimated or actual date, date-time, or age (onset\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ConditionOnset {
     /// `onsetDateTime`
@@ -114,6 +116,8 @@ impl ConditionOnset {
     }
 }
 
+rt::choice_debug!(ConditionOnset);
+
 impl rt::Validate for ConditionOnset {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -137,7 +141,7 @@ impl rt::Validate for ConditionOnset {
 }
 
 /// When in resolution/remission (abatement\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ConditionAbatement {
     /// `abatementDateTime`
@@ -183,6 +187,8 @@ impl ConditionAbatement {
         }
     }
 }
+
+rt::choice_debug!(ConditionAbatement);
 
 impl rt::Validate for ConditionAbatement {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -267,16 +273,16 @@ impl rt::FromMap for Condition {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Condition.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Condition.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Condition.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Condition.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.clinical_status = map.next_value()?;
@@ -285,7 +291,7 @@ impl rt::FromMap for Condition {
                     out.verification_status = map.next_value()?;
                 }
                 rt::Key::Known(11) => {
-                    out.category = map.next_value()?;
+                    out.category = rt::next_vec(&mut map, "Condition.category")?;
                 }
                 rt::Key::Known(12) => {
                     out.severity = map.next_value()?;
@@ -294,7 +300,7 @@ impl rt::FromMap for Condition {
                     out.code = map.next_value()?;
                 }
                 rt::Key::Known(14) => {
-                    out.body_site = map.next_value()?;
+                    out.body_site = rt::next_vec(&mut map, "Condition.bodySite")?;
                 }
                 rt::Key::Known(15) => {
                     out.subject = map.next_value()?;
@@ -348,13 +354,13 @@ impl rt::FromMap for Condition {
                     out.asserter = map.next_value()?;
                 }
                 rt::Key::Known(30) => {
-                    out.stage = map.next_value()?;
+                    out.stage = rt::next_vec(&mut map, "Condition.stage")?;
                 }
                 rt::Key::Known(31) => {
-                    out.evidence = map.next_value()?;
+                    out.evidence = rt::next_vec(&mut map, "Condition.evidence")?;
                 }
                 rt::Key::Known(32) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "Condition.note")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -468,7 +474,7 @@ impl rt::Validate for Condition {
 }
 
 /// Supporting evidence
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConditionEvidence {
     /// Unique id for inter-element referencing
@@ -484,6 +490,8 @@ pub struct ConditionEvidence {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ConditionEvidence);
 
 impl rt::FromMap for ConditionEvidence {
     fn key(k: &str) -> Option<u16> {
@@ -505,16 +513,17 @@ impl rt::FromMap for ConditionEvidence {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ConditionEvidence.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ConditionEvidence.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.code = map.next_value()?;
+                    out.code = rt::next_vec(&mut map, "ConditionEvidence.code")?;
                 }
                 rt::Key::Known(4) => {
-                    out.detail = map.next_value()?;
+                    out.detail = rt::next_vec(&mut map, "ConditionEvidence.detail")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -559,7 +568,7 @@ impl rt::Validate for ConditionEvidence {
 }
 
 /// Stage/grade, usually assessed formally
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConditionStage {
     /// Unique id for inter-element referencing
@@ -577,6 +586,8 @@ pub struct ConditionStage {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ConditionStage);
 
 impl rt::FromMap for ConditionStage {
     fn key(k: &str) -> Option<u16> {
@@ -599,16 +610,17 @@ impl rt::FromMap for ConditionStage {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ConditionStage.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ConditionStage.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.summary = map.next_value()?;
                 }
                 rt::Key::Known(4) => {
-                    out.assessment = map.next_value()?;
+                    out.assessment = rt::next_vec(&mut map, "ConditionStage.assessment")?;
                 }
                 rt::Key::Known(5) => {
                     out.r#type = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Financial instrument which may be used to reimburse or pay for health care products and services. Includes both insurance and self-payment.
 ///
 /// `resourceType` is `Coverage`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Coverage {
     /// Logical id of this artifact
@@ -66,6 +66,8 @@ pub struct Coverage {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Coverage);
+
 impl rt::FromMap for Coverage {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -119,16 +121,16 @@ impl rt::FromMap for Coverage {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Coverage.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Coverage.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Coverage.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Coverage.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.status = map.next_value()?;
@@ -158,10 +160,10 @@ impl rt::FromMap for Coverage {
                     out.period = map.next_value()?;
                 }
                 rt::Key::Known(18) => {
-                    out.payor = map.next_value()?;
+                    out.payor = rt::next_vec(&mut map, "Coverage.payor")?;
                 }
                 rt::Key::Known(19) => {
-                    out.class = map.next_value()?;
+                    out.class = rt::next_vec(&mut map, "Coverage.class")?;
                 }
                 rt::Key::Known(20) => {
                     out.order = map.next_value()?;
@@ -170,13 +172,13 @@ impl rt::FromMap for Coverage {
                     out.network = map.next_value()?;
                 }
                 rt::Key::Known(22) => {
-                    out.cost_to_beneficiary = map.next_value()?;
+                    out.cost_to_beneficiary = rt::next_vec(&mut map, "Coverage.costToBeneficiary")?;
                 }
                 rt::Key::Known(23) => {
                     out.subrogation = map.next_value()?;
                 }
                 rt::Key::Known(24) => {
-                    out.contract = map.next_value()?;
+                    out.contract = rt::next_vec(&mut map, "Coverage.contract")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -268,7 +270,7 @@ impl rt::Validate for Coverage {
 }
 
 /// Patient payments for services/products
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoverageCostToBeneficiary {
     /// Unique id for inter-element referencing
@@ -287,8 +289,10 @@ pub struct CoverageCostToBeneficiary {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(CoverageCostToBeneficiary);
+
 /// The amount or percentage due from the beneficiary (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CoverageCostToBeneficiaryValue {
     /// `valueQuantity`
@@ -316,6 +320,8 @@ impl CoverageCostToBeneficiaryValue {
         }
     }
 }
+
+rt::choice_debug!(CoverageCostToBeneficiaryValue);
 
 impl rt::Validate for CoverageCostToBeneficiaryValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -352,10 +358,11 @@ impl rt::FromMap for CoverageCostToBeneficiary {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "CoverageCostToBeneficiary.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "CoverageCostToBeneficiary.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.r#type = map.next_value()?;
@@ -379,7 +386,7 @@ impl rt::FromMap for CoverageCostToBeneficiary {
                     )));
                 }
                 rt::Key::Known(6) => {
-                    out.exception = map.next_value()?;
+                    out.exception = rt::next_vec(&mut map, "CoverageCostToBeneficiary.exception")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -441,7 +448,7 @@ impl rt::Validate for CoverageCostToBeneficiary {
 }
 
 /// Exceptions for patient payments
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoverageCostToBeneficiaryException {
     /// Unique id for inter-element referencing
@@ -457,6 +464,8 @@ pub struct CoverageCostToBeneficiaryException {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CoverageCostToBeneficiaryException);
 
 impl rt::FromMap for CoverageCostToBeneficiaryException {
     fn key(k: &str) -> Option<u16> {
@@ -478,10 +487,14 @@ impl rt::FromMap for CoverageCostToBeneficiaryException {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "CoverageCostToBeneficiaryException.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "CoverageCostToBeneficiaryException.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.r#type = map.next_value()?;
@@ -535,7 +548,7 @@ impl rt::Validate for CoverageCostToBeneficiaryException {
 }
 
 /// Additional coverage classifications
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoverageClass {
     /// Unique id for inter-element referencing
@@ -553,6 +566,8 @@ pub struct CoverageClass {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CoverageClass);
 
 impl rt::FromMap for CoverageClass {
     fn key(k: &str) -> Option<u16> {
@@ -575,10 +590,11 @@ impl rt::FromMap for CoverageClass {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "CoverageClass.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "CoverageClass.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.r#type = map.next_value()?;

@@ -7,7 +7,7 @@ use super::*;
 use crate::r4::rt;
 
 /// Base StructureDefinition for Element Type: Base definition for all elements in a resource.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Element {
     /// Unique id for inter-element referencing
@@ -17,6 +17,8 @@ pub struct Element {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Element);
 
 impl rt::FromMap for Element {
     fn key(k: &str) -> Option<u16> {
@@ -35,7 +37,7 @@ impl rt::FromMap for Element {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Element.extension")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -70,7 +72,7 @@ impl rt::Validate for Element {
 }
 
 /// Base StructureDefinition for TriggerDefinition Type: A description of a triggering event. Triggering events can be named events, data events, or periodic, as determined by the type element.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TriggerDefinition {
     /// Unique id for inter-element referencing
@@ -91,8 +93,10 @@ pub struct TriggerDefinition {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(TriggerDefinition);
+
 /// Timing of the event (timing\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TriggerDefinitionTiming {
     /// `timingTiming`
@@ -133,6 +137,8 @@ impl TriggerDefinitionTiming {
         }
     }
 }
+
+rt::choice_debug!(TriggerDefinitionTiming);
 
 impl rt::Validate for TriggerDefinitionTiming {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -178,7 +184,7 @@ impl rt::FromMap for TriggerDefinition {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "TriggerDefinition.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.r#type = map.next_value()?;
@@ -209,7 +215,7 @@ impl rt::FromMap for TriggerDefinition {
                     out.timing = Some(TriggerDefinitionTiming::DateTime(map.next_value()?));
                 }
                 rt::Key::Known(8) => {
-                    out.data = map.next_value()?;
+                    out.data = rt::next_vec(&mut map, "TriggerDefinition.data")?;
                 }
                 rt::Key::Known(9) => {
                     out.condition = map.next_value()?;
@@ -269,7 +275,7 @@ impl rt::Validate for TriggerDefinition {
 }
 
 /// Base StructureDefinition for RelatedArtifact Type: Related artifacts such as additional documentation, justification, or bibliographic references.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelatedArtifact {
     /// Unique id for inter-element referencing
@@ -293,6 +299,8 @@ pub struct RelatedArtifact {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(RelatedArtifact);
 
 impl rt::FromMap for RelatedArtifact {
     fn key(k: &str) -> Option<u16> {
@@ -318,7 +326,7 @@ impl rt::FromMap for RelatedArtifact {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "RelatedArtifact.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.r#type = map.next_value()?;
@@ -386,7 +394,7 @@ impl rt::Validate for RelatedArtifact {
 }
 
 /// Base StructureDefinition for ParameterDefinition Type: The parameters to the module. This collection specifies both the input and output parameters. Input parameters are provided by the caller as part of the $evaluate operation. Output parameters are included in the GuidanceResponse.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParameterDefinition {
     /// Unique id for inter-element referencing
@@ -410,6 +418,8 @@ pub struct ParameterDefinition {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ParameterDefinition);
 
 impl rt::FromMap for ParameterDefinition {
     fn key(k: &str) -> Option<u16> {
@@ -435,7 +445,7 @@ impl rt::FromMap for ParameterDefinition {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ParameterDefinition.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.name = map.next_value()?;
@@ -505,7 +515,7 @@ impl rt::Validate for ParameterDefinition {
 }
 
 /// Base StructureDefinition for Expression Type: A expression that is evaluated in a specified context and returns a value. The context of use of the expression must specify the context in which the expression is evaluated, and how the result of the expression is used.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Expression {
     /// Unique id for inter-element referencing
@@ -525,6 +535,8 @@ pub struct Expression {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Expression);
 
 impl rt::FromMap for Expression {
     fn key(k: &str) -> Option<u16> {
@@ -548,7 +560,7 @@ impl rt::FromMap for Expression {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Expression.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.description = map.next_value()?;
@@ -606,7 +618,7 @@ impl rt::Validate for Expression {
 }
 
 /// Base StructureDefinition for DataRequirement Type: Describes a required data item for evaluation in terms of the type of data, and optional code or date-based filters of the data.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataRequirement {
     /// Unique id for inter-element referencing
@@ -633,8 +645,10 @@ pub struct DataRequirement {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(DataRequirement);
+
 /// E.g. Patient, Practitioner, RelatedPerson, Organization, Location, Device (subject\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DataRequirementSubject {
     /// `subjectCodeableConcept`
@@ -663,6 +677,8 @@ impl DataRequirementSubject {
         }
     }
 }
+
+rt::choice_debug!(DataRequirementSubject);
 
 impl rt::Validate for DataRequirementSubject {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -703,13 +719,13 @@ impl rt::FromMap for DataRequirement {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DataRequirement.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.r#type = map.next_value()?;
                 }
                 rt::Key::Known(3) => {
-                    out.profile = map.next_value()?;
+                    out.profile = rt::next_vec(&mut map, "DataRequirement.profile")?;
                 }
                 rt::Key::Known(k @ 4..=5) if out.subject.is_some() => {
                     rt::keep_extra(
@@ -730,19 +746,19 @@ impl rt::FromMap for DataRequirement {
                     )));
                 }
                 rt::Key::Known(6) => {
-                    out.must_support = map.next_value()?;
+                    out.must_support = rt::next_vec(&mut map, "DataRequirement.mustSupport")?;
                 }
                 rt::Key::Known(7) => {
-                    out.code_filter = map.next_value()?;
+                    out.code_filter = rt::next_vec(&mut map, "DataRequirement.codeFilter")?;
                 }
                 rt::Key::Known(8) => {
-                    out.date_filter = map.next_value()?;
+                    out.date_filter = rt::next_vec(&mut map, "DataRequirement.dateFilter")?;
                 }
                 rt::Key::Known(9) => {
                     out.limit = map.next_value()?;
                 }
                 rt::Key::Known(10) => {
-                    out.sort = map.next_value()?;
+                    out.sort = rt::next_vec(&mut map, "DataRequirement.sort")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -802,7 +818,7 @@ impl rt::Validate for DataRequirement {
 }
 
 /// Order of the results
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataRequirementSort {
     /// Unique id for inter-element referencing
@@ -816,6 +832,8 @@ pub struct DataRequirementSort {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(DataRequirementSort);
 
 impl rt::FromMap for DataRequirementSort {
     fn key(k: &str) -> Option<u16> {
@@ -836,7 +854,7 @@ impl rt::FromMap for DataRequirementSort {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DataRequirementSort.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.path = map.next_value()?;
@@ -886,7 +904,7 @@ impl rt::Validate for DataRequirementSort {
 }
 
 /// What dates/date ranges are expected
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataRequirementDateFilter {
     /// Unique id for inter-element referencing
@@ -903,8 +921,10 @@ pub struct DataRequirementDateFilter {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(DataRequirementDateFilter);
+
 /// The value of the filter, as a Period, DateTime, or Duration value (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DataRequirementDateFilterValue {
     /// `valueDateTime`
@@ -937,6 +957,8 @@ impl DataRequirementDateFilterValue {
         }
     }
 }
+
+rt::choice_debug!(DataRequirementDateFilterValue);
 
 impl rt::Validate for DataRequirementDateFilterValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -976,7 +998,7 @@ impl rt::FromMap for DataRequirementDateFilter {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DataRequirementDateFilter.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.path = map.next_value()?;
@@ -1054,7 +1076,7 @@ impl rt::Validate for DataRequirementDateFilter {
 }
 
 /// What codes are expected
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataRequirementCodeFilter {
     /// Unique id for inter-element referencing
@@ -1072,6 +1094,8 @@ pub struct DataRequirementCodeFilter {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(DataRequirementCodeFilter);
 
 impl rt::FromMap for DataRequirementCodeFilter {
     fn key(k: &str) -> Option<u16> {
@@ -1094,7 +1118,7 @@ impl rt::FromMap for DataRequirementCodeFilter {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DataRequirementCodeFilter.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.path = map.next_value()?;
@@ -1106,7 +1130,7 @@ impl rt::FromMap for DataRequirementCodeFilter {
                     out.value_set = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.code = map.next_value()?;
+                    out.code = rt::next_vec(&mut map, "DataRequirementCodeFilter.code")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -1146,7 +1170,7 @@ impl rt::Validate for DataRequirementCodeFilter {
 }
 
 /// Base StructureDefinition for Contributor Type: A contributor to the content of a knowledge asset, including authors, editors, reviewers, and endorsers.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Contributor {
     /// Unique id for inter-element referencing
@@ -1162,6 +1186,8 @@ pub struct Contributor {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Contributor);
 
 impl rt::FromMap for Contributor {
     fn key(k: &str) -> Option<u16> {
@@ -1183,7 +1209,7 @@ impl rt::FromMap for Contributor {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Contributor.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.r#type = map.next_value()?;
@@ -1192,7 +1218,7 @@ impl rt::FromMap for Contributor {
                     out.name = map.next_value()?;
                 }
                 rt::Key::Known(4) => {
-                    out.contact = map.next_value()?;
+                    out.contact = rt::next_vec(&mut map, "Contributor.contact")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -1238,7 +1264,7 @@ impl rt::Validate for Contributor {
 }
 
 /// Base StructureDefinition for Distance Type: A length - a value with a unit that is a physical distance.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Distance {
     /// Unique id for inter-element referencing
@@ -1258,6 +1284,8 @@ pub struct Distance {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Distance);
 
 impl rt::FromMap for Distance {
     fn key(k: &str) -> Option<u16> {
@@ -1281,7 +1309,7 @@ impl rt::FromMap for Distance {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Distance.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.value = map.next_value()?;
@@ -1337,7 +1365,7 @@ impl rt::Validate for Distance {
 }
 
 /// Base StructureDefinition for Count Type: A measured amount (or an amount that can potentially be measured). Note that measured amounts include amounts that are not precisely quantified, including amounts involving arbitrary units and floating currencies.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Count {
     /// Unique id for inter-element referencing
@@ -1357,6 +1385,8 @@ pub struct Count {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Count);
 
 impl rt::FromMap for Count {
     fn key(k: &str) -> Option<u16> {
@@ -1380,7 +1410,7 @@ impl rt::FromMap for Count {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Count.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.value = map.next_value()?;
@@ -1436,7 +1466,7 @@ impl rt::Validate for Count {
 }
 
 /// Base StructureDefinition for HumanName Type: A human's name with the ability to identify parts and usage.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HumanName {
     /// Unique id for inter-element referencing
@@ -1460,6 +1490,8 @@ pub struct HumanName {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(HumanName);
 
 impl rt::FromMap for HumanName {
     fn key(k: &str) -> Option<u16> {
@@ -1485,7 +1517,7 @@ impl rt::FromMap for HumanName {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "HumanName.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.r#use = map.next_value()?;
@@ -1497,13 +1529,13 @@ impl rt::FromMap for HumanName {
                     out.family = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.given = map.next_value()?;
+                    out.given = rt::next_vec(&mut map, "HumanName.given")?;
                 }
                 rt::Key::Known(6) => {
-                    out.prefix = map.next_value()?;
+                    out.prefix = rt::next_vec(&mut map, "HumanName.prefix")?;
                 }
                 rt::Key::Known(7) => {
-                    out.suffix = map.next_value()?;
+                    out.suffix = rt::next_vec(&mut map, "HumanName.suffix")?;
                 }
                 rt::Key::Known(8) => {
                     out.period = map.next_value()?;
@@ -1550,7 +1582,7 @@ impl rt::Validate for HumanName {
 }
 
 /// Base StructureDefinition for SampledData Type: A series of measurements taken by a device, with upper and lower limits. There may be more than one dimension in the data.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SampledData {
     /// Unique id for inter-element referencing
@@ -1574,6 +1606,8 @@ pub struct SampledData {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(SampledData);
 
 impl rt::FromMap for SampledData {
     fn key(k: &str) -> Option<u16> {
@@ -1599,7 +1633,7 @@ impl rt::FromMap for SampledData {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "SampledData.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.origin = map.next_value()?;
@@ -1672,7 +1706,7 @@ impl rt::Validate for SampledData {
 }
 
 /// Base StructureDefinition for Dosage Type: Indicates how the medication is/was taken or should be taken by the patient.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Dosage {
     /// Unique id for inter-element referencing
@@ -1711,8 +1745,10 @@ pub struct Dosage {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(Dosage);
+
 /// Take "as needed" (for x) (asNeeded\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DosageAsNeeded {
     /// `asNeededBoolean`
@@ -1741,6 +1777,8 @@ impl DosageAsNeeded {
         }
     }
 }
+
+rt::choice_debug!(DosageAsNeeded);
 
 impl rt::Validate for DosageAsNeeded {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -1787,10 +1825,10 @@ impl rt::FromMap for Dosage {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Dosage.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Dosage.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.sequence = map.next_value()?;
@@ -1799,7 +1837,8 @@ impl rt::FromMap for Dosage {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.additional_instruction = map.next_value()?;
+                    out.additional_instruction =
+                        rt::next_vec(&mut map, "Dosage.additionalInstruction")?;
                 }
                 rt::Key::Known(6) => {
                     out.patient_instruction = map.next_value()?;
@@ -1827,7 +1866,7 @@ impl rt::FromMap for Dosage {
                     out.method = map.next_value()?;
                 }
                 rt::Key::Known(13) => {
-                    out.dose_and_rate = map.next_value()?;
+                    out.dose_and_rate = rt::next_vec(&mut map, "Dosage.doseAndRate")?;
                 }
                 rt::Key::Known(14) => {
                     out.max_dose_per_period = map.next_value()?;
@@ -1934,7 +1973,7 @@ impl rt::Validate for Dosage {
 }
 
 /// Amount of medication administered
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DosageDoseAndRate {
     /// Unique id for inter-element referencing
@@ -1951,8 +1990,10 @@ pub struct DosageDoseAndRate {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(DosageDoseAndRate);
+
 /// Amount of medication per dose (dose\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DosageDoseAndRateDose {
     /// `doseRange`
@@ -1981,6 +2022,8 @@ impl DosageDoseAndRateDose {
     }
 }
 
+rt::choice_debug!(DosageDoseAndRateDose);
+
 impl rt::Validate for DosageDoseAndRateDose {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -1995,7 +2038,7 @@ impl rt::Validate for DosageDoseAndRateDose {
 }
 
 /// Amount of medication per unit of time (rate\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DosageDoseAndRateRate {
     /// `rateRatio`
@@ -2027,6 +2070,8 @@ impl DosageDoseAndRateRate {
         }
     }
 }
+
+rt::choice_debug!(DosageDoseAndRateRate);
 
 impl rt::Validate for DosageDoseAndRateRate {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -2067,7 +2112,7 @@ impl rt::FromMap for DosageDoseAndRate {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DosageDoseAndRate.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.r#type = map.next_value()?;
@@ -2152,7 +2197,7 @@ impl rt::Validate for DosageDoseAndRate {
 }
 
 /// Base StructureDefinition for Address Type: An address expressed using postal conventions (as opposed to GPS or other location definition formats). This data type may be used to convey addresses for use in delivering mail as well as for visiting locations which might not be valid for mail delivery. There are a variety of postal address formats defined around the world.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Address {
     /// Unique id for inter-element referencing
@@ -2183,6 +2228,8 @@ pub struct Address {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(Address);
+
 impl rt::FromMap for Address {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -2210,7 +2257,7 @@ impl rt::FromMap for Address {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Address.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.r#use = map.next_value()?;
@@ -2222,7 +2269,7 @@ impl rt::FromMap for Address {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.line = map.next_value()?;
+                    out.line = rt::next_vec(&mut map, "Address.line")?;
                 }
                 rt::Key::Known(6) => {
                     out.city = map.next_value()?;
@@ -2288,7 +2335,7 @@ impl rt::Validate for Address {
 }
 
 /// Base StructureDefinition for Ratio Type: A relationship of two Quantity values - expressed as a numerator and a denominator.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ratio {
     /// Unique id for inter-element referencing
@@ -2302,6 +2349,8 @@ pub struct Ratio {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Ratio);
 
 impl rt::FromMap for Ratio {
     fn key(k: &str) -> Option<u16> {
@@ -2322,7 +2371,7 @@ impl rt::FromMap for Ratio {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Ratio.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.numerator = map.next_value()?;
@@ -2367,7 +2416,7 @@ impl rt::Validate for Ratio {
 }
 
 /// Base StructureDefinition for Duration Type: A length of time.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Duration {
     /// Unique id for inter-element referencing
@@ -2387,6 +2436,8 @@ pub struct Duration {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Duration);
 
 impl rt::FromMap for Duration {
     fn key(k: &str) -> Option<u16> {
@@ -2410,7 +2461,7 @@ impl rt::FromMap for Duration {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Duration.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.value = map.next_value()?;
@@ -2466,7 +2517,7 @@ impl rt::Validate for Duration {
 }
 
 /// Base StructureDefinition for Attachment Type: For referring to data content defined in other formats.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Attachment {
     /// Unique id for inter-element referencing
@@ -2493,6 +2544,8 @@ pub struct Attachment {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(Attachment);
+
 impl rt::FromMap for Attachment {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -2518,7 +2571,7 @@ impl rt::FromMap for Attachment {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Attachment.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.content_type = map.next_value()?;
@@ -2585,7 +2638,7 @@ impl rt::Validate for Attachment {
 }
 
 /// Base StructureDefinition for Money Type: An amount of economic utility in some recognized currency.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Money {
     /// Unique id for inter-element referencing
@@ -2599,6 +2652,8 @@ pub struct Money {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Money);
 
 impl rt::FromMap for Money {
     fn key(k: &str) -> Option<u16> {
@@ -2619,7 +2674,7 @@ impl rt::FromMap for Money {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Money.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.value = map.next_value()?;
@@ -2662,7 +2717,7 @@ impl rt::Validate for Money {
 }
 
 /// Base StructureDefinition for ContactPoint Type: Details for all kinds of technology mediated contact points for a person or organization, including telephone, email, etc.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactPoint {
     /// Unique id for inter-element referencing
@@ -2682,6 +2737,8 @@ pub struct ContactPoint {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ContactPoint);
 
 impl rt::FromMap for ContactPoint {
     fn key(k: &str) -> Option<u16> {
@@ -2705,7 +2762,7 @@ impl rt::FromMap for ContactPoint {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ContactPoint.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.system = map.next_value()?;
@@ -2763,7 +2820,7 @@ impl rt::Validate for ContactPoint {
 }
 
 /// Base StructureDefinition for Quantity Type: A measured amount (or an amount that can potentially be measured). Note that measured amounts include amounts that are not precisely quantified, including amounts involving arbitrary units and floating currencies.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Quantity {
     /// Unique id for inter-element referencing
@@ -2783,6 +2840,8 @@ pub struct Quantity {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Quantity);
 
 impl rt::FromMap for Quantity {
     fn key(k: &str) -> Option<u16> {
@@ -2806,7 +2865,7 @@ impl rt::FromMap for Quantity {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Quantity.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.value = map.next_value()?;
@@ -2862,7 +2921,7 @@ impl rt::Validate for Quantity {
 }
 
 /// Base StructureDefinition for Timing Type: Specifies an event that may occur multiple times. Timing schedules are used to record when things are planned, expected or requested to occur. The most common usage is in dosage instructions for medications. They are also used when planning care of various kinds, and may be used for reporting the schedule to which past regular activities were carried out.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Timing {
     /// Unique id for inter-element referencing
@@ -2880,6 +2939,8 @@ pub struct Timing {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Timing);
 
 impl rt::FromMap for Timing {
     fn key(k: &str) -> Option<u16> {
@@ -2902,13 +2963,13 @@ impl rt::FromMap for Timing {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Timing.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Timing.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.event = map.next_value()?;
+                    out.event = rt::next_vec(&mut map, "Timing.event")?;
                 }
                 rt::Key::Known(4) => {
                     out.repeat = map.next_value()?;
@@ -2960,7 +3021,7 @@ impl rt::Validate for Timing {
 }
 
 /// When the event is to occur
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimingRepeat {
     /// Unique id for inter-element referencing
@@ -3001,8 +3062,10 @@ pub struct TimingRepeat {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(TimingRepeat);
+
 /// Length/Range of lengths, or (Start and/or end) limits (bounds\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TimingRepeatBounds {
     /// `boundsDuration`
@@ -3035,6 +3098,8 @@ impl TimingRepeatBounds {
         }
     }
 }
+
+rt::choice_debug!(TimingRepeatBounds);
 
 impl rt::Validate for TimingRepeatBounds {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -3086,7 +3151,7 @@ impl rt::FromMap for TimingRepeat {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "TimingRepeat.extension")?;
                 }
                 rt::Key::Known(k @ 2..=4) if out.bounds.is_some() => {
                     rt::keep_extra(&mut map, &mut out.extra, TimingRepeatBounds::KEYS, k - 2)?;
@@ -3131,13 +3196,13 @@ impl rt::FromMap for TimingRepeat {
                     out.period_unit = map.next_value()?;
                 }
                 rt::Key::Known(15) => {
-                    out.day_of_week = map.next_value()?;
+                    out.day_of_week = rt::next_vec(&mut map, "TimingRepeat.dayOfWeek")?;
                 }
                 rt::Key::Known(16) => {
-                    out.time_of_day = map.next_value()?;
+                    out.time_of_day = rt::next_vec(&mut map, "TimingRepeat.timeOfDay")?;
                 }
                 rt::Key::Known(17) => {
-                    out.when = map.next_value()?;
+                    out.when = rt::next_vec(&mut map, "TimingRepeat.when")?;
                 }
                 rt::Key::Known(18) => {
                     out.offset = map.next_value()?;
@@ -3205,7 +3270,7 @@ impl rt::Validate for TimingRepeat {
 }
 
 /// Base StructureDefinition for Coding Type: A reference to a code defined by a terminology system.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Coding {
     /// Unique id for inter-element referencing
@@ -3225,6 +3290,8 @@ pub struct Coding {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Coding);
 
 impl rt::FromMap for Coding {
     fn key(k: &str) -> Option<u16> {
@@ -3248,7 +3315,7 @@ impl rt::FromMap for Coding {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Coding.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.system = map.next_value()?;
@@ -3303,7 +3370,7 @@ impl rt::Validate for Coding {
 }
 
 /// Base StructureDefinition for UsageContext Type: Specifies clinical/business/etc. metadata that can be used to retrieve, index and/or categorize an artifact. This metadata can either be specific to the applicable population (e.g., age category, DRG) or the specific context of care (e.g., venue, care setting, provider of care).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsageContext {
     /// Unique id for inter-element referencing
@@ -3318,8 +3385,10 @@ pub struct UsageContext {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(UsageContext);
+
 /// Value that defines the context (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UsageContextValue {
     /// `valueCodeableConcept`
@@ -3360,6 +3429,8 @@ impl UsageContextValue {
         }
     }
 }
+
+rt::choice_debug!(UsageContextValue);
 
 impl rt::Validate for UsageContextValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -3402,7 +3473,7 @@ impl rt::FromMap for UsageContext {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "UsageContext.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.code = map.next_value()?;
@@ -3477,7 +3548,7 @@ impl rt::Validate for UsageContext {
 }
 
 /// Base StructureDefinition for ContactDetail Type: Specifies contact information for a person or organization.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactDetail {
     /// Unique id for inter-element referencing
@@ -3491,6 +3562,8 @@ pub struct ContactDetail {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ContactDetail);
 
 impl rt::FromMap for ContactDetail {
     fn key(k: &str) -> Option<u16> {
@@ -3511,13 +3584,13 @@ impl rt::FromMap for ContactDetail {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ContactDetail.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.name = map.next_value()?;
                 }
                 rt::Key::Known(3) => {
-                    out.telecom = map.next_value()?;
+                    out.telecom = rt::next_vec(&mut map, "ContactDetail.telecom")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -3555,7 +3628,7 @@ impl rt::Validate for ContactDetail {
 }
 
 /// Base StructureDefinition for Signature Type: A signature along with supporting context. The signature may be a digital signature that is cryptographic in nature, or some other signature acceptable to the domain. This other signature may be as simple as a graphical image representing a hand-written signature, or a signature ceremony Different signature approaches have different utilities.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Signature {
     /// Unique id for inter-element referencing
@@ -3579,6 +3652,8 @@ pub struct Signature {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Signature);
 
 impl rt::FromMap for Signature {
     fn key(k: &str) -> Option<u16> {
@@ -3604,10 +3679,10 @@ impl rt::FromMap for Signature {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Signature.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.r#type = map.next_value()?;
+                    out.r#type = rt::next_vec(&mut map, "Signature.type")?;
                 }
                 rt::Key::Known(3) => {
                     out.when = map.next_value()?;
@@ -3679,7 +3754,7 @@ impl rt::Validate for Signature {
 }
 
 /// Base StructureDefinition for Annotation Type: A text note which also contains information about who made the statement and when.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Annotation {
     /// Unique id for inter-element referencing
@@ -3696,8 +3771,10 @@ pub struct Annotation {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(Annotation);
+
 /// Individual responsible for the annotation (author\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AnnotationAuthor {
     /// `authorReference`
@@ -3725,6 +3802,8 @@ impl AnnotationAuthor {
         }
     }
 }
+
+rt::choice_debug!(AnnotationAuthor);
 
 impl rt::Validate for AnnotationAuthor {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -3760,7 +3839,7 @@ impl rt::FromMap for Annotation {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Annotation.extension")?;
                 }
                 rt::Key::Known(k @ 2..=3) if out.author.is_some() => {
                     rt::keep_extra(&mut map, &mut out.extra, AnnotationAuthor::KEYS, k - 2)?;
@@ -3827,7 +3906,7 @@ impl rt::Validate for Annotation {
 }
 
 /// Base StructureDefinition for Range Type: A set of ordered Quantities defined by a low and high limit.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Range {
     /// Unique id for inter-element referencing
@@ -3841,6 +3920,8 @@ pub struct Range {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Range);
 
 impl rt::FromMap for Range {
     fn key(k: &str) -> Option<u16> {
@@ -3861,7 +3942,7 @@ impl rt::FromMap for Range {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Range.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.low = map.next_value()?;
@@ -3906,7 +3987,7 @@ impl rt::Validate for Range {
 }
 
 /// Base StructureDefinition for Period Type: A time period defined by a start and end date and optionally time.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Period {
     /// Unique id for inter-element referencing
@@ -3920,6 +4001,8 @@ pub struct Period {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Period);
 
 impl rt::FromMap for Period {
     fn key(k: &str) -> Option<u16> {
@@ -3940,7 +4023,7 @@ impl rt::FromMap for Period {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Period.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.start = map.next_value()?;
@@ -3983,7 +4066,7 @@ impl rt::Validate for Period {
 }
 
 /// Base StructureDefinition for Age Type: A duration of time during which an organism (or a process) has existed.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Age {
     /// Unique id for inter-element referencing
@@ -4003,6 +4086,8 @@ pub struct Age {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Age);
 
 impl rt::FromMap for Age {
     fn key(k: &str) -> Option<u16> {
@@ -4026,7 +4111,7 @@ impl rt::FromMap for Age {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Age.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.value = map.next_value()?;
@@ -4082,7 +4167,7 @@ impl rt::Validate for Age {
 }
 
 /// Base StructureDefinition for Reference Type: A reference from one resource to another.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reference {
     /// Unique id for inter-element referencing
@@ -4100,6 +4185,8 @@ pub struct Reference {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Reference);
 
 impl rt::FromMap for Reference {
     fn key(k: &str) -> Option<u16> {
@@ -4122,7 +4209,7 @@ impl rt::FromMap for Reference {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Reference.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.reference = map.next_value()?;
@@ -4174,7 +4261,7 @@ impl rt::Validate for Reference {
 }
 
 /// Base StructureDefinition for CodeableConcept Type: A concept that may be defined by a formal reference to a terminology or ontology or may be provided by text.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CodeableConcept {
     /// Unique id for inter-element referencing
@@ -4188,6 +4275,8 @@ pub struct CodeableConcept {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(CodeableConcept);
 
 impl rt::FromMap for CodeableConcept {
     fn key(k: &str) -> Option<u16> {
@@ -4208,10 +4297,10 @@ impl rt::FromMap for CodeableConcept {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "CodeableConcept.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.coding = map.next_value()?;
+                    out.coding = rt::next_vec(&mut map, "CodeableConcept.coding")?;
                 }
                 rt::Key::Known(3) => {
                     out.text = map.next_value()?;
@@ -4252,7 +4341,7 @@ impl rt::Validate for CodeableConcept {
 }
 
 /// Base StructureDefinition for Identifier Type: An identifier - identifies some entity uniquely and unambiguously. Typically this is used for business identifiers.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Identifier {
     /// Unique id for inter-element referencing
@@ -4274,6 +4363,8 @@ pub struct Identifier {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Identifier);
 
 impl rt::FromMap for Identifier {
     fn key(k: &str) -> Option<u16> {
@@ -4298,7 +4389,7 @@ impl rt::FromMap for Identifier {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Identifier.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.r#use = map.next_value()?;
@@ -4361,7 +4452,7 @@ impl rt::Validate for Identifier {
 }
 
 /// Base StructureDefinition for Extension Type: Optional Extension Element - found in all resources.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Extension {
     /// Unique id for inter-element referencing
@@ -4376,8 +4467,10 @@ pub struct Extension {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(Extension);
+
 /// Value of extension (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ExtensionValue {
     /// `valueBase64Binary`
@@ -4649,6 +4742,8 @@ impl ExtensionValue {
     }
 }
 
+rt::choice_debug!(ExtensionValue);
+
 impl rt::Validate for ExtensionValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -4874,7 +4969,7 @@ impl rt::FromMap for Extension {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Extension.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.url = map.next_value()?;
@@ -5085,7 +5180,7 @@ impl rt::Validate for Extension {
 }
 
 /// Base StructureDefinition for Narrative Type: A human-readable summary of the resource conveying the essential clinical and business information for the resource.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Narrative {
     /// Unique id for inter-element referencing
@@ -5099,6 +5194,8 @@ pub struct Narrative {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(Narrative);
 
 impl rt::FromMap for Narrative {
     fn key(k: &str) -> Option<u16> {
@@ -5119,7 +5216,7 @@ impl rt::FromMap for Narrative {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Narrative.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.status = map.next_value()?;
@@ -5169,7 +5266,7 @@ impl rt::Validate for Narrative {
 }
 
 /// Base StructureDefinition for Meta Type: The metadata about a resource. This is content in the resource that is maintained by the infrastructure. Changes to the content might not always be associated with version changes to the resource.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Meta {
     /// Unique id for inter-element referencing
@@ -5206,6 +5303,8 @@ pub struct Meta {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(Meta);
+
 impl rt::FromMap for Meta {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -5236,7 +5335,7 @@ impl rt::FromMap for Meta {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Meta.extension")?;
                 }
                 rt::Key::Known(2) => {
                     out.version_id = map.next_value()?;
@@ -5248,13 +5347,13 @@ impl rt::FromMap for Meta {
                     out.source = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.profile = map.next_value()?;
+                    out.profile = rt::next_vec(&mut map, "Meta.profile")?;
                 }
                 rt::Key::Known(6) => {
-                    out.security = map.next_value()?;
+                    out.security = rt::next_vec(&mut map, "Meta.security")?;
                 }
                 rt::Key::Known(7) => {
-                    out.tag = map.next_value()?;
+                    out.tag = rt::next_vec(&mut map, "Meta.tag")?;
                 }
                 rt::Key::Known(8) => {
                     out.project = map.next_value()?;
@@ -5269,10 +5368,10 @@ impl rt::FromMap for Meta {
                     out.account = map.next_value()?;
                 }
                 rt::Key::Known(12) => {
-                    out.accounts = map.next_value()?;
+                    out.accounts = rt::next_vec(&mut map, "Meta.accounts")?;
                 }
                 rt::Key::Known(13) => {
-                    out.compartment = map.next_value()?;
+                    out.compartment = rt::next_vec(&mut map, "Meta.compartment")?;
                 }
                 rt::Key::Known(14) => {
                     out.deleted = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A type of a manufactured item that is used in the provision of healthcare without being substantially changed through that activity. The device may be a medical or non-medical device.
 ///
 /// `resourceType` is `Device`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Device {
     /// Logical id of this artifact
@@ -84,6 +84,8 @@ pub struct Device {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Device);
+
 impl rt::FromMap for Device {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -146,28 +148,28 @@ impl rt::FromMap for Device {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Device.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Device.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Device.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Device.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.definition = map.next_value()?;
                 }
                 rt::Key::Known(10) => {
-                    out.udi_carrier = map.next_value()?;
+                    out.udi_carrier = rt::next_vec(&mut map, "Device.udiCarrier")?;
                 }
                 rt::Key::Known(11) => {
                     out.status = map.next_value()?;
                 }
                 rt::Key::Known(12) => {
-                    out.status_reason = map.next_value()?;
+                    out.status_reason = rt::next_vec(&mut map, "Device.statusReason")?;
                 }
                 rt::Key::Known(13) => {
                     out.distinct_identifier = map.next_value()?;
@@ -188,7 +190,7 @@ impl rt::FromMap for Device {
                     out.serial_number = map.next_value()?;
                 }
                 rt::Key::Known(19) => {
-                    out.device_name = map.next_value()?;
+                    out.device_name = rt::next_vec(&mut map, "Device.deviceName")?;
                 }
                 rt::Key::Known(20) => {
                     out.model_number = map.next_value()?;
@@ -200,13 +202,13 @@ impl rt::FromMap for Device {
                     out.r#type = map.next_value()?;
                 }
                 rt::Key::Known(23) => {
-                    out.specialization = map.next_value()?;
+                    out.specialization = rt::next_vec(&mut map, "Device.specialization")?;
                 }
                 rt::Key::Known(24) => {
-                    out.version = map.next_value()?;
+                    out.version = rt::next_vec(&mut map, "Device.version")?;
                 }
                 rt::Key::Known(25) => {
-                    out.property = map.next_value()?;
+                    out.property = rt::next_vec(&mut map, "Device.property")?;
                 }
                 rt::Key::Known(26) => {
                     out.patient = map.next_value()?;
@@ -215,7 +217,7 @@ impl rt::FromMap for Device {
                     out.owner = map.next_value()?;
                 }
                 rt::Key::Known(28) => {
-                    out.contact = map.next_value()?;
+                    out.contact = rt::next_vec(&mut map, "Device.contact")?;
                 }
                 rt::Key::Known(29) => {
                     out.location = map.next_value()?;
@@ -224,10 +226,10 @@ impl rt::FromMap for Device {
                     out.url = map.next_value()?;
                 }
                 rt::Key::Known(31) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "Device.note")?;
                 }
                 rt::Key::Known(32) => {
-                    out.safety = map.next_value()?;
+                    out.safety = rt::next_vec(&mut map, "Device.safety")?;
                 }
                 rt::Key::Known(33) => {
                     out.parent = map.next_value()?;
@@ -323,7 +325,7 @@ impl rt::Validate for Device {
 }
 
 /// The actual configuration settings of a device as it actually operates, e.g., regulation status, time properties
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceProperty {
     /// Unique id for inter-element referencing
@@ -341,6 +343,8 @@ pub struct DeviceProperty {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(DeviceProperty);
 
 impl rt::FromMap for DeviceProperty {
     fn key(k: &str) -> Option<u16> {
@@ -363,19 +367,20 @@ impl rt::FromMap for DeviceProperty {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DeviceProperty.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DeviceProperty.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.r#type = map.next_value()?;
                 }
                 rt::Key::Known(4) => {
-                    out.value_quantity = map.next_value()?;
+                    out.value_quantity = rt::next_vec(&mut map, "DeviceProperty.valueQuantity")?;
                 }
                 rt::Key::Known(5) => {
-                    out.value_code = map.next_value()?;
+                    out.value_code = rt::next_vec(&mut map, "DeviceProperty.valueCode")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -425,7 +430,7 @@ impl rt::Validate for DeviceProperty {
 }
 
 /// The actual design of the device or software version running on the device
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceVersion {
     /// Unique id for inter-element referencing
@@ -443,6 +448,8 @@ pub struct DeviceVersion {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(DeviceVersion);
 
 impl rt::FromMap for DeviceVersion {
     fn key(k: &str) -> Option<u16> {
@@ -465,10 +472,11 @@ impl rt::FromMap for DeviceVersion {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DeviceVersion.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DeviceVersion.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.r#type = map.next_value()?;
@@ -526,7 +534,7 @@ impl rt::Validate for DeviceVersion {
 }
 
 /// The capabilities supported on a device, the standards to which the device conforms for a particular purpose, and used for the communication
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceSpecialization {
     /// Unique id for inter-element referencing
@@ -542,6 +550,8 @@ pub struct DeviceSpecialization {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(DeviceSpecialization);
 
 impl rt::FromMap for DeviceSpecialization {
     fn key(k: &str) -> Option<u16> {
@@ -563,10 +573,11 @@ impl rt::FromMap for DeviceSpecialization {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DeviceSpecialization.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DeviceSpecialization.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.system_type = map.next_value()?;
@@ -619,7 +630,7 @@ impl rt::Validate for DeviceSpecialization {
 }
 
 /// The name of the device as given by the manufacturer
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceDeviceName {
     /// Unique id for inter-element referencing
@@ -635,6 +646,8 @@ pub struct DeviceDeviceName {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(DeviceDeviceName);
 
 impl rt::FromMap for DeviceDeviceName {
     fn key(k: &str) -> Option<u16> {
@@ -656,10 +669,11 @@ impl rt::FromMap for DeviceDeviceName {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DeviceDeviceName.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DeviceDeviceName.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.name = map.next_value()?;
@@ -715,7 +729,7 @@ impl rt::Validate for DeviceDeviceName {
 }
 
 /// Unique Device Identifier (UDI) Barcode string
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeviceUdiCarrier {
     /// Unique id for inter-element referencing
@@ -739,6 +753,8 @@ pub struct DeviceUdiCarrier {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(DeviceUdiCarrier);
 
 impl rt::FromMap for DeviceUdiCarrier {
     fn key(k: &str) -> Option<u16> {
@@ -764,10 +780,11 @@ impl rt::FromMap for DeviceUdiCarrier {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DeviceUdiCarrier.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DeviceUdiCarrier.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.device_identifier = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// The findings and interpretation of diagnostic tests performed on patients, groups of patients, devices, and locations, and/or specimens derived from these. The report includes clinical context such as requesting and provider information, and some mix of atomic results, images, textual and coded interpretations, and formatted representation of diagnostic reports.
 ///
 /// `resourceType` is `DiagnosticReport`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiagnosticReport {
     /// Logical id of this artifact
@@ -68,8 +68,10 @@ pub struct DiagnosticReport {
     pub extra: Extras,
 }
 
+rt::resource_debug!(DiagnosticReport);
+
 /// Clinically relevant time/time-period for report (effective\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DiagnosticReportEffective {
     /// `effectiveDateTime`
@@ -97,6 +99,8 @@ impl DiagnosticReportEffective {
         }
     }
 }
+
+rt::choice_debug!(DiagnosticReportEffective);
 
 impl rt::Validate for DiagnosticReportEffective {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -166,25 +170,26 @@ impl rt::FromMap for DiagnosticReport {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "DiagnosticReport.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DiagnosticReport.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DiagnosticReport.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "DiagnosticReport.identifier")?;
                 }
                 rt::Key::Known(9) => {
-                    out.based_on = map.next_value()?;
+                    out.based_on = rt::next_vec(&mut map, "DiagnosticReport.basedOn")?;
                 }
                 rt::Key::Known(10) => {
                     out.status = map.next_value()?;
                 }
                 rt::Key::Known(11) => {
-                    out.category = map.next_value()?;
+                    out.category = rt::next_vec(&mut map, "DiagnosticReport.category")?;
                 }
                 rt::Key::Known(12) => {
                     out.code = map.next_value()?;
@@ -215,31 +220,33 @@ impl rt::FromMap for DiagnosticReport {
                     out.issued = map.next_value()?;
                 }
                 rt::Key::Known(18) => {
-                    out.performer = map.next_value()?;
+                    out.performer = rt::next_vec(&mut map, "DiagnosticReport.performer")?;
                 }
                 rt::Key::Known(19) => {
-                    out.results_interpreter = map.next_value()?;
+                    out.results_interpreter =
+                        rt::next_vec(&mut map, "DiagnosticReport.resultsInterpreter")?;
                 }
                 rt::Key::Known(20) => {
-                    out.specimen = map.next_value()?;
+                    out.specimen = rt::next_vec(&mut map, "DiagnosticReport.specimen")?;
                 }
                 rt::Key::Known(21) => {
-                    out.result = map.next_value()?;
+                    out.result = rt::next_vec(&mut map, "DiagnosticReport.result")?;
                 }
                 rt::Key::Known(22) => {
-                    out.imaging_study = map.next_value()?;
+                    out.imaging_study = rt::next_vec(&mut map, "DiagnosticReport.imagingStudy")?;
                 }
                 rt::Key::Known(23) => {
-                    out.media = map.next_value()?;
+                    out.media = rt::next_vec(&mut map, "DiagnosticReport.media")?;
                 }
                 rt::Key::Known(24) => {
                     out.conclusion = map.next_value()?;
                 }
                 rt::Key::Known(25) => {
-                    out.conclusion_code = map.next_value()?;
+                    out.conclusion_code =
+                        rt::next_vec(&mut map, "DiagnosticReport.conclusionCode")?;
                 }
                 rt::Key::Known(26) => {
-                    out.presented_form = map.next_value()?;
+                    out.presented_form = rt::next_vec(&mut map, "DiagnosticReport.presentedForm")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -349,7 +356,7 @@ impl rt::Validate for DiagnosticReport {
 }
 
 /// Key images associated with this report
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiagnosticReportMedia {
     /// Unique id for inter-element referencing
@@ -365,6 +372,8 @@ pub struct DiagnosticReportMedia {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(DiagnosticReportMedia);
 
 impl rt::FromMap for DiagnosticReportMedia {
     fn key(k: &str) -> Option<u16> {
@@ -386,10 +395,11 @@ impl rt::FromMap for DiagnosticReportMedia {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DiagnosticReportMedia.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DiagnosticReportMedia.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.comment = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A reference to a document of any kind for any purpose. Provides metadata about the document so that the document can be discovered and managed. The scope of a document is any seralized object with a mime-type, so includes formal patient centric documents (CDA), cliical notes, scanned paper, and non-patient specific documents like policy text.
 ///
 /// `resourceType` is `DocumentReference`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentReference {
     /// Logical id of this artifact
@@ -64,6 +64,8 @@ pub struct DocumentReference {
     pub extra: Extras,
 }
 
+rt::resource_debug!(DocumentReference);
+
 impl rt::FromMap for DocumentReference {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -116,19 +118,20 @@ impl rt::FromMap for DocumentReference {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "DocumentReference.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DocumentReference.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DocumentReference.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
                     out.master_identifier = map.next_value()?;
                 }
                 rt::Key::Known(9) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "DocumentReference.identifier")?;
                 }
                 rt::Key::Known(10) => {
                     out.status = map.next_value()?;
@@ -140,7 +143,7 @@ impl rt::FromMap for DocumentReference {
                     out.r#type = map.next_value()?;
                 }
                 rt::Key::Known(13) => {
-                    out.category = map.next_value()?;
+                    out.category = rt::next_vec(&mut map, "DocumentReference.category")?;
                 }
                 rt::Key::Known(14) => {
                     out.subject = map.next_value()?;
@@ -149,7 +152,7 @@ impl rt::FromMap for DocumentReference {
                     out.date = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.author = map.next_value()?;
+                    out.author = rt::next_vec(&mut map, "DocumentReference.author")?;
                 }
                 rt::Key::Known(17) => {
                     out.authenticator = map.next_value()?;
@@ -158,16 +161,16 @@ impl rt::FromMap for DocumentReference {
                     out.custodian = map.next_value()?;
                 }
                 rt::Key::Known(19) => {
-                    out.relates_to = map.next_value()?;
+                    out.relates_to = rt::next_vec(&mut map, "DocumentReference.relatesTo")?;
                 }
                 rt::Key::Known(20) => {
                     out.description = map.next_value()?;
                 }
                 rt::Key::Known(21) => {
-                    out.security_label = map.next_value()?;
+                    out.security_label = rt::next_vec(&mut map, "DocumentReference.securityLabel")?;
                 }
                 rt::Key::Known(22) => {
-                    out.content = map.next_value()?;
+                    out.content = rt::next_vec(&mut map, "DocumentReference.content")?;
                 }
                 rt::Key::Known(23) => {
                     out.context = map.next_value()?;
@@ -260,7 +263,7 @@ impl rt::Validate for DocumentReference {
 }
 
 /// Clinical context of document
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentReferenceContext {
     /// Unique id for inter-element referencing
@@ -287,6 +290,8 @@ pub struct DocumentReferenceContext {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(DocumentReferenceContext);
+
 impl rt::FromMap for DocumentReferenceContext {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -312,16 +317,17 @@ impl rt::FromMap for DocumentReferenceContext {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DocumentReferenceContext.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DocumentReferenceContext.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.encounter = map.next_value()?;
+                    out.encounter = rt::next_vec(&mut map, "DocumentReferenceContext.encounter")?;
                 }
                 rt::Key::Known(4) => {
-                    out.event = map.next_value()?;
+                    out.event = rt::next_vec(&mut map, "DocumentReferenceContext.event")?;
                 }
                 rt::Key::Known(5) => {
                     out.period = map.next_value()?;
@@ -336,7 +342,7 @@ impl rt::FromMap for DocumentReferenceContext {
                     out.source_patient_info = map.next_value()?;
                 }
                 rt::Key::Known(9) => {
-                    out.related = map.next_value()?;
+                    out.related = rt::next_vec(&mut map, "DocumentReferenceContext.related")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -399,7 +405,7 @@ impl rt::Validate for DocumentReferenceContext {
 }
 
 /// Document referenced
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentReferenceContent {
     /// Unique id for inter-element referencing
@@ -415,6 +421,8 @@ pub struct DocumentReferenceContent {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(DocumentReferenceContent);
 
 impl rt::FromMap for DocumentReferenceContent {
     fn key(k: &str) -> Option<u16> {
@@ -436,10 +444,11 @@ impl rt::FromMap for DocumentReferenceContent {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DocumentReferenceContent.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DocumentReferenceContent.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.attachment = map.next_value()?;
@@ -493,7 +502,7 @@ impl rt::Validate for DocumentReferenceContent {
 }
 
 /// Relationships to other documents
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentReferenceRelatesTo {
     /// Unique id for inter-element referencing
@@ -509,6 +518,8 @@ pub struct DocumentReferenceRelatesTo {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(DocumentReferenceRelatesTo);
 
 impl rt::FromMap for DocumentReferenceRelatesTo {
     fn key(k: &str) -> Option<u16> {
@@ -530,10 +541,11 @@ impl rt::FromMap for DocumentReferenceRelatesTo {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "DocumentReferenceRelatesTo.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "DocumentReferenceRelatesTo.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.code = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// An interaction between a patient and healthcare provider(s) for the purpose of providing healthcare service(s) or assessing the health status of a patient.
 ///
 /// `resourceType` is `Encounter`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Encounter {
     /// Logical id of this artifact
@@ -78,6 +78,8 @@ pub struct Encounter {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Encounter);
+
 impl rt::FromMap for Encounter {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -137,31 +139,31 @@ impl rt::FromMap for Encounter {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Encounter.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Encounter.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Encounter.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Encounter.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.status = map.next_value()?;
                 }
                 rt::Key::Known(10) => {
-                    out.status_history = map.next_value()?;
+                    out.status_history = rt::next_vec(&mut map, "Encounter.statusHistory")?;
                 }
                 rt::Key::Known(11) => {
                     out.class = map.next_value()?;
                 }
                 rt::Key::Known(12) => {
-                    out.class_history = map.next_value()?;
+                    out.class_history = rt::next_vec(&mut map, "Encounter.classHistory")?;
                 }
                 rt::Key::Known(13) => {
-                    out.r#type = map.next_value()?;
+                    out.r#type = rt::next_vec(&mut map, "Encounter.type")?;
                 }
                 rt::Key::Known(14) => {
                     out.service_type = map.next_value()?;
@@ -173,16 +175,16 @@ impl rt::FromMap for Encounter {
                     out.subject = map.next_value()?;
                 }
                 rt::Key::Known(17) => {
-                    out.episode_of_care = map.next_value()?;
+                    out.episode_of_care = rt::next_vec(&mut map, "Encounter.episodeOfCare")?;
                 }
                 rt::Key::Known(18) => {
-                    out.based_on = map.next_value()?;
+                    out.based_on = rt::next_vec(&mut map, "Encounter.basedOn")?;
                 }
                 rt::Key::Known(19) => {
-                    out.participant = map.next_value()?;
+                    out.participant = rt::next_vec(&mut map, "Encounter.participant")?;
                 }
                 rt::Key::Known(20) => {
-                    out.appointment = map.next_value()?;
+                    out.appointment = rt::next_vec(&mut map, "Encounter.appointment")?;
                 }
                 rt::Key::Known(21) => {
                     out.period = map.next_value()?;
@@ -191,22 +193,22 @@ impl rt::FromMap for Encounter {
                     out.length = map.next_value()?;
                 }
                 rt::Key::Known(23) => {
-                    out.reason_code = map.next_value()?;
+                    out.reason_code = rt::next_vec(&mut map, "Encounter.reasonCode")?;
                 }
                 rt::Key::Known(24) => {
-                    out.reason_reference = map.next_value()?;
+                    out.reason_reference = rt::next_vec(&mut map, "Encounter.reasonReference")?;
                 }
                 rt::Key::Known(25) => {
-                    out.diagnosis = map.next_value()?;
+                    out.diagnosis = rt::next_vec(&mut map, "Encounter.diagnosis")?;
                 }
                 rt::Key::Known(26) => {
-                    out.account = map.next_value()?;
+                    out.account = rt::next_vec(&mut map, "Encounter.account")?;
                 }
                 rt::Key::Known(27) => {
                     out.hospitalization = map.next_value()?;
                 }
                 rt::Key::Known(28) => {
-                    out.location = map.next_value()?;
+                    out.location = rt::next_vec(&mut map, "Encounter.location")?;
                 }
                 rt::Key::Known(29) => {
                     out.service_provider = map.next_value()?;
@@ -326,7 +328,7 @@ impl rt::Validate for Encounter {
 }
 
 /// List of locations where the patient has been
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncounterLocation {
     /// Unique id for inter-element referencing
@@ -346,6 +348,8 @@ pub struct EncounterLocation {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(EncounterLocation);
 
 impl rt::FromMap for EncounterLocation {
     fn key(k: &str) -> Option<u16> {
@@ -369,10 +373,11 @@ impl rt::FromMap for EncounterLocation {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "EncounterLocation.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "EncounterLocation.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.location = map.next_value()?;
@@ -436,7 +441,7 @@ impl rt::Validate for EncounterLocation {
 }
 
 /// Details about the admission to a healthcare service
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncounterHospitalization {
     /// Unique id for inter-element referencing
@@ -467,6 +472,8 @@ pub struct EncounterHospitalization {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(EncounterHospitalization);
+
 impl rt::FromMap for EncounterHospitalization {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -494,10 +501,11 @@ impl rt::FromMap for EncounterHospitalization {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "EncounterHospitalization.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "EncounterHospitalization.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.pre_admission_identifier = map.next_value()?;
@@ -512,13 +520,16 @@ impl rt::FromMap for EncounterHospitalization {
                     out.re_admission = map.next_value()?;
                 }
                 rt::Key::Known(7) => {
-                    out.diet_preference = map.next_value()?;
+                    out.diet_preference =
+                        rt::next_vec(&mut map, "EncounterHospitalization.dietPreference")?;
                 }
                 rt::Key::Known(8) => {
-                    out.special_courtesy = map.next_value()?;
+                    out.special_courtesy =
+                        rt::next_vec(&mut map, "EncounterHospitalization.specialCourtesy")?;
                 }
                 rt::Key::Known(9) => {
-                    out.special_arrangement = map.next_value()?;
+                    out.special_arrangement =
+                        rt::next_vec(&mut map, "EncounterHospitalization.specialArrangement")?;
                 }
                 rt::Key::Known(10) => {
                     out.destination = map.next_value()?;
@@ -607,7 +618,7 @@ impl rt::Validate for EncounterHospitalization {
 }
 
 /// The list of diagnosis relevant to this encounter
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncounterDiagnosis {
     /// Unique id for inter-element referencing
@@ -625,6 +636,8 @@ pub struct EncounterDiagnosis {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(EncounterDiagnosis);
 
 impl rt::FromMap for EncounterDiagnosis {
     fn key(k: &str) -> Option<u16> {
@@ -647,10 +660,11 @@ impl rt::FromMap for EncounterDiagnosis {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "EncounterDiagnosis.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "EncounterDiagnosis.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.condition = map.next_value()?;
@@ -708,7 +722,7 @@ impl rt::Validate for EncounterDiagnosis {
 }
 
 /// List of participants involved in the encounter
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncounterParticipant {
     /// Unique id for inter-element referencing
@@ -726,6 +740,8 @@ pub struct EncounterParticipant {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(EncounterParticipant);
 
 impl rt::FromMap for EncounterParticipant {
     fn key(k: &str) -> Option<u16> {
@@ -748,13 +764,14 @@ impl rt::FromMap for EncounterParticipant {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "EncounterParticipant.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "EncounterParticipant.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.r#type = map.next_value()?;
+                    out.r#type = rt::next_vec(&mut map, "EncounterParticipant.type")?;
                 }
                 rt::Key::Known(4) => {
                     out.period = map.next_value()?;
@@ -807,7 +824,7 @@ impl rt::Validate for EncounterParticipant {
 }
 
 /// List of past encounter classes
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncounterClassHistory {
     /// Unique id for inter-element referencing
@@ -823,6 +840,8 @@ pub struct EncounterClassHistory {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(EncounterClassHistory);
 
 impl rt::FromMap for EncounterClassHistory {
     fn key(k: &str) -> Option<u16> {
@@ -844,10 +863,11 @@ impl rt::FromMap for EncounterClassHistory {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "EncounterClassHistory.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "EncounterClassHistory.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.class = map.next_value()?;
@@ -904,7 +924,7 @@ impl rt::Validate for EncounterClassHistory {
 }
 
 /// List of past encounter statuses
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncounterStatusHistory {
     /// Unique id for inter-element referencing
@@ -920,6 +940,8 @@ pub struct EncounterStatusHistory {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(EncounterStatusHistory);
 
 impl rt::FromMap for EncounterStatusHistory {
     fn key(k: &str) -> Option<u16> {
@@ -941,10 +963,11 @@ impl rt::FromMap for EncounterStatusHistory {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "EncounterStatusHistory.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "EncounterStatusHistory.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.status = map.next_value()?;

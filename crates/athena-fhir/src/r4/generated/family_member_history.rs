@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Significant health conditions for a person related to the patient relevant in the context of care for the patient.
 ///
 /// `resourceType` is `FamilyMemberHistory`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FamilyMemberHistory {
     /// Logical id of this artifact
@@ -68,8 +68,10 @@ pub struct FamilyMemberHistory {
     pub extra: Extras,
 }
 
+rt::resource_debug!(FamilyMemberHistory);
+
 /// (approximate) date of birth (born\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FamilyMemberHistoryBorn {
     /// `bornPeriod`
@@ -102,6 +104,8 @@ impl FamilyMemberHistoryBorn {
     }
 }
 
+rt::choice_debug!(FamilyMemberHistoryBorn);
+
 impl rt::Validate for FamilyMemberHistoryBorn {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -119,7 +123,7 @@ impl rt::Validate for FamilyMemberHistoryBorn {
 }
 
 /// (approximate) age (age\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FamilyMemberHistoryAge {
     /// `ageAge`
@@ -152,6 +156,8 @@ impl FamilyMemberHistoryAge {
     }
 }
 
+rt::choice_debug!(FamilyMemberHistoryAge);
+
 impl rt::Validate for FamilyMemberHistoryAge {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -169,7 +175,7 @@ impl rt::Validate for FamilyMemberHistoryAge {
 }
 
 /// Dead? How old/when? (deceased\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FamilyMemberHistoryDeceased {
     /// `deceasedBoolean`
@@ -215,6 +221,8 @@ impl FamilyMemberHistoryDeceased {
         }
     }
 }
+
+rt::choice_debug!(FamilyMemberHistoryDeceased);
 
 impl rt::Validate for FamilyMemberHistoryDeceased {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -300,22 +308,25 @@ impl rt::FromMap for FamilyMemberHistory {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "FamilyMemberHistory.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "FamilyMemberHistory.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "FamilyMemberHistory.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "FamilyMemberHistory.identifier")?;
                 }
                 rt::Key::Known(9) => {
-                    out.instantiates_canonical = map.next_value()?;
+                    out.instantiates_canonical =
+                        rt::next_vec(&mut map, "FamilyMemberHistory.instantiatesCanonical")?;
                 }
                 rt::Key::Known(10) => {
-                    out.instantiates_uri = map.next_value()?;
+                    out.instantiates_uri =
+                        rt::next_vec(&mut map, "FamilyMemberHistory.instantiatesUri")?;
                 }
                 rt::Key::Known(11) => {
                     out.status = map.next_value()?;
@@ -403,16 +414,17 @@ impl rt::FromMap for FamilyMemberHistory {
                     out.deceased = Some(FamilyMemberHistoryDeceased::String(map.next_value()?));
                 }
                 rt::Key::Known(30) => {
-                    out.reason_code = map.next_value()?;
+                    out.reason_code = rt::next_vec(&mut map, "FamilyMemberHistory.reasonCode")?;
                 }
                 rt::Key::Known(31) => {
-                    out.reason_reference = map.next_value()?;
+                    out.reason_reference =
+                        rt::next_vec(&mut map, "FamilyMemberHistory.reasonReference")?;
                 }
                 rt::Key::Known(32) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "FamilyMemberHistory.note")?;
                 }
                 rt::Key::Known(33) => {
-                    out.condition = map.next_value()?;
+                    out.condition = rt::next_vec(&mut map, "FamilyMemberHistory.condition")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -546,7 +558,7 @@ impl rt::Validate for FamilyMemberHistory {
 }
 
 /// Condition that the related person had
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FamilyMemberHistoryCondition {
     /// Unique id for inter-element referencing
@@ -569,8 +581,10 @@ pub struct FamilyMemberHistoryCondition {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(FamilyMemberHistoryCondition);
+
 /// When condition first manifested (onset\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum FamilyMemberHistoryConditionOnset {
     /// `onsetAge`
@@ -607,6 +621,8 @@ impl FamilyMemberHistoryConditionOnset {
         }
     }
 }
+
+rt::choice_debug!(FamilyMemberHistoryConditionOnset);
 
 impl rt::Validate for FamilyMemberHistoryConditionOnset {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -653,10 +669,12 @@ impl rt::FromMap for FamilyMemberHistoryCondition {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "FamilyMemberHistoryCondition.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "FamilyMemberHistoryCondition.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.code = map.next_value()?;
@@ -694,7 +712,7 @@ impl rt::FromMap for FamilyMemberHistoryCondition {
                     out.onset = Some(FamilyMemberHistoryConditionOnset::String(map.next_value()?));
                 }
                 rt::Key::Known(10) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "FamilyMemberHistoryCondition.note")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Describes the intended objective(s) for a patient, group or organization care, for example, weight loss, restoring an activity of daily living, obtaining herd immunity via immunization, meeting a process improvement objective, etc.
 ///
 /// `resourceType` is `Goal`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Goal {
     /// Logical id of this artifact
@@ -64,8 +64,10 @@ pub struct Goal {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Goal);
+
 /// When goal pursuit begins (start\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GoalStart {
     /// `startDate`
@@ -93,6 +95,8 @@ impl GoalStart {
         }
     }
 }
+
+rt::choice_debug!(GoalStart);
 
 impl rt::Validate for GoalStart {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -160,16 +164,16 @@ impl rt::FromMap for Goal {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Goal.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Goal.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Goal.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Goal.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.lifecycle_status = map.next_value()?;
@@ -178,7 +182,7 @@ impl rt::FromMap for Goal {
                     out.achievement_status = map.next_value()?;
                 }
                 rt::Key::Known(11) => {
-                    out.category = map.next_value()?;
+                    out.category = rt::next_vec(&mut map, "Goal.category")?;
                 }
                 rt::Key::Known(12) => {
                     out.priority = map.next_value()?;
@@ -199,7 +203,7 @@ impl rt::FromMap for Goal {
                     out.start = Some(GoalStart::CodeableConcept(Box::new(map.next_value()?)));
                 }
                 rt::Key::Known(17) => {
-                    out.target = map.next_value()?;
+                    out.target = rt::next_vec(&mut map, "Goal.target")?;
                 }
                 rt::Key::Known(18) => {
                     out.status_date = map.next_value()?;
@@ -211,16 +215,16 @@ impl rt::FromMap for Goal {
                     out.expressed_by = map.next_value()?;
                 }
                 rt::Key::Known(21) => {
-                    out.addresses = map.next_value()?;
+                    out.addresses = rt::next_vec(&mut map, "Goal.addresses")?;
                 }
                 rt::Key::Known(22) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "Goal.note")?;
                 }
                 rt::Key::Known(23) => {
-                    out.outcome_code = map.next_value()?;
+                    out.outcome_code = rt::next_vec(&mut map, "Goal.outcomeCode")?;
                 }
                 rt::Key::Known(24) => {
-                    out.outcome_reference = map.next_value()?;
+                    out.outcome_reference = rt::next_vec(&mut map, "Goal.outcomeReference")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -331,7 +335,7 @@ impl rt::Validate for Goal {
 }
 
 /// Target outcome for the goal
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoalTarget {
     /// Unique id for inter-element referencing
@@ -350,8 +354,10 @@ pub struct GoalTarget {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(GoalTarget);
+
 /// The target value to be achieved (detail\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GoalTargetDetail {
     /// `detailQuantity`
@@ -408,6 +414,8 @@ impl GoalTargetDetail {
     }
 }
 
+rt::choice_debug!(GoalTargetDetail);
+
 impl rt::Validate for GoalTargetDetail {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -437,7 +445,7 @@ impl rt::Validate for GoalTargetDetail {
 }
 
 /// Reach goal on or before (due\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GoalTargetDue {
     /// `dueDate`
@@ -465,6 +473,8 @@ impl GoalTargetDue {
         }
     }
 }
+
+rt::choice_debug!(GoalTargetDue);
 
 impl rt::Validate for GoalTargetDue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -507,10 +517,11 @@ impl rt::FromMap for GoalTarget {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "GoalTarget.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "GoalTarget.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.measure = map.next_value()?;

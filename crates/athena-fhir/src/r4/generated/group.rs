@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Represents a defined collection of entities that may be discussed or acted upon collectively but which are not expected to act collectively, and are not formally or legally recognized; i.e. a collection of entities that isn't an Organization.
 ///
 /// `resourceType` is `Group`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Group {
     /// Logical id of this artifact
@@ -51,6 +51,8 @@ pub struct Group {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(Group);
 
 impl rt::FromMap for Group {
     fn key(k: &str) -> Option<u16> {
@@ -98,16 +100,16 @@ impl rt::FromMap for Group {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Group.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Group.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Group.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Group.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.active = map.next_value()?;
@@ -131,10 +133,10 @@ impl rt::FromMap for Group {
                     out.managing_entity = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.characteristic = map.next_value()?;
+                    out.characteristic = rt::next_vec(&mut map, "Group.characteristic")?;
                 }
                 rt::Key::Known(17) => {
-                    out.member = map.next_value()?;
+                    out.member = rt::next_vec(&mut map, "Group.member")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -210,7 +212,7 @@ impl rt::Validate for Group {
 }
 
 /// Who or what is in group
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupMember {
     /// Unique id for inter-element referencing
@@ -228,6 +230,8 @@ pub struct GroupMember {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(GroupMember);
 
 impl rt::FromMap for GroupMember {
     fn key(k: &str) -> Option<u16> {
@@ -250,10 +254,11 @@ impl rt::FromMap for GroupMember {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "GroupMember.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "GroupMember.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.entity = map.next_value()?;
@@ -311,7 +316,7 @@ impl rt::Validate for GroupMember {
 }
 
 /// Include / Exclude group members by Trait
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupCharacteristic {
     /// Unique id for inter-element referencing
@@ -332,8 +337,10 @@ pub struct GroupCharacteristic {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(GroupCharacteristic);
+
 /// Value held by characteristic (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GroupCharacteristicValue {
     /// `valueCodeableConcept`
@@ -379,6 +386,8 @@ impl GroupCharacteristicValue {
         }
     }
 }
+
+rt::choice_debug!(GroupCharacteristicValue);
 
 impl rt::Validate for GroupCharacteristicValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -428,10 +437,11 @@ impl rt::FromMap for GroupCharacteristic {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "GroupCharacteristic.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "GroupCharacteristic.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.code = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Describes the event of a patient being administered a vaccine or a record of an immunization as reported by a patient, a clinician or another party.
 ///
 /// `resourceType` is `Immunization`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Immunization {
     /// Logical id of this artifact
@@ -88,8 +88,10 @@ pub struct Immunization {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Immunization);
+
 /// Vaccine administration date (occurrence\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ImmunizationOccurrence {
     /// `occurrenceDateTime`
@@ -117,6 +119,8 @@ impl ImmunizationOccurrence {
         }
     }
 }
+
+rt::choice_debug!(ImmunizationOccurrence);
 
 impl rt::Validate for ImmunizationOccurrence {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -196,16 +200,17 @@ impl rt::FromMap for Immunization {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Immunization.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Immunization.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "Immunization.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Immunization.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.status = map.next_value()?;
@@ -267,37 +272,38 @@ impl rt::FromMap for Immunization {
                     out.dose_quantity = map.next_value()?;
                 }
                 rt::Key::Known(26) => {
-                    out.performer = map.next_value()?;
+                    out.performer = rt::next_vec(&mut map, "Immunization.performer")?;
                 }
                 rt::Key::Known(27) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "Immunization.note")?;
                 }
                 rt::Key::Known(28) => {
-                    out.reason_code = map.next_value()?;
+                    out.reason_code = rt::next_vec(&mut map, "Immunization.reasonCode")?;
                 }
                 rt::Key::Known(29) => {
-                    out.reason_reference = map.next_value()?;
+                    out.reason_reference = rt::next_vec(&mut map, "Immunization.reasonReference")?;
                 }
                 rt::Key::Known(30) => {
                     out.is_subpotent = map.next_value()?;
                 }
                 rt::Key::Known(31) => {
-                    out.subpotent_reason = map.next_value()?;
+                    out.subpotent_reason = rt::next_vec(&mut map, "Immunization.subpotentReason")?;
                 }
                 rt::Key::Known(32) => {
-                    out.education = map.next_value()?;
+                    out.education = rt::next_vec(&mut map, "Immunization.education")?;
                 }
                 rt::Key::Known(33) => {
-                    out.program_eligibility = map.next_value()?;
+                    out.program_eligibility =
+                        rt::next_vec(&mut map, "Immunization.programEligibility")?;
                 }
                 rt::Key::Known(34) => {
                     out.funding_source = map.next_value()?;
                 }
                 rt::Key::Known(35) => {
-                    out.reaction = map.next_value()?;
+                    out.reaction = rt::next_vec(&mut map, "Immunization.reaction")?;
                 }
                 rt::Key::Known(36) => {
-                    out.protocol_applied = map.next_value()?;
+                    out.protocol_applied = rt::next_vec(&mut map, "Immunization.protocolApplied")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -438,7 +444,7 @@ impl rt::Validate for Immunization {
 }
 
 /// Protocol followed by the provider
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImmunizationProtocolApplied {
     /// Unique id for inter-element referencing
@@ -461,8 +467,10 @@ pub struct ImmunizationProtocolApplied {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(ImmunizationProtocolApplied);
+
 /// Dose number within series (doseNumber\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ImmunizationProtocolAppliedDoseNumber {
     /// `doseNumberPositiveInt`
@@ -491,6 +499,8 @@ impl ImmunizationProtocolAppliedDoseNumber {
     }
 }
 
+rt::choice_debug!(ImmunizationProtocolAppliedDoseNumber);
+
 impl rt::Validate for ImmunizationProtocolAppliedDoseNumber {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -505,7 +515,7 @@ impl rt::Validate for ImmunizationProtocolAppliedDoseNumber {
 }
 
 /// Recommended number of doses for immunity (seriesDoses\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ImmunizationProtocolAppliedSeriesDoses {
     /// `seriesDosesPositiveInt`
@@ -534,6 +544,8 @@ impl ImmunizationProtocolAppliedSeriesDoses {
         }
     }
 }
+
+rt::choice_debug!(ImmunizationProtocolAppliedSeriesDoses);
 
 impl rt::Validate for ImmunizationProtocolAppliedSeriesDoses {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -573,10 +585,12 @@ impl rt::FromMap for ImmunizationProtocolApplied {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "ImmunizationProtocolApplied.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ImmunizationProtocolApplied.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.series = map.next_value()?;
@@ -585,7 +599,8 @@ impl rt::FromMap for ImmunizationProtocolApplied {
                     out.authority = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.target_disease = map.next_value()?;
+                    out.target_disease =
+                        rt::next_vec(&mut map, "ImmunizationProtocolApplied.targetDisease")?;
                 }
                 rt::Key::Known(k @ 6..=7) if out.dose_number.is_some() => {
                     rt::keep_extra(
@@ -698,7 +713,7 @@ impl rt::Validate for ImmunizationProtocolApplied {
 }
 
 /// Details of a reaction that follows immunization
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImmunizationReaction {
     /// Unique id for inter-element referencing
@@ -716,6 +731,8 @@ pub struct ImmunizationReaction {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ImmunizationReaction);
 
 impl rt::FromMap for ImmunizationReaction {
     fn key(k: &str) -> Option<u16> {
@@ -738,10 +755,11 @@ impl rt::FromMap for ImmunizationReaction {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ImmunizationReaction.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ImmunizationReaction.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.date = map.next_value()?;
@@ -795,7 +813,7 @@ impl rt::Validate for ImmunizationReaction {
 }
 
 /// Educational material presented to patient
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImmunizationEducation {
     /// Unique id for inter-element referencing
@@ -815,6 +833,8 @@ pub struct ImmunizationEducation {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ImmunizationEducation);
 
 impl rt::FromMap for ImmunizationEducation {
     fn key(k: &str) -> Option<u16> {
@@ -838,10 +858,11 @@ impl rt::FromMap for ImmunizationEducation {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ImmunizationEducation.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ImmunizationEducation.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.document_type = map.next_value()?;
@@ -898,7 +919,7 @@ impl rt::Validate for ImmunizationEducation {
 }
 
 /// Who performed event
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImmunizationPerformer {
     /// Unique id for inter-element referencing
@@ -914,6 +935,8 @@ pub struct ImmunizationPerformer {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ImmunizationPerformer);
 
 impl rt::FromMap for ImmunizationPerformer {
     fn key(k: &str) -> Option<u16> {
@@ -935,10 +958,11 @@ impl rt::FromMap for ImmunizationPerformer {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ImmunizationPerformer.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ImmunizationPerformer.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.function = map.next_value()?;

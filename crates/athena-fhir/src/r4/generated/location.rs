@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Details and position information for a physical place where services are provided and resources and participants may be stored, found, contained, or accommodated.
 ///
 /// `resourceType` is `Location`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Location {
     /// Logical id of this artifact
@@ -66,6 +66,8 @@ pub struct Location {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Location);
+
 impl rt::FromMap for Location {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -119,16 +121,16 @@ impl rt::FromMap for Location {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Location.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Location.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Location.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Location.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.status = map.next_value()?;
@@ -140,7 +142,7 @@ impl rt::FromMap for Location {
                     out.name = map.next_value()?;
                 }
                 rt::Key::Known(12) => {
-                    out.alias = map.next_value()?;
+                    out.alias = rt::next_vec(&mut map, "Location.alias")?;
                 }
                 rt::Key::Known(13) => {
                     out.description = map.next_value()?;
@@ -149,10 +151,10 @@ impl rt::FromMap for Location {
                     out.mode = map.next_value()?;
                 }
                 rt::Key::Known(15) => {
-                    out.r#type = map.next_value()?;
+                    out.r#type = rt::next_vec(&mut map, "Location.type")?;
                 }
                 rt::Key::Known(16) => {
-                    out.telecom = map.next_value()?;
+                    out.telecom = rt::next_vec(&mut map, "Location.telecom")?;
                 }
                 rt::Key::Known(17) => {
                     out.address = map.next_value()?;
@@ -170,13 +172,13 @@ impl rt::FromMap for Location {
                     out.part_of = map.next_value()?;
                 }
                 rt::Key::Known(22) => {
-                    out.hours_of_operation = map.next_value()?;
+                    out.hours_of_operation = rt::next_vec(&mut map, "Location.hoursOfOperation")?;
                 }
                 rt::Key::Known(23) => {
                     out.availability_exceptions = map.next_value()?;
                 }
                 rt::Key::Known(24) => {
-                    out.endpoint = map.next_value()?;
+                    out.endpoint = rt::next_vec(&mut map, "Location.endpoint")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -272,7 +274,7 @@ impl rt::Validate for Location {
 }
 
 /// What days/times during a week is this location usually open
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocationHoursOfOperation {
     /// Unique id for inter-element referencing
@@ -292,6 +294,8 @@ pub struct LocationHoursOfOperation {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(LocationHoursOfOperation);
 
 impl rt::FromMap for LocationHoursOfOperation {
     fn key(k: &str) -> Option<u16> {
@@ -315,13 +319,15 @@ impl rt::FromMap for LocationHoursOfOperation {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "LocationHoursOfOperation.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "LocationHoursOfOperation.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.days_of_week = map.next_value()?;
+                    out.days_of_week =
+                        rt::next_vec(&mut map, "LocationHoursOfOperation.daysOfWeek")?;
                 }
                 rt::Key::Known(4) => {
                     out.all_day = map.next_value()?;
@@ -376,7 +382,7 @@ impl rt::Validate for LocationHoursOfOperation {
 }
 
 /// The absolute geographic location
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocationPosition {
     /// Unique id for inter-element referencing
@@ -394,6 +400,8 @@ pub struct LocationPosition {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(LocationPosition);
 
 impl rt::FromMap for LocationPosition {
     fn key(k: &str) -> Option<u16> {
@@ -416,10 +424,11 @@ impl rt::FromMap for LocationPosition {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "LocationPosition.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "LocationPosition.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.longitude = map.next_value()?;

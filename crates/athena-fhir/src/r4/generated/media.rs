@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A photo, video, or audio recording acquired or used in healthcare. The actual content may be inline or provided by direct reference.
 ///
 /// `resourceType` is `Media`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Media {
     /// Logical id of this artifact
@@ -76,8 +76,10 @@ pub struct Media {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Media);
+
 /// When Media was collected (created\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MediaCreated {
     /// `createdDateTime`
@@ -105,6 +107,8 @@ impl MediaCreated {
         }
     }
 }
+
+rt::choice_debug!(MediaCreated);
 
 impl rt::Validate for MediaCreated {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -178,22 +182,22 @@ impl rt::FromMap for Media {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Media.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Media.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Media.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Media.identifier")?;
                 }
                 rt::Key::Known(9) => {
-                    out.based_on = map.next_value()?;
+                    out.based_on = rt::next_vec(&mut map, "Media.basedOn")?;
                 }
                 rt::Key::Known(10) => {
-                    out.part_of = map.next_value()?;
+                    out.part_of = rt::next_vec(&mut map, "Media.partOf")?;
                 }
                 rt::Key::Known(11) => {
                     out.status = map.next_value()?;
@@ -229,7 +233,7 @@ impl rt::FromMap for Media {
                     out.operator = map.next_value()?;
                 }
                 rt::Key::Known(21) => {
-                    out.reason_code = map.next_value()?;
+                    out.reason_code = rt::next_vec(&mut map, "Media.reasonCode")?;
                 }
                 rt::Key::Known(22) => {
                     out.body_site = map.next_value()?;
@@ -256,7 +260,7 @@ impl rt::FromMap for Media {
                     out.content = map.next_value()?;
                 }
                 rt::Key::Known(30) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "Media.note")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;

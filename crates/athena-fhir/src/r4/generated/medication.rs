@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// This resource is primarily used for the identification and definition of a medication for the purposes of prescribing, dispensing, and administering a medication as well as for making statements about medication use.
 ///
 /// `resourceType` is `Medication`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Medication {
     /// Logical id of this artifact
@@ -47,6 +47,8 @@ pub struct Medication {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(Medication);
 
 impl rt::FromMap for Medication {
     fn key(k: &str) -> Option<u16> {
@@ -92,16 +94,17 @@ impl rt::FromMap for Medication {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Medication.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Medication.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "Medication.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Medication.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.code = map.next_value()?;
@@ -119,7 +122,7 @@ impl rt::FromMap for Medication {
                     out.amount = map.next_value()?;
                 }
                 rt::Key::Known(14) => {
-                    out.ingredient = map.next_value()?;
+                    out.ingredient = rt::next_vec(&mut map, "Medication.ingredient")?;
                 }
                 rt::Key::Known(15) => {
                     out.batch = map.next_value()?;
@@ -188,7 +191,7 @@ impl rt::Validate for Medication {
 }
 
 /// Details about packaged medications
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MedicationBatch {
     /// Unique id for inter-element referencing
@@ -204,6 +207,8 @@ pub struct MedicationBatch {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(MedicationBatch);
 
 impl rt::FromMap for MedicationBatch {
     fn key(k: &str) -> Option<u16> {
@@ -225,10 +230,11 @@ impl rt::FromMap for MedicationBatch {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "MedicationBatch.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "MedicationBatch.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.lot_number = map.next_value()?;
@@ -277,7 +283,7 @@ impl rt::Validate for MedicationBatch {
 }
 
 /// Active or inactive ingredient
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MedicationIngredient {
     /// Unique id for inter-element referencing
@@ -296,8 +302,10 @@ pub struct MedicationIngredient {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(MedicationIngredient);
+
 /// The actual ingredient or content (item\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MedicationIngredientItem {
     /// `itemCodeableConcept`
@@ -325,6 +333,8 @@ impl MedicationIngredientItem {
         }
     }
 }
+
+rt::choice_debug!(MedicationIngredientItem);
 
 impl rt::Validate for MedicationIngredientItem {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -361,10 +371,11 @@ impl rt::FromMap for MedicationIngredient {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "MedicationIngredient.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "MedicationIngredient.modifierExtension")?;
                 }
                 rt::Key::Known(k @ 3..=4) if out.item.is_some() => {
                     rt::keep_extra(

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Indicates that a medication product is to be or has been dispensed for a named person/patient. This includes a description of the medication product (supply) provided and the instructions for administering the medication. The medication dispense is the result of a pharmacy system responding to a medication order.
 ///
 /// `resourceType` is `MedicationDispense`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MedicationDispense {
     /// Logical id of this artifact
@@ -80,8 +80,10 @@ pub struct MedicationDispense {
     pub extra: Extras,
 }
 
+rt::resource_debug!(MedicationDispense);
+
 /// Why a dispense was not performed (statusReason\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MedicationDispenseStatusReason {
     /// `statusReasonCodeableConcept`
@@ -111,6 +113,8 @@ impl MedicationDispenseStatusReason {
     }
 }
 
+rt::choice_debug!(MedicationDispenseStatusReason);
+
 impl rt::Validate for MedicationDispenseStatusReason {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -125,7 +129,7 @@ impl rt::Validate for MedicationDispenseStatusReason {
 }
 
 /// What medication was supplied (medication\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MedicationDispenseMedication {
     /// `medicationCodeableConcept`
@@ -154,6 +158,8 @@ impl MedicationDispenseMedication {
         }
     }
 }
+
+rt::choice_debug!(MedicationDispenseMedication);
 
 impl rt::Validate for MedicationDispenseMedication {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -230,19 +236,20 @@ impl rt::FromMap for MedicationDispense {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "MedicationDispense.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "MedicationDispense.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "MedicationDispense.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "MedicationDispense.identifier")?;
                 }
                 rt::Key::Known(9) => {
-                    out.part_of = map.next_value()?;
+                    out.part_of = rt::next_vec(&mut map, "MedicationDispense.partOf")?;
                 }
                 rt::Key::Known(10) => {
                     out.status = map.next_value()?;
@@ -293,16 +300,18 @@ impl rt::FromMap for MedicationDispense {
                     out.context = map.next_value()?;
                 }
                 rt::Key::Known(18) => {
-                    out.supporting_information = map.next_value()?;
+                    out.supporting_information =
+                        rt::next_vec(&mut map, "MedicationDispense.supportingInformation")?;
                 }
                 rt::Key::Known(19) => {
-                    out.performer = map.next_value()?;
+                    out.performer = rt::next_vec(&mut map, "MedicationDispense.performer")?;
                 }
                 rt::Key::Known(20) => {
                     out.location = map.next_value()?;
                 }
                 rt::Key::Known(21) => {
-                    out.authorizing_prescription = map.next_value()?;
+                    out.authorizing_prescription =
+                        rt::next_vec(&mut map, "MedicationDispense.authorizingPrescription")?;
                 }
                 rt::Key::Known(22) => {
                     out.r#type = map.next_value()?;
@@ -323,22 +332,24 @@ impl rt::FromMap for MedicationDispense {
                     out.destination = map.next_value()?;
                 }
                 rt::Key::Known(28) => {
-                    out.receiver = map.next_value()?;
+                    out.receiver = rt::next_vec(&mut map, "MedicationDispense.receiver")?;
                 }
                 rt::Key::Known(29) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "MedicationDispense.note")?;
                 }
                 rt::Key::Known(30) => {
-                    out.dosage_instruction = map.next_value()?;
+                    out.dosage_instruction =
+                        rt::next_vec(&mut map, "MedicationDispense.dosageInstruction")?;
                 }
                 rt::Key::Known(31) => {
                     out.substitution = map.next_value()?;
                 }
                 rt::Key::Known(32) => {
-                    out.detected_issue = map.next_value()?;
+                    out.detected_issue =
+                        rt::next_vec(&mut map, "MedicationDispense.detectedIssue")?;
                 }
                 rt::Key::Known(33) => {
-                    out.event_history = map.next_value()?;
+                    out.event_history = rt::next_vec(&mut map, "MedicationDispense.eventHistory")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -484,7 +495,7 @@ impl rt::Validate for MedicationDispense {
 }
 
 /// Whether a substitution was performed on the dispense
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MedicationDispenseSubstitution {
     /// Unique id for inter-element referencing
@@ -504,6 +515,8 @@ pub struct MedicationDispenseSubstitution {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(MedicationDispenseSubstitution);
 
 impl rt::FromMap for MedicationDispenseSubstitution {
     fn key(k: &str) -> Option<u16> {
@@ -527,10 +540,12 @@ impl rt::FromMap for MedicationDispenseSubstitution {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "MedicationDispenseSubstitution.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "MedicationDispenseSubstitution.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.was_substituted = map.next_value()?;
@@ -539,10 +554,11 @@ impl rt::FromMap for MedicationDispenseSubstitution {
                     out.r#type = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.reason = map.next_value()?;
+                    out.reason = rt::next_vec(&mut map, "MedicationDispenseSubstitution.reason")?;
                 }
                 rt::Key::Known(6) => {
-                    out.responsible_party = map.next_value()?;
+                    out.responsible_party =
+                        rt::next_vec(&mut map, "MedicationDispenseSubstitution.responsibleParty")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -597,7 +613,7 @@ impl rt::Validate for MedicationDispenseSubstitution {
 }
 
 /// Who performed event
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MedicationDispensePerformer {
     /// Unique id for inter-element referencing
@@ -613,6 +629,8 @@ pub struct MedicationDispensePerformer {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(MedicationDispensePerformer);
 
 impl rt::FromMap for MedicationDispensePerformer {
     fn key(k: &str) -> Option<u16> {
@@ -634,10 +652,12 @@ impl rt::FromMap for MedicationDispensePerformer {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "MedicationDispensePerformer.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "MedicationDispensePerformer.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.function = map.next_value()?;

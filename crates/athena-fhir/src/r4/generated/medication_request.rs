@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// An order or request for both supply of the medication and the instructions for administration of the medication to a patient. The resource is called "MedicationRequest" rather than "MedicationPrescription" or "MedicationOrder" to generalize the use across inpatient and outpatient settings, including care plans, etc., and to harmonize with workflow patterns.
 ///
 /// `resourceType` is `MedicationRequest`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MedicationRequest {
     /// Logical id of this artifact
@@ -96,8 +96,10 @@ pub struct MedicationRequest {
     pub extra: Extras,
 }
 
+rt::resource_debug!(MedicationRequest);
+
 /// Reported rather than primary record (reported\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MedicationRequestReported {
     /// `reportedBoolean`
@@ -126,6 +128,8 @@ impl MedicationRequestReported {
     }
 }
 
+rt::choice_debug!(MedicationRequestReported);
+
 impl rt::Validate for MedicationRequestReported {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -140,7 +144,7 @@ impl rt::Validate for MedicationRequestReported {
 }
 
 /// Medication to be taken (medication\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MedicationRequestMedication {
     /// `medicationCodeableConcept`
@@ -169,6 +173,8 @@ impl MedicationRequestMedication {
         }
     }
 }
+
+rt::choice_debug!(MedicationRequestMedication);
 
 impl rt::Validate for MedicationRequestMedication {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -253,16 +259,17 @@ impl rt::FromMap for MedicationRequest {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "MedicationRequest.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "MedicationRequest.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "MedicationRequest.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "MedicationRequest.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.status = map.next_value()?;
@@ -274,7 +281,7 @@ impl rt::FromMap for MedicationRequest {
                     out.intent = map.next_value()?;
                 }
                 rt::Key::Known(12) => {
-                    out.category = map.next_value()?;
+                    out.category = rt::next_vec(&mut map, "MedicationRequest.category")?;
                 }
                 rt::Key::Known(13) => {
                     out.priority = map.next_value()?;
@@ -323,7 +330,8 @@ impl rt::FromMap for MedicationRequest {
                     out.encounter = map.next_value()?;
                 }
                 rt::Key::Known(21) => {
-                    out.supporting_information = map.next_value()?;
+                    out.supporting_information =
+                        rt::next_vec(&mut map, "MedicationRequest.supportingInformation")?;
                 }
                 rt::Key::Known(22) => {
                     out.authored_on = map.next_value()?;
@@ -341,19 +349,22 @@ impl rt::FromMap for MedicationRequest {
                     out.recorder = map.next_value()?;
                 }
                 rt::Key::Known(27) => {
-                    out.reason_code = map.next_value()?;
+                    out.reason_code = rt::next_vec(&mut map, "MedicationRequest.reasonCode")?;
                 }
                 rt::Key::Known(28) => {
-                    out.reason_reference = map.next_value()?;
+                    out.reason_reference =
+                        rt::next_vec(&mut map, "MedicationRequest.reasonReference")?;
                 }
                 rt::Key::Known(29) => {
-                    out.instantiates_canonical = map.next_value()?;
+                    out.instantiates_canonical =
+                        rt::next_vec(&mut map, "MedicationRequest.instantiatesCanonical")?;
                 }
                 rt::Key::Known(30) => {
-                    out.instantiates_uri = map.next_value()?;
+                    out.instantiates_uri =
+                        rt::next_vec(&mut map, "MedicationRequest.instantiatesUri")?;
                 }
                 rt::Key::Known(31) => {
-                    out.based_on = map.next_value()?;
+                    out.based_on = rt::next_vec(&mut map, "MedicationRequest.basedOn")?;
                 }
                 rt::Key::Known(32) => {
                     out.group_identifier = map.next_value()?;
@@ -362,13 +373,14 @@ impl rt::FromMap for MedicationRequest {
                     out.course_of_therapy_type = map.next_value()?;
                 }
                 rt::Key::Known(34) => {
-                    out.insurance = map.next_value()?;
+                    out.insurance = rt::next_vec(&mut map, "MedicationRequest.insurance")?;
                 }
                 rt::Key::Known(35) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "MedicationRequest.note")?;
                 }
                 rt::Key::Known(36) => {
-                    out.dosage_instruction = map.next_value()?;
+                    out.dosage_instruction =
+                        rt::next_vec(&mut map, "MedicationRequest.dosageInstruction")?;
                 }
                 rt::Key::Known(37) => {
                     out.dispense_request = map.next_value()?;
@@ -380,10 +392,10 @@ impl rt::FromMap for MedicationRequest {
                     out.prior_prescription = map.next_value()?;
                 }
                 rt::Key::Known(40) => {
-                    out.detected_issue = map.next_value()?;
+                    out.detected_issue = rt::next_vec(&mut map, "MedicationRequest.detectedIssue")?;
                 }
                 rt::Key::Known(41) => {
-                    out.event_history = map.next_value()?;
+                    out.event_history = rt::next_vec(&mut map, "MedicationRequest.eventHistory")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -565,7 +577,7 @@ impl rt::Validate for MedicationRequest {
 }
 
 /// Any restrictions on medication substitution
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MedicationRequestSubstitution {
     /// Unique id for inter-element referencing
@@ -582,8 +594,10 @@ pub struct MedicationRequestSubstitution {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(MedicationRequestSubstitution);
+
 /// Whether substitution is allowed or not (allowed\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum MedicationRequestSubstitutionAllowed {
     /// `allowedBoolean`
@@ -611,6 +625,8 @@ impl MedicationRequestSubstitutionAllowed {
         }
     }
 }
+
+rt::choice_debug!(MedicationRequestSubstitutionAllowed);
 
 impl rt::Validate for MedicationRequestSubstitutionAllowed {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -646,10 +662,12 @@ impl rt::FromMap for MedicationRequestSubstitution {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "MedicationRequestSubstitution.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "MedicationRequestSubstitution.modifierExtension")?;
                 }
                 rt::Key::Known(k @ 3..=4) if out.allowed.is_some() => {
                     rt::keep_extra(
@@ -730,7 +748,7 @@ impl rt::Validate for MedicationRequestSubstitution {
 }
 
 /// Medication supply authorization
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MedicationRequestDispenseRequest {
     /// Unique id for inter-element referencing
@@ -757,6 +775,8 @@ pub struct MedicationRequestDispenseRequest {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(MedicationRequestDispenseRequest);
+
 impl rt::FromMap for MedicationRequestDispenseRequest {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -782,10 +802,14 @@ impl rt::FromMap for MedicationRequestDispenseRequest {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "MedicationRequestDispenseRequest.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "MedicationRequestDispenseRequest.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.initial_fill = map.next_value()?;
@@ -880,7 +904,7 @@ impl rt::Validate for MedicationRequestDispenseRequest {
 }
 
 /// First fill details
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MedicationRequestDispenseRequestInitialFill {
     /// Unique id for inter-element referencing
@@ -896,6 +920,8 @@ pub struct MedicationRequestDispenseRequestInitialFill {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(MedicationRequestDispenseRequestInitialFill);
 
 impl rt::FromMap for MedicationRequestDispenseRequestInitialFill {
     fn key(k: &str) -> Option<u16> {
@@ -917,10 +943,16 @@ impl rt::FromMap for MedicationRequestDispenseRequestInitialFill {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(
+                        &mut map,
+                        "MedicationRequestDispenseRequestInitialFill.extension",
+                    )?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "MedicationRequestDispenseRequestInitialFill.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(3) => {
                     out.quantity = map.next_value()?;

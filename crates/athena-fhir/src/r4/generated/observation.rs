@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Measurements and simple assertions made about a patient, device or other subject.
 ///
 /// `resourceType` is `Observation`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Observation {
     /// Logical id of this artifact
@@ -80,8 +80,10 @@ pub struct Observation {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Observation);
+
 /// Clinically relevant time/time-period for observation (effective\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ObservationEffective {
     /// `effectiveDateTime`
@@ -123,6 +125,8 @@ impl ObservationEffective {
     }
 }
 
+rt::choice_debug!(ObservationEffective);
+
 impl rt::Validate for ObservationEffective {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -143,7 +147,7 @@ impl rt::Validate for ObservationEffective {
 }
 
 /// Actual result (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ObservationValue {
     /// `valueQuantity`
@@ -219,6 +223,8 @@ impl ObservationValue {
         }
     }
 }
+
+rt::choice_debug!(ObservationValue);
 
 impl rt::Validate for ObservationValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -333,28 +339,29 @@ impl rt::FromMap for Observation {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Observation.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Observation.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "Observation.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Observation.identifier")?;
                 }
                 rt::Key::Known(9) => {
-                    out.based_on = map.next_value()?;
+                    out.based_on = rt::next_vec(&mut map, "Observation.basedOn")?;
                 }
                 rt::Key::Known(10) => {
-                    out.part_of = map.next_value()?;
+                    out.part_of = rt::next_vec(&mut map, "Observation.partOf")?;
                 }
                 rt::Key::Known(11) => {
                     out.status = map.next_value()?;
                 }
                 rt::Key::Known(12) => {
-                    out.category = map.next_value()?;
+                    out.category = rt::next_vec(&mut map, "Observation.category")?;
                 }
                 rt::Key::Known(13) => {
                     out.code = map.next_value()?;
@@ -363,7 +370,7 @@ impl rt::FromMap for Observation {
                     out.subject = map.next_value()?;
                 }
                 rt::Key::Known(15) => {
-                    out.focus = map.next_value()?;
+                    out.focus = rt::next_vec(&mut map, "Observation.focus")?;
                 }
                 rt::Key::Known(16) => {
                     out.encounter = map.next_value()?;
@@ -387,7 +394,7 @@ impl rt::FromMap for Observation {
                     out.issued = map.next_value()?;
                 }
                 rt::Key::Known(22) => {
-                    out.performer = map.next_value()?;
+                    out.performer = rt::next_vec(&mut map, "Observation.performer")?;
                 }
                 rt::Key::Known(k @ 23..=33) if out.value.is_some() => {
                     rt::keep_extra(&mut map, &mut out.extra, ObservationValue::KEYS, k - 23)?;
@@ -431,10 +438,10 @@ impl rt::FromMap for Observation {
                     out.data_absent_reason = map.next_value()?;
                 }
                 rt::Key::Known(35) => {
-                    out.interpretation = map.next_value()?;
+                    out.interpretation = rt::next_vec(&mut map, "Observation.interpretation")?;
                 }
                 rt::Key::Known(36) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "Observation.note")?;
                 }
                 rt::Key::Known(37) => {
                     out.body_site = map.next_value()?;
@@ -449,16 +456,16 @@ impl rt::FromMap for Observation {
                     out.device = map.next_value()?;
                 }
                 rt::Key::Known(41) => {
-                    out.reference_range = map.next_value()?;
+                    out.reference_range = rt::next_vec(&mut map, "Observation.referenceRange")?;
                 }
                 rt::Key::Known(42) => {
-                    out.has_member = map.next_value()?;
+                    out.has_member = rt::next_vec(&mut map, "Observation.hasMember")?;
                 }
                 rt::Key::Known(43) => {
-                    out.derived_from = map.next_value()?;
+                    out.derived_from = rt::next_vec(&mut map, "Observation.derivedFrom")?;
                 }
                 rt::Key::Known(44) => {
-                    out.component = map.next_value()?;
+                    out.component = rt::next_vec(&mut map, "Observation.component")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -589,7 +596,7 @@ impl rt::Validate for Observation {
 }
 
 /// Component results
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ObservationComponent {
     /// Unique id for inter-element referencing
@@ -612,8 +619,10 @@ pub struct ObservationComponent {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(ObservationComponent);
+
 /// Actual component result (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ObservationComponentValue {
     /// `valueQuantity`
@@ -690,6 +699,8 @@ impl ObservationComponentValue {
     }
 }
 
+rt::choice_debug!(ObservationComponentValue);
+
 impl rt::Validate for ObservationComponentValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -763,10 +774,11 @@ impl rt::FromMap for ObservationComponent {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ObservationComponent.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ObservationComponent.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.code = map.next_value()?;
@@ -828,10 +840,12 @@ impl rt::FromMap for ObservationComponent {
                     out.data_absent_reason = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.interpretation = map.next_value()?;
+                    out.interpretation =
+                        rt::next_vec(&mut map, "ObservationComponent.interpretation")?;
                 }
                 rt::Key::Known(17) => {
-                    out.reference_range = map.next_value()?;
+                    out.reference_range =
+                        rt::next_vec(&mut map, "ObservationComponent.referenceRange")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -903,7 +917,7 @@ impl rt::Validate for ObservationComponent {
 }
 
 /// Provides guide for interpretation
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ObservationReferenceRange {
     /// Unique id for inter-element referencing
@@ -927,6 +941,8 @@ pub struct ObservationReferenceRange {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ObservationReferenceRange);
 
 impl rt::FromMap for ObservationReferenceRange {
     fn key(k: &str) -> Option<u16> {
@@ -952,10 +968,11 @@ impl rt::FromMap for ObservationReferenceRange {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ObservationReferenceRange.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ObservationReferenceRange.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.low = map.next_value()?;
@@ -967,7 +984,7 @@ impl rt::FromMap for ObservationReferenceRange {
                     out.r#type = map.next_value()?;
                 }
                 rt::Key::Known(6) => {
-                    out.applies_to = map.next_value()?;
+                    out.applies_to = rt::next_vec(&mut map, "ObservationReferenceRange.appliesTo")?;
                 }
                 rt::Key::Known(7) => {
                     out.age = map.next_value()?;

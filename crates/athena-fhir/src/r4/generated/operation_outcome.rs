@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A collection of error, warning, or information messages that result from a system action.
 ///
 /// `resourceType` is `OperationOutcome`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationOutcome {
     /// Logical id of this artifact
@@ -33,6 +33,8 @@ pub struct OperationOutcome {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(OperationOutcome);
 
 impl rt::FromMap for OperationOutcome {
     fn key(k: &str) -> Option<u16> {
@@ -71,16 +73,17 @@ impl rt::FromMap for OperationOutcome {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "OperationOutcome.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "OperationOutcome.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "OperationOutcome.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.issue = map.next_value()?;
+                    out.issue = rt::next_vec(&mut map, "OperationOutcome.issue")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -135,7 +138,7 @@ impl rt::Validate for OperationOutcome {
 }
 
 /// A single issue associated with the action
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationOutcomeIssue {
     /// Unique id for inter-element referencing
@@ -159,6 +162,8 @@ pub struct OperationOutcomeIssue {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(OperationOutcomeIssue);
 
 impl rt::FromMap for OperationOutcomeIssue {
     fn key(k: &str) -> Option<u16> {
@@ -184,10 +189,11 @@ impl rt::FromMap for OperationOutcomeIssue {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "OperationOutcomeIssue.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "OperationOutcomeIssue.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.severity = map.next_value()?;
@@ -202,10 +208,10 @@ impl rt::FromMap for OperationOutcomeIssue {
                     out.diagnostics = map.next_value()?;
                 }
                 rt::Key::Known(7) => {
-                    out.location = map.next_value()?;
+                    out.location = rt::next_vec(&mut map, "OperationOutcomeIssue.location")?;
                 }
                 rt::Key::Known(8) => {
-                    out.expression = map.next_value()?;
+                    out.expression = rt::next_vec(&mut map, "OperationOutcomeIssue.expression")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;

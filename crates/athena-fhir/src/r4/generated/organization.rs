@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A formally or informally recognized grouping of people or organizations formed for the purpose of achieving some form of collective action. Includes companies, institutions, corporations, departments, community groups, healthcare practice groups, payer/insurer, etc.
 ///
 /// `resourceType` is `Organization`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     /// Logical id of this artifact
@@ -51,6 +51,8 @@ pub struct Organization {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(Organization);
 
 impl rt::FromMap for Organization {
     fn key(k: &str) -> Option<u16> {
@@ -98,43 +100,44 @@ impl rt::FromMap for Organization {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Organization.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Organization.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "Organization.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Organization.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.active = map.next_value()?;
                 }
                 rt::Key::Known(10) => {
-                    out.r#type = map.next_value()?;
+                    out.r#type = rt::next_vec(&mut map, "Organization.type")?;
                 }
                 rt::Key::Known(11) => {
                     out.name = map.next_value()?;
                 }
                 rt::Key::Known(12) => {
-                    out.alias = map.next_value()?;
+                    out.alias = rt::next_vec(&mut map, "Organization.alias")?;
                 }
                 rt::Key::Known(13) => {
-                    out.telecom = map.next_value()?;
+                    out.telecom = rt::next_vec(&mut map, "Organization.telecom")?;
                 }
                 rt::Key::Known(14) => {
-                    out.address = map.next_value()?;
+                    out.address = rt::next_vec(&mut map, "Organization.address")?;
                 }
                 rt::Key::Known(15) => {
                     out.part_of = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.contact = map.next_value()?;
+                    out.contact = rt::next_vec(&mut map, "Organization.contact")?;
                 }
                 rt::Key::Known(17) => {
-                    out.endpoint = map.next_value()?;
+                    out.endpoint = rt::next_vec(&mut map, "Organization.endpoint")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -201,7 +204,7 @@ impl rt::Validate for Organization {
 }
 
 /// Contact for the organization for a certain purpose
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationContact {
     /// Unique id for inter-element referencing
@@ -221,6 +224,8 @@ pub struct OrganizationContact {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(OrganizationContact);
 
 impl rt::FromMap for OrganizationContact {
     fn key(k: &str) -> Option<u16> {
@@ -244,10 +249,11 @@ impl rt::FromMap for OrganizationContact {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "OrganizationContact.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "OrganizationContact.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.purpose = map.next_value()?;
@@ -256,7 +262,7 @@ impl rt::FromMap for OrganizationContact {
                     out.name = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.telecom = map.next_value()?;
+                    out.telecom = rt::next_vec(&mut map, "OrganizationContact.telecom")?;
                 }
                 rt::Key::Known(6) => {
                     out.address = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// This resource is a non-persisted resource used to pass information into and back from an \[operation\](operations.html). It has no other use, and there is no RESTful endpoint associated with it.
 ///
 /// `resourceType` is `Parameters`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Parameters {
     /// Logical id of this artifact
@@ -25,6 +25,8 @@ pub struct Parameters {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(Parameters);
 
 impl rt::FromMap for Parameters {
     fn key(k: &str) -> Option<u16> {
@@ -56,7 +58,7 @@ impl rt::FromMap for Parameters {
                     out.language = map.next_value()?;
                 }
                 rt::Key::Known(4) => {
-                    out.parameter = map.next_value()?;
+                    out.parameter = rt::next_vec(&mut map, "Parameters.parameter")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -96,7 +98,7 @@ impl rt::Validate for Parameters {
 }
 
 /// Operation Parameter
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParametersParameter {
     /// Unique id for inter-element referencing
@@ -117,8 +119,10 @@ pub struct ParametersParameter {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(ParametersParameter);
+
 /// If parameter is a data type (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ParametersParameterValue {
     /// `valueBase64Binary`
@@ -390,6 +394,8 @@ impl ParametersParameterValue {
     }
 }
 
+rt::choice_debug!(ParametersParameterValue);
+
 impl rt::Validate for ParametersParameterValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -618,10 +624,11 @@ impl rt::FromMap for ParametersParameter {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ParametersParameter.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ParametersParameter.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.name = map.next_value()?;
@@ -838,7 +845,7 @@ impl rt::FromMap for ParametersParameter {
                     out.resource = map.next_value()?;
                 }
                 rt::Key::Known(55) => {
-                    out.part = map.next_value()?;
+                    out.part = rt::next_vec(&mut map, "ParametersParameter.part")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;

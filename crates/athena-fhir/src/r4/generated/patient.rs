@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Demographics and other administrative information about an individual or animal receiving care or other health-related services.
 ///
 /// `resourceType` is `Patient`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Patient {
     /// Logical id of this artifact
@@ -64,8 +64,10 @@ pub struct Patient {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Patient);
+
 /// Indicates if the individual is deceased or not (deceased\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PatientDeceased {
     /// `deceasedBoolean`
@@ -94,6 +96,8 @@ impl PatientDeceased {
     }
 }
 
+rt::choice_debug!(PatientDeceased);
+
 impl rt::Validate for PatientDeceased {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -108,7 +112,7 @@ impl rt::Validate for PatientDeceased {
 }
 
 /// Whether patient is part of a multiple birth (multipleBirth\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PatientMultipleBirth {
     /// `multipleBirthBoolean`
@@ -137,6 +141,8 @@ impl PatientMultipleBirth {
         }
     }
 }
+
+rt::choice_debug!(PatientMultipleBirth);
 
 impl rt::Validate for PatientMultipleBirth {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -205,25 +211,25 @@ impl rt::FromMap for Patient {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Patient.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Patient.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Patient.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Patient.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.active = map.next_value()?;
                 }
                 rt::Key::Known(10) => {
-                    out.name = map.next_value()?;
+                    out.name = rt::next_vec(&mut map, "Patient.name")?;
                 }
                 rt::Key::Known(11) => {
-                    out.telecom = map.next_value()?;
+                    out.telecom = rt::next_vec(&mut map, "Patient.telecom")?;
                 }
                 rt::Key::Known(12) => {
                     out.gender = map.next_value()?;
@@ -241,7 +247,7 @@ impl rt::FromMap for Patient {
                     out.deceased = Some(PatientDeceased::DateTime(map.next_value()?));
                 }
                 rt::Key::Known(16) => {
-                    out.address = map.next_value()?;
+                    out.address = rt::next_vec(&mut map, "Patient.address")?;
                 }
                 rt::Key::Known(17) => {
                     out.marital_status = map.next_value()?;
@@ -256,22 +262,23 @@ impl rt::FromMap for Patient {
                     out.multiple_birth = Some(PatientMultipleBirth::Integer(map.next_value()?));
                 }
                 rt::Key::Known(20) => {
-                    out.photo = map.next_value()?;
+                    out.photo = rt::next_vec(&mut map, "Patient.photo")?;
                 }
                 rt::Key::Known(21) => {
-                    out.contact = map.next_value()?;
+                    out.contact = rt::next_vec(&mut map, "Patient.contact")?;
                 }
                 rt::Key::Known(22) => {
-                    out.communication = map.next_value()?;
+                    out.communication = rt::next_vec(&mut map, "Patient.communication")?;
                 }
                 rt::Key::Known(23) => {
-                    out.general_practitioner = map.next_value()?;
+                    out.general_practitioner =
+                        rt::next_vec(&mut map, "Patient.generalPractitioner")?;
                 }
                 rt::Key::Known(24) => {
                     out.managing_organization = map.next_value()?;
                 }
                 rt::Key::Known(25) => {
-                    out.link = map.next_value()?;
+                    out.link = rt::next_vec(&mut map, "Patient.link")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -381,7 +388,7 @@ impl rt::Validate for Patient {
 }
 
 /// Link to another patient resource that concerns the same actual person
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatientLink {
     /// Unique id for inter-element referencing
@@ -397,6 +404,8 @@ pub struct PatientLink {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(PatientLink);
 
 impl rt::FromMap for PatientLink {
     fn key(k: &str) -> Option<u16> {
@@ -418,10 +427,11 @@ impl rt::FromMap for PatientLink {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "PatientLink.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "PatientLink.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.other = map.next_value()?;
@@ -478,7 +488,7 @@ impl rt::Validate for PatientLink {
 }
 
 /// A language which may be used to communicate with the patient about his or her health
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatientCommunication {
     /// Unique id for inter-element referencing
@@ -494,6 +504,8 @@ pub struct PatientCommunication {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(PatientCommunication);
 
 impl rt::FromMap for PatientCommunication {
     fn key(k: &str) -> Option<u16> {
@@ -515,10 +527,11 @@ impl rt::FromMap for PatientCommunication {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "PatientCommunication.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "PatientCommunication.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.language = map.next_value()?;
@@ -571,7 +584,7 @@ impl rt::Validate for PatientCommunication {
 }
 
 /// A contact party (e.g. guardian, partner, friend) for the patient
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatientContact {
     /// Unique id for inter-element referencing
@@ -598,6 +611,8 @@ pub struct PatientContact {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(PatientContact);
+
 impl rt::FromMap for PatientContact {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -623,19 +638,20 @@ impl rt::FromMap for PatientContact {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "PatientContact.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "PatientContact.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.relationship = map.next_value()?;
+                    out.relationship = rt::next_vec(&mut map, "PatientContact.relationship")?;
                 }
                 rt::Key::Known(4) => {
                     out.name = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.telecom = map.next_value()?;
+                    out.telecom = rt::next_vec(&mut map, "PatientContact.telecom")?;
                 }
                 rt::Key::Known(6) => {
                     out.address = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A person who is directly or indirectly involved in the provisioning of healthcare.
 ///
 /// `resourceType` is `Practitioner`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Practitioner {
     /// Logical id of this artifact
@@ -51,6 +51,8 @@ pub struct Practitioner {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(Practitioner);
 
 impl rt::FromMap for Practitioner {
     fn key(k: &str) -> Option<u16> {
@@ -98,28 +100,29 @@ impl rt::FromMap for Practitioner {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Practitioner.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Practitioner.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "Practitioner.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Practitioner.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.active = map.next_value()?;
                 }
                 rt::Key::Known(10) => {
-                    out.name = map.next_value()?;
+                    out.name = rt::next_vec(&mut map, "Practitioner.name")?;
                 }
                 rt::Key::Known(11) => {
-                    out.telecom = map.next_value()?;
+                    out.telecom = rt::next_vec(&mut map, "Practitioner.telecom")?;
                 }
                 rt::Key::Known(12) => {
-                    out.address = map.next_value()?;
+                    out.address = rt::next_vec(&mut map, "Practitioner.address")?;
                 }
                 rt::Key::Known(13) => {
                     out.gender = map.next_value()?;
@@ -128,13 +131,13 @@ impl rt::FromMap for Practitioner {
                     out.birth_date = map.next_value()?;
                 }
                 rt::Key::Known(15) => {
-                    out.photo = map.next_value()?;
+                    out.photo = rt::next_vec(&mut map, "Practitioner.photo")?;
                 }
                 rt::Key::Known(16) => {
-                    out.qualification = map.next_value()?;
+                    out.qualification = rt::next_vec(&mut map, "Practitioner.qualification")?;
                 }
                 rt::Key::Known(17) => {
-                    out.communication = map.next_value()?;
+                    out.communication = rt::next_vec(&mut map, "Practitioner.communication")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -202,7 +205,7 @@ impl rt::Validate for Practitioner {
 }
 
 /// Certification, licenses, or training pertaining to the provision of care
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PractitionerQualification {
     /// Unique id for inter-element referencing
@@ -222,6 +225,8 @@ pub struct PractitionerQualification {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(PractitionerQualification);
 
 impl rt::FromMap for PractitionerQualification {
     fn key(k: &str) -> Option<u16> {
@@ -245,13 +250,15 @@ impl rt::FromMap for PractitionerQualification {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "PractitionerQualification.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "PractitionerQualification.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier =
+                        rt::next_vec(&mut map, "PractitionerQualification.identifier")?;
                 }
                 rt::Key::Known(4) => {
                     out.code = map.next_value()?;

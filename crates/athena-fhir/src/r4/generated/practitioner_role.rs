@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A specific set of Roles/Locations/specialties/services that a practitioner may perform at an organization for a period of time.
 ///
 /// `resourceType` is `PractitionerRole`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PractitionerRole {
     /// Logical id of this artifact
@@ -59,6 +59,8 @@ pub struct PractitionerRole {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(PractitionerRole);
 
 impl rt::FromMap for PractitionerRole {
     fn key(k: &str) -> Option<u16> {
@@ -110,16 +112,17 @@ impl rt::FromMap for PractitionerRole {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "PractitionerRole.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "PractitionerRole.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "PractitionerRole.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "PractitionerRole.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.active = map.next_value()?;
@@ -134,31 +137,32 @@ impl rt::FromMap for PractitionerRole {
                     out.organization = map.next_value()?;
                 }
                 rt::Key::Known(13) => {
-                    out.code = map.next_value()?;
+                    out.code = rt::next_vec(&mut map, "PractitionerRole.code")?;
                 }
                 rt::Key::Known(14) => {
-                    out.specialty = map.next_value()?;
+                    out.specialty = rt::next_vec(&mut map, "PractitionerRole.specialty")?;
                 }
                 rt::Key::Known(15) => {
-                    out.location = map.next_value()?;
+                    out.location = rt::next_vec(&mut map, "PractitionerRole.location")?;
                 }
                 rt::Key::Known(16) => {
-                    out.healthcare_service = map.next_value()?;
+                    out.healthcare_service =
+                        rt::next_vec(&mut map, "PractitionerRole.healthcareService")?;
                 }
                 rt::Key::Known(17) => {
-                    out.telecom = map.next_value()?;
+                    out.telecom = rt::next_vec(&mut map, "PractitionerRole.telecom")?;
                 }
                 rt::Key::Known(18) => {
-                    out.available_time = map.next_value()?;
+                    out.available_time = rt::next_vec(&mut map, "PractitionerRole.availableTime")?;
                 }
                 rt::Key::Known(19) => {
-                    out.not_available = map.next_value()?;
+                    out.not_available = rt::next_vec(&mut map, "PractitionerRole.notAvailable")?;
                 }
                 rt::Key::Known(20) => {
                     out.availability_exceptions = map.next_value()?;
                 }
                 rt::Key::Known(21) => {
-                    out.endpoint = map.next_value()?;
+                    out.endpoint = rt::next_vec(&mut map, "PractitionerRole.endpoint")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -242,7 +246,7 @@ impl rt::Validate for PractitionerRole {
 }
 
 /// Not available during this time due to provided reason
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PractitionerRoleNotAvailable {
     /// Unique id for inter-element referencing
@@ -258,6 +262,8 @@ pub struct PractitionerRoleNotAvailable {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(PractitionerRoleNotAvailable);
 
 impl rt::FromMap for PractitionerRoleNotAvailable {
     fn key(k: &str) -> Option<u16> {
@@ -279,10 +285,12 @@ impl rt::FromMap for PractitionerRoleNotAvailable {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "PractitionerRoleNotAvailable.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "PractitionerRoleNotAvailable.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.description = map.next_value()?;
@@ -335,7 +343,7 @@ impl rt::Validate for PractitionerRoleNotAvailable {
 }
 
 /// Times the Service Site is available
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PractitionerRoleAvailableTime {
     /// Unique id for inter-element referencing
@@ -355,6 +363,8 @@ pub struct PractitionerRoleAvailableTime {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(PractitionerRoleAvailableTime);
 
 impl rt::FromMap for PractitionerRoleAvailableTime {
     fn key(k: &str) -> Option<u16> {
@@ -378,13 +388,16 @@ impl rt::FromMap for PractitionerRoleAvailableTime {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "PractitionerRoleAvailableTime.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "PractitionerRoleAvailableTime.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.days_of_week = map.next_value()?;
+                    out.days_of_week =
+                        rt::next_vec(&mut map, "PractitionerRoleAvailableTime.daysOfWeek")?;
                 }
                 rt::Key::Known(4) => {
                     out.all_day = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// An action that is or was performed on or for a patient. This can be a physical intervention like an operation, or less invasive like long term services, counseling, or hypnotherapy.
 ///
 /// `resourceType` is `Procedure`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Procedure {
     /// Logical id of this artifact
@@ -88,8 +88,10 @@ pub struct Procedure {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Procedure);
+
 /// When the procedure was performed (performed\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ProcedurePerformed {
     /// `performedDateTime`
@@ -135,6 +137,8 @@ impl ProcedurePerformed {
         }
     }
 }
+
+rt::choice_debug!(ProcedurePerformed);
 
 impl rt::Validate for ProcedurePerformed {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -226,28 +230,29 @@ impl rt::FromMap for Procedure {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Procedure.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Procedure.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Procedure.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Procedure.identifier")?;
                 }
                 rt::Key::Known(9) => {
-                    out.instantiates_canonical = map.next_value()?;
+                    out.instantiates_canonical =
+                        rt::next_vec(&mut map, "Procedure.instantiatesCanonical")?;
                 }
                 rt::Key::Known(10) => {
-                    out.instantiates_uri = map.next_value()?;
+                    out.instantiates_uri = rt::next_vec(&mut map, "Procedure.instantiatesUri")?;
                 }
                 rt::Key::Known(11) => {
-                    out.based_on = map.next_value()?;
+                    out.based_on = rt::next_vec(&mut map, "Procedure.basedOn")?;
                 }
                 rt::Key::Known(12) => {
-                    out.part_of = map.next_value()?;
+                    out.part_of = rt::next_vec(&mut map, "Procedure.partOf")?;
                 }
                 rt::Key::Known(13) => {
                     out.status = map.next_value()?;
@@ -292,46 +297,47 @@ impl rt::FromMap for Procedure {
                     out.asserter = map.next_value()?;
                 }
                 rt::Key::Known(26) => {
-                    out.performer = map.next_value()?;
+                    out.performer = rt::next_vec(&mut map, "Procedure.performer")?;
                 }
                 rt::Key::Known(27) => {
                     out.location = map.next_value()?;
                 }
                 rt::Key::Known(28) => {
-                    out.reason_code = map.next_value()?;
+                    out.reason_code = rt::next_vec(&mut map, "Procedure.reasonCode")?;
                 }
                 rt::Key::Known(29) => {
-                    out.reason_reference = map.next_value()?;
+                    out.reason_reference = rt::next_vec(&mut map, "Procedure.reasonReference")?;
                 }
                 rt::Key::Known(30) => {
-                    out.body_site = map.next_value()?;
+                    out.body_site = rt::next_vec(&mut map, "Procedure.bodySite")?;
                 }
                 rt::Key::Known(31) => {
                     out.outcome = map.next_value()?;
                 }
                 rt::Key::Known(32) => {
-                    out.report = map.next_value()?;
+                    out.report = rt::next_vec(&mut map, "Procedure.report")?;
                 }
                 rt::Key::Known(33) => {
-                    out.complication = map.next_value()?;
+                    out.complication = rt::next_vec(&mut map, "Procedure.complication")?;
                 }
                 rt::Key::Known(34) => {
-                    out.complication_detail = map.next_value()?;
+                    out.complication_detail =
+                        rt::next_vec(&mut map, "Procedure.complicationDetail")?;
                 }
                 rt::Key::Known(35) => {
-                    out.follow_up = map.next_value()?;
+                    out.follow_up = rt::next_vec(&mut map, "Procedure.followUp")?;
                 }
                 rt::Key::Known(36) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "Procedure.note")?;
                 }
                 rt::Key::Known(37) => {
-                    out.focal_device = map.next_value()?;
+                    out.focal_device = rt::next_vec(&mut map, "Procedure.focalDevice")?;
                 }
                 rt::Key::Known(38) => {
-                    out.used_reference = map.next_value()?;
+                    out.used_reference = rt::next_vec(&mut map, "Procedure.usedReference")?;
                 }
                 rt::Key::Known(39) => {
-                    out.used_code = map.next_value()?;
+                    out.used_code = rt::next_vec(&mut map, "Procedure.usedCode")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -463,7 +469,7 @@ impl rt::Validate for Procedure {
 }
 
 /// Manipulated, implanted, or removed device
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProcedureFocalDevice {
     /// Unique id for inter-element referencing
@@ -479,6 +485,8 @@ pub struct ProcedureFocalDevice {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ProcedureFocalDevice);
 
 impl rt::FromMap for ProcedureFocalDevice {
     fn key(k: &str) -> Option<u16> {
@@ -500,10 +508,11 @@ impl rt::FromMap for ProcedureFocalDevice {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ProcedureFocalDevice.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ProcedureFocalDevice.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.action = map.next_value()?;
@@ -557,7 +566,7 @@ impl rt::Validate for ProcedureFocalDevice {
 }
 
 /// The people who performed the procedure
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProcedurePerformer {
     /// Unique id for inter-element referencing
@@ -575,6 +584,8 @@ pub struct ProcedurePerformer {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ProcedurePerformer);
 
 impl rt::FromMap for ProcedurePerformer {
     fn key(k: &str) -> Option<u16> {
@@ -597,10 +608,11 @@ impl rt::FromMap for ProcedurePerformer {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ProcedurePerformer.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ProcedurePerformer.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.function = map.next_value()?;

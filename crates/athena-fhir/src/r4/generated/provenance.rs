@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Provenance of a resource is a record that describes entities and processes involved in producing and delivering or otherwise influencing that resource. Provenance provides a critical foundation for assessing authenticity, enabling trust, and allowing reproducibility. Provenance assertions are a form of contextual metadata and can themselves become important records with their own provenance. Provenance statement indicates clinical significance in terms of confidence in authenticity, reliability, and trustworthiness, integrity, and stage in lifecycle (e.g. Document Completion - has the artifact been legally authenticated), all of which may impact security, privacy, and trust policies.
 ///
 /// `resourceType` is `Provenance`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Provenance {
     /// Logical id of this artifact
@@ -52,8 +52,10 @@ pub struct Provenance {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Provenance);
+
 /// When the activity occurred (occurred\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ProvenanceOccurred {
     /// `occurredPeriod`
@@ -81,6 +83,8 @@ impl ProvenanceOccurred {
         }
     }
 }
+
+rt::choice_debug!(ProvenanceOccurred);
 
 impl rt::Validate for ProvenanceOccurred {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -142,16 +146,17 @@ impl rt::FromMap for Provenance {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Provenance.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Provenance.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "Provenance.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.target = map.next_value()?;
+                    out.target = rt::next_vec(&mut map, "Provenance.target")?;
                 }
                 rt::Key::Known(k @ 9..=10) if out.occurred.is_some() => {
                     rt::keep_extra(&mut map, &mut out.extra, ProvenanceOccurred::KEYS, k - 9)?;
@@ -166,25 +171,25 @@ impl rt::FromMap for Provenance {
                     out.recorded = map.next_value()?;
                 }
                 rt::Key::Known(12) => {
-                    out.policy = map.next_value()?;
+                    out.policy = rt::next_vec(&mut map, "Provenance.policy")?;
                 }
                 rt::Key::Known(13) => {
                     out.location = map.next_value()?;
                 }
                 rt::Key::Known(14) => {
-                    out.reason = map.next_value()?;
+                    out.reason = rt::next_vec(&mut map, "Provenance.reason")?;
                 }
                 rt::Key::Known(15) => {
                     out.activity = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.agent = map.next_value()?;
+                    out.agent = rt::next_vec(&mut map, "Provenance.agent")?;
                 }
                 rt::Key::Known(17) => {
-                    out.entity = map.next_value()?;
+                    out.entity = rt::next_vec(&mut map, "Provenance.entity")?;
                 }
                 rt::Key::Known(18) => {
-                    out.signature = map.next_value()?;
+                    out.signature = rt::next_vec(&mut map, "Provenance.signature")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -271,7 +276,7 @@ impl rt::Validate for Provenance {
 }
 
 /// An entity used in this activity
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProvenanceEntity {
     /// Unique id for inter-element referencing
@@ -289,6 +294,8 @@ pub struct ProvenanceEntity {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ProvenanceEntity);
 
 impl rt::FromMap for ProvenanceEntity {
     fn key(k: &str) -> Option<u16> {
@@ -311,10 +318,11 @@ impl rt::FromMap for ProvenanceEntity {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ProvenanceEntity.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ProvenanceEntity.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.role = map.next_value()?;
@@ -323,7 +331,7 @@ impl rt::FromMap for ProvenanceEntity {
                     out.what = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.agent = map.next_value()?;
+                    out.agent = rt::next_vec(&mut map, "ProvenanceEntity.agent")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -376,7 +384,7 @@ impl rt::Validate for ProvenanceEntity {
 }
 
 /// Actor involved
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProvenanceAgent {
     /// Unique id for inter-element referencing
@@ -396,6 +404,8 @@ pub struct ProvenanceAgent {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(ProvenanceAgent);
 
 impl rt::FromMap for ProvenanceAgent {
     fn key(k: &str) -> Option<u16> {
@@ -419,16 +429,17 @@ impl rt::FromMap for ProvenanceAgent {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ProvenanceAgent.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ProvenanceAgent.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.r#type = map.next_value()?;
                 }
                 rt::Key::Known(4) => {
-                    out.role = map.next_value()?;
+                    out.role = rt::next_vec(&mut map, "ProvenanceAgent.role")?;
                 }
                 rt::Key::Known(5) => {
                     out.who = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A structured set of questions intended to guide the collection of answers from end-users. Questionnaires provide detailed control over order, presentation, phraseology and grouping to allow coherent, consistent data collection.
 ///
 /// `resourceType` is `Questionnaire`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Questionnaire {
     /// Logical id of this artifact
@@ -76,6 +76,8 @@ pub struct Questionnaire {
     pub extra: Extras,
 }
 
+rt::resource_debug!(Questionnaire);
+
 impl rt::FromMap for Questionnaire {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -134,19 +136,20 @@ impl rt::FromMap for Questionnaire {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Questionnaire.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Questionnaire.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "Questionnaire.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
                     out.url = map.next_value()?;
                 }
                 rt::Key::Known(9) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Questionnaire.identifier")?;
                 }
                 rt::Key::Known(10) => {
                     out.version = map.next_value()?;
@@ -158,7 +161,7 @@ impl rt::FromMap for Questionnaire {
                     out.title = map.next_value()?;
                 }
                 rt::Key::Known(13) => {
-                    out.derived_from = map.next_value()?;
+                    out.derived_from = rt::next_vec(&mut map, "Questionnaire.derivedFrom")?;
                 }
                 rt::Key::Known(14) => {
                     out.status = map.next_value()?;
@@ -167,7 +170,7 @@ impl rt::FromMap for Questionnaire {
                     out.experimental = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.subject_type = map.next_value()?;
+                    out.subject_type = rt::next_vec(&mut map, "Questionnaire.subjectType")?;
                 }
                 rt::Key::Known(17) => {
                     out.date = map.next_value()?;
@@ -176,16 +179,16 @@ impl rt::FromMap for Questionnaire {
                     out.publisher = map.next_value()?;
                 }
                 rt::Key::Known(19) => {
-                    out.contact = map.next_value()?;
+                    out.contact = rt::next_vec(&mut map, "Questionnaire.contact")?;
                 }
                 rt::Key::Known(20) => {
                     out.description = map.next_value()?;
                 }
                 rt::Key::Known(21) => {
-                    out.use_context = map.next_value()?;
+                    out.use_context = rt::next_vec(&mut map, "Questionnaire.useContext")?;
                 }
                 rt::Key::Known(22) => {
-                    out.jurisdiction = map.next_value()?;
+                    out.jurisdiction = rt::next_vec(&mut map, "Questionnaire.jurisdiction")?;
                 }
                 rt::Key::Known(23) => {
                     out.purpose = map.next_value()?;
@@ -203,10 +206,10 @@ impl rt::FromMap for Questionnaire {
                     out.effective_period = map.next_value()?;
                 }
                 rt::Key::Known(28) => {
-                    out.code = map.next_value()?;
+                    out.code = rt::next_vec(&mut map, "Questionnaire.code")?;
                 }
                 rt::Key::Known(29) => {
-                    out.item = map.next_value()?;
+                    out.item = rt::next_vec(&mut map, "Questionnaire.item")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -293,7 +296,7 @@ impl rt::Validate for Questionnaire {
 }
 
 /// Questions and sections within the Questionnaire
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuestionnaireItem {
     /// Unique id for inter-element referencing
@@ -338,6 +341,8 @@ pub struct QuestionnaireItem {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(QuestionnaireItem);
+
 impl rt::FromMap for QuestionnaireItem {
     fn key(k: &str) -> Option<u16> {
         Some(match k {
@@ -372,10 +377,11 @@ impl rt::FromMap for QuestionnaireItem {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "QuestionnaireItem.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "QuestionnaireItem.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.link_id = map.next_value()?;
@@ -384,7 +390,7 @@ impl rt::FromMap for QuestionnaireItem {
                     out.definition = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.code = map.next_value()?;
+                    out.code = rt::next_vec(&mut map, "QuestionnaireItem.code")?;
                 }
                 rt::Key::Known(6) => {
                     out.prefix = map.next_value()?;
@@ -396,7 +402,7 @@ impl rt::FromMap for QuestionnaireItem {
                     out.r#type = map.next_value()?;
                 }
                 rt::Key::Known(9) => {
-                    out.enable_when = map.next_value()?;
+                    out.enable_when = rt::next_vec(&mut map, "QuestionnaireItem.enableWhen")?;
                 }
                 rt::Key::Known(10) => {
                     out.enable_behavior = map.next_value()?;
@@ -417,13 +423,13 @@ impl rt::FromMap for QuestionnaireItem {
                     out.answer_value_set = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.answer_option = map.next_value()?;
+                    out.answer_option = rt::next_vec(&mut map, "QuestionnaireItem.answerOption")?;
                 }
                 rt::Key::Known(17) => {
-                    out.initial = map.next_value()?;
+                    out.initial = rt::next_vec(&mut map, "QuestionnaireItem.initial")?;
                 }
                 rt::Key::Known(18) => {
-                    out.item = map.next_value()?;
+                    out.item = rt::next_vec(&mut map, "QuestionnaireItem.item")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -497,7 +503,7 @@ impl rt::Validate for QuestionnaireItem {
 }
 
 /// Initial value(s) when item is first rendered
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuestionnaireItemInitial {
     /// Unique id for inter-element referencing
@@ -512,8 +518,10 @@ pub struct QuestionnaireItemInitial {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(QuestionnaireItemInitial);
+
 /// Actual value for initializing the question (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum QuestionnaireItemInitialValue {
     /// `valueBoolean`
@@ -595,6 +603,8 @@ impl QuestionnaireItemInitialValue {
     }
 }
 
+rt::choice_debug!(QuestionnaireItemInitialValue);
+
 impl rt::Validate for QuestionnaireItemInitialValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -668,10 +678,11 @@ impl rt::FromMap for QuestionnaireItemInitial {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "QuestionnaireItemInitial.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "QuestionnaireItemInitial.modifierExtension")?;
                 }
                 rt::Key::Known(k @ 3..=14) if out.value.is_some() => {
                     rt::keep_extra(
@@ -781,7 +792,7 @@ impl rt::Validate for QuestionnaireItemInitial {
 }
 
 /// Permitted answer
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuestionnaireItemAnswerOption {
     /// Unique id for inter-element referencing
@@ -798,8 +809,10 @@ pub struct QuestionnaireItemAnswerOption {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(QuestionnaireItemAnswerOption);
+
 /// Answer value (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum QuestionnaireItemAnswerOptionValue {
     /// `valueInteger`
@@ -851,6 +864,8 @@ impl QuestionnaireItemAnswerOptionValue {
     }
 }
 
+rt::choice_debug!(QuestionnaireItemAnswerOptionValue);
+
 impl rt::Validate for QuestionnaireItemAnswerOptionValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -901,10 +916,12 @@ impl rt::FromMap for QuestionnaireItemAnswerOption {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "QuestionnaireItemAnswerOption.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "QuestionnaireItemAnswerOption.modifierExtension")?;
                 }
                 rt::Key::Known(k @ 3..=8) if out.value.is_some() => {
                     rt::keep_extra(
@@ -1000,7 +1017,7 @@ impl rt::Validate for QuestionnaireItemAnswerOption {
 }
 
 /// Only allow data when
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuestionnaireItemEnableWhen {
     /// Unique id for inter-element referencing
@@ -1019,8 +1036,10 @@ pub struct QuestionnaireItemEnableWhen {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(QuestionnaireItemEnableWhen);
+
 /// Value for question comparison based on operator (answer\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum QuestionnaireItemEnableWhenAnswer {
     /// `answerBoolean`
@@ -1092,6 +1111,8 @@ impl QuestionnaireItemEnableWhenAnswer {
     }
 }
 
+rt::choice_debug!(QuestionnaireItemEnableWhenAnswer);
+
 impl rt::Validate for QuestionnaireItemEnableWhenAnswer {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -1159,10 +1180,12 @@ impl rt::FromMap for QuestionnaireItemEnableWhen {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "QuestionnaireItemEnableWhen.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "QuestionnaireItemEnableWhen.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.question = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A structured set of questions and their answers. The questions are ordered and grouped into coherent subsets, corresponding to the structure of the grouping of the questionnaire being responded to.
 ///
 /// `resourceType` is `QuestionnaireResponse`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuestionnaireResponse {
     /// Logical id of this artifact
@@ -53,6 +53,8 @@ pub struct QuestionnaireResponse {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(QuestionnaireResponse);
 
 impl rt::FromMap for QuestionnaireResponse {
     fn key(k: &str) -> Option<u16> {
@@ -101,22 +103,23 @@ impl rt::FromMap for QuestionnaireResponse {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "QuestionnaireResponse.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "QuestionnaireResponse.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "QuestionnaireResponse.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
                     out.identifier = map.next_value()?;
                 }
                 rt::Key::Known(9) => {
-                    out.based_on = map.next_value()?;
+                    out.based_on = rt::next_vec(&mut map, "QuestionnaireResponse.basedOn")?;
                 }
                 rt::Key::Known(10) => {
-                    out.part_of = map.next_value()?;
+                    out.part_of = rt::next_vec(&mut map, "QuestionnaireResponse.partOf")?;
                 }
                 rt::Key::Known(11) => {
                     out.questionnaire = map.next_value()?;
@@ -140,7 +143,7 @@ impl rt::FromMap for QuestionnaireResponse {
                     out.source = map.next_value()?;
                 }
                 rt::Key::Known(18) => {
-                    out.item = map.next_value()?;
+                    out.item = rt::next_vec(&mut map, "QuestionnaireResponse.item")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -213,7 +216,7 @@ impl rt::Validate for QuestionnaireResponse {
 }
 
 /// Groups and questions
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuestionnaireResponseItem {
     /// Unique id for inter-element referencing
@@ -235,6 +238,8 @@ pub struct QuestionnaireResponseItem {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(QuestionnaireResponseItem);
 
 impl rt::FromMap for QuestionnaireResponseItem {
     fn key(k: &str) -> Option<u16> {
@@ -259,10 +264,11 @@ impl rt::FromMap for QuestionnaireResponseItem {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "QuestionnaireResponseItem.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "QuestionnaireResponseItem.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.link_id = map.next_value()?;
@@ -274,10 +280,10 @@ impl rt::FromMap for QuestionnaireResponseItem {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(6) => {
-                    out.answer = map.next_value()?;
+                    out.answer = rt::next_vec(&mut map, "QuestionnaireResponseItem.answer")?;
                 }
                 rt::Key::Known(7) => {
-                    out.item = map.next_value()?;
+                    out.item = rt::next_vec(&mut map, "QuestionnaireResponseItem.item")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -328,7 +334,7 @@ impl rt::Validate for QuestionnaireResponseItem {
 }
 
 /// The response(s) to the question
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuestionnaireResponseItemAnswer {
     /// Unique id for inter-element referencing
@@ -345,8 +351,10 @@ pub struct QuestionnaireResponseItemAnswer {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(QuestionnaireResponseItemAnswer);
+
 /// Single-valued answer to the question (value\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum QuestionnaireResponseItemAnswerValue {
     /// `valueBoolean`
@@ -428,6 +436,8 @@ impl QuestionnaireResponseItemAnswerValue {
     }
 }
 
+rt::choice_debug!(QuestionnaireResponseItemAnswerValue);
+
 impl rt::Validate for QuestionnaireResponseItemAnswerValue {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -502,10 +512,14 @@ impl rt::FromMap for QuestionnaireResponseItemAnswer {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension =
+                        rt::next_vec(&mut map, "QuestionnaireResponseItemAnswer.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(
+                        &mut map,
+                        "QuestionnaireResponseItemAnswer.modifierExtension",
+                    )?;
                 }
                 rt::Key::Known(k @ 3..=14) if out.value.is_some() => {
                     rt::keep_extra(
@@ -574,7 +588,7 @@ impl rt::FromMap for QuestionnaireResponseItemAnswer {
                     )));
                 }
                 rt::Key::Known(15) => {
-                    out.item = map.next_value()?;
+                    out.item = rt::next_vec(&mut map, "QuestionnaireResponseItemAnswer.item")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// Information about a person that is involved in the care for a patient, but who is not the target of healthcare, nor has a formal responsibility in the care process.
 ///
 /// `resourceType` is `RelatedPerson`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelatedPerson {
     /// Logical id of this artifact
@@ -55,6 +55,8 @@ pub struct RelatedPerson {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(RelatedPerson);
 
 impl rt::FromMap for RelatedPerson {
     fn key(k: &str) -> Option<u16> {
@@ -104,16 +106,17 @@ impl rt::FromMap for RelatedPerson {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "RelatedPerson.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "RelatedPerson.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "RelatedPerson.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "RelatedPerson.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.active = map.next_value()?;
@@ -122,13 +125,13 @@ impl rt::FromMap for RelatedPerson {
                     out.patient = map.next_value()?;
                 }
                 rt::Key::Known(11) => {
-                    out.relationship = map.next_value()?;
+                    out.relationship = rt::next_vec(&mut map, "RelatedPerson.relationship")?;
                 }
                 rt::Key::Known(12) => {
-                    out.name = map.next_value()?;
+                    out.name = rt::next_vec(&mut map, "RelatedPerson.name")?;
                 }
                 rt::Key::Known(13) => {
-                    out.telecom = map.next_value()?;
+                    out.telecom = rt::next_vec(&mut map, "RelatedPerson.telecom")?;
                 }
                 rt::Key::Known(14) => {
                     out.gender = map.next_value()?;
@@ -137,16 +140,16 @@ impl rt::FromMap for RelatedPerson {
                     out.birth_date = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.address = map.next_value()?;
+                    out.address = rt::next_vec(&mut map, "RelatedPerson.address")?;
                 }
                 rt::Key::Known(17) => {
-                    out.photo = map.next_value()?;
+                    out.photo = rt::next_vec(&mut map, "RelatedPerson.photo")?;
                 }
                 rt::Key::Known(18) => {
                     out.period = map.next_value()?;
                 }
                 rt::Key::Known(19) => {
-                    out.communication = map.next_value()?;
+                    out.communication = rt::next_vec(&mut map, "RelatedPerson.communication")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -221,7 +224,7 @@ impl rt::Validate for RelatedPerson {
 }
 
 /// A language which may be used to communicate with about the patient's health
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelatedPersonCommunication {
     /// Unique id for inter-element referencing
@@ -237,6 +240,8 @@ pub struct RelatedPersonCommunication {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(RelatedPersonCommunication);
 
 impl rt::FromMap for RelatedPersonCommunication {
     fn key(k: &str) -> Option<u16> {
@@ -258,10 +263,11 @@ impl rt::FromMap for RelatedPersonCommunication {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "RelatedPersonCommunication.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "RelatedPersonCommunication.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.language = map.next_value()?;

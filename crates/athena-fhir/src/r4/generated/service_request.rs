@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A record of a request for service such as diagnostic investigations, treatments, or operations to be performed.
 ///
 /// `resourceType` is `ServiceRequest`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceRequest {
     /// Logical id of this artifact
@@ -98,8 +98,10 @@ pub struct ServiceRequest {
     pub extra: Extras,
 }
 
+rt::resource_debug!(ServiceRequest);
+
 /// Service amount (quantity\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ServiceRequestQuantity {
     /// `quantityQuantity`
@@ -133,6 +135,8 @@ impl ServiceRequestQuantity {
     }
 }
 
+rt::choice_debug!(ServiceRequestQuantity);
+
 impl rt::Validate for ServiceRequestQuantity {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -150,7 +154,7 @@ impl rt::Validate for ServiceRequestQuantity {
 }
 
 /// When service should occur (occurrence\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ServiceRequestOccurrence {
     /// `occurrenceDateTime`
@@ -184,6 +188,8 @@ impl ServiceRequestOccurrence {
     }
 }
 
+rt::choice_debug!(ServiceRequestOccurrence);
+
 impl rt::Validate for ServiceRequestOccurrence {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -201,7 +207,7 @@ impl rt::Validate for ServiceRequestOccurrence {
 }
 
 /// Preconditions for service (asNeeded\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ServiceRequestAsNeeded {
     /// `asNeededBoolean`
@@ -230,6 +236,8 @@ impl ServiceRequestAsNeeded {
         }
     }
 }
+
+rt::choice_debug!(ServiceRequestAsNeeded);
 
 impl rt::Validate for ServiceRequestAsNeeded {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -318,28 +326,31 @@ impl rt::FromMap for ServiceRequest {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "ServiceRequest.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "ServiceRequest.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "ServiceRequest.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "ServiceRequest.identifier")?;
                 }
                 rt::Key::Known(9) => {
-                    out.instantiates_canonical = map.next_value()?;
+                    out.instantiates_canonical =
+                        rt::next_vec(&mut map, "ServiceRequest.instantiatesCanonical")?;
                 }
                 rt::Key::Known(10) => {
-                    out.instantiates_uri = map.next_value()?;
+                    out.instantiates_uri =
+                        rt::next_vec(&mut map, "ServiceRequest.instantiatesUri")?;
                 }
                 rt::Key::Known(11) => {
-                    out.based_on = map.next_value()?;
+                    out.based_on = rt::next_vec(&mut map, "ServiceRequest.basedOn")?;
                 }
                 rt::Key::Known(12) => {
-                    out.replaces = map.next_value()?;
+                    out.replaces = rt::next_vec(&mut map, "ServiceRequest.replaces")?;
                 }
                 rt::Key::Known(13) => {
                     out.requisition = map.next_value()?;
@@ -351,7 +362,7 @@ impl rt::FromMap for ServiceRequest {
                     out.intent = map.next_value()?;
                 }
                 rt::Key::Known(16) => {
-                    out.category = map.next_value()?;
+                    out.category = rt::next_vec(&mut map, "ServiceRequest.category")?;
                 }
                 rt::Key::Known(17) => {
                     out.priority = map.next_value()?;
@@ -363,7 +374,7 @@ impl rt::FromMap for ServiceRequest {
                     out.code = map.next_value()?;
                 }
                 rt::Key::Known(20) => {
-                    out.order_detail = map.next_value()?;
+                    out.order_detail = rt::next_vec(&mut map, "ServiceRequest.orderDetail")?;
                 }
                 rt::Key::Known(k @ 21..=23) if out.quantity.is_some() => {
                     rt::keep_extra(
@@ -437,40 +448,43 @@ impl rt::FromMap for ServiceRequest {
                     out.performer_type = map.next_value()?;
                 }
                 rt::Key::Known(34) => {
-                    out.performer = map.next_value()?;
+                    out.performer = rt::next_vec(&mut map, "ServiceRequest.performer")?;
                 }
                 rt::Key::Known(35) => {
-                    out.location_code = map.next_value()?;
+                    out.location_code = rt::next_vec(&mut map, "ServiceRequest.locationCode")?;
                 }
                 rt::Key::Known(36) => {
-                    out.location_reference = map.next_value()?;
+                    out.location_reference =
+                        rt::next_vec(&mut map, "ServiceRequest.locationReference")?;
                 }
                 rt::Key::Known(37) => {
-                    out.reason_code = map.next_value()?;
+                    out.reason_code = rt::next_vec(&mut map, "ServiceRequest.reasonCode")?;
                 }
                 rt::Key::Known(38) => {
-                    out.reason_reference = map.next_value()?;
+                    out.reason_reference =
+                        rt::next_vec(&mut map, "ServiceRequest.reasonReference")?;
                 }
                 rt::Key::Known(39) => {
-                    out.insurance = map.next_value()?;
+                    out.insurance = rt::next_vec(&mut map, "ServiceRequest.insurance")?;
                 }
                 rt::Key::Known(40) => {
-                    out.supporting_info = map.next_value()?;
+                    out.supporting_info = rt::next_vec(&mut map, "ServiceRequest.supportingInfo")?;
                 }
                 rt::Key::Known(41) => {
-                    out.specimen = map.next_value()?;
+                    out.specimen = rt::next_vec(&mut map, "ServiceRequest.specimen")?;
                 }
                 rt::Key::Known(42) => {
-                    out.body_site = map.next_value()?;
+                    out.body_site = rt::next_vec(&mut map, "ServiceRequest.bodySite")?;
                 }
                 rt::Key::Known(43) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "ServiceRequest.note")?;
                 }
                 rt::Key::Known(44) => {
                     out.patient_instruction = map.next_value()?;
                 }
                 rt::Key::Known(45) => {
-                    out.relevant_history = map.next_value()?;
+                    out.relevant_history =
+                        rt::next_vec(&mut map, "ServiceRequest.relevantHistory")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;

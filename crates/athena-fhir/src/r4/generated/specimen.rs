@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// A sample to be used for analysis.
 ///
 /// `resourceType` is `Specimen`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Specimen {
     /// Logical id of this artifact
@@ -57,6 +57,8 @@ pub struct Specimen {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(Specimen);
 
 impl rt::FromMap for Specimen {
     fn key(k: &str) -> Option<u16> {
@@ -107,16 +109,16 @@ impl rt::FromMap for Specimen {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Specimen.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Specimen.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension = rt::next_vec(&mut map, "Specimen.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "Specimen.identifier")?;
                 }
                 rt::Key::Known(9) => {
                     out.accession_identifier = map.next_value()?;
@@ -134,25 +136,25 @@ impl rt::FromMap for Specimen {
                     out.received_time = map.next_value()?;
                 }
                 rt::Key::Known(14) => {
-                    out.parent = map.next_value()?;
+                    out.parent = rt::next_vec(&mut map, "Specimen.parent")?;
                 }
                 rt::Key::Known(15) => {
-                    out.request = map.next_value()?;
+                    out.request = rt::next_vec(&mut map, "Specimen.request")?;
                 }
                 rt::Key::Known(16) => {
                     out.collection = map.next_value()?;
                 }
                 rt::Key::Known(17) => {
-                    out.processing = map.next_value()?;
+                    out.processing = rt::next_vec(&mut map, "Specimen.processing")?;
                 }
                 rt::Key::Known(18) => {
-                    out.container = map.next_value()?;
+                    out.container = rt::next_vec(&mut map, "Specimen.container")?;
                 }
                 rt::Key::Known(19) => {
-                    out.condition = map.next_value()?;
+                    out.condition = rt::next_vec(&mut map, "Specimen.condition")?;
                 }
                 rt::Key::Known(20) => {
-                    out.note = map.next_value()?;
+                    out.note = rt::next_vec(&mut map, "Specimen.note")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
@@ -231,7 +233,7 @@ impl rt::Validate for Specimen {
 }
 
 /// Direct container of specimen (tube/slide, etc.)
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpecimenContainer {
     /// Unique id for inter-element referencing
@@ -256,8 +258,10 @@ pub struct SpecimenContainer {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(SpecimenContainer);
+
 /// Additive associated with container (additive\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SpecimenContainerAdditive {
     /// `additiveCodeableConcept`
@@ -286,6 +290,8 @@ impl SpecimenContainerAdditive {
         }
     }
 }
+
+rt::choice_debug!(SpecimenContainerAdditive);
 
 impl rt::Validate for SpecimenContainerAdditive {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -325,13 +331,14 @@ impl rt::FromMap for SpecimenContainer {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "SpecimenContainer.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "SpecimenContainer.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
-                    out.identifier = map.next_value()?;
+                    out.identifier = rt::next_vec(&mut map, "SpecimenContainer.identifier")?;
                 }
                 rt::Key::Known(4) => {
                     out.description = map.next_value()?;
@@ -429,7 +436,7 @@ impl rt::Validate for SpecimenContainer {
 }
 
 /// Processing and processing step details
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpecimenProcessing {
     /// Unique id for inter-element referencing
@@ -450,8 +457,10 @@ pub struct SpecimenProcessing {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(SpecimenProcessing);
+
 /// Date and time of specimen processing (time\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SpecimenProcessingTime {
     /// `timeDateTime`
@@ -479,6 +488,8 @@ impl SpecimenProcessingTime {
         }
     }
 }
+
+rt::choice_debug!(SpecimenProcessingTime);
 
 impl rt::Validate for SpecimenProcessingTime {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -516,10 +527,11 @@ impl rt::FromMap for SpecimenProcessing {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "SpecimenProcessing.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "SpecimenProcessing.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.description = map.next_value()?;
@@ -528,7 +540,7 @@ impl rt::FromMap for SpecimenProcessing {
                     out.procedure = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.additive = map.next_value()?;
+                    out.additive = rt::next_vec(&mut map, "SpecimenProcessing.additive")?;
                 }
                 rt::Key::Known(k @ 6..=7) if out.time.is_some() => {
                     rt::keep_extra(
@@ -600,7 +612,7 @@ impl rt::Validate for SpecimenProcessing {
 }
 
 /// Collection details
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpecimenCollection {
     /// Unique id for inter-element referencing
@@ -627,8 +639,10 @@ pub struct SpecimenCollection {
     pub extra: Extras,
 }
 
+rt::redacted_debug!(SpecimenCollection);
+
 /// Collection time (collected\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SpecimenCollectionCollected {
     /// `collectedDateTime`
@@ -657,6 +671,8 @@ impl SpecimenCollectionCollected {
     }
 }
 
+rt::choice_debug!(SpecimenCollectionCollected);
+
 impl rt::Validate for SpecimenCollectionCollected {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
         match self {
@@ -671,7 +687,7 @@ impl rt::Validate for SpecimenCollectionCollected {
 }
 
 /// Whether or how long patient abstained from food and/or drink (fastingStatus\[x\])
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SpecimenCollectionFastingStatus {
     /// `fastingStatusCodeableConcept`
@@ -700,6 +716,8 @@ impl SpecimenCollectionFastingStatus {
         }
     }
 }
+
+rt::choice_debug!(SpecimenCollectionFastingStatus);
 
 impl rt::Validate for SpecimenCollectionFastingStatus {
     fn validate_at(&self, path: &str, out: &mut Vec<rt::Issue>) {
@@ -741,10 +759,11 @@ impl rt::FromMap for SpecimenCollection {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "SpecimenCollection.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "SpecimenCollection.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.collector = map.next_value()?;

@@ -9,7 +9,7 @@ use crate::r4::rt;
 /// The subscription resource is used to define a push-based subscription from a server to another system. Once a subscription is registered with the server, the server checks every resource that is created or updated, and if the resource matches the given criteria, it sends a message on the defined "channel" so that another system can take an appropriate action.
 ///
 /// `resourceType` is `Subscription`; it is written on encode and not stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Subscription {
     /// Logical id of this artifact
@@ -45,6 +45,8 @@ pub struct Subscription {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::resource_debug!(Subscription);
 
 impl rt::FromMap for Subscription {
     fn key(k: &str) -> Option<u16> {
@@ -89,19 +91,20 @@ impl rt::FromMap for Subscription {
                     out.text = map.next_value()?;
                 }
                 rt::Key::Known(5) => {
-                    out.contained = map.next_value()?;
+                    out.contained = rt::next_vec(&mut map, "Subscription.contained")?;
                 }
                 rt::Key::Known(6) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "Subscription.extension")?;
                 }
                 rt::Key::Known(7) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "Subscription.modifierExtension")?;
                 }
                 rt::Key::Known(8) => {
                     out.status = map.next_value()?;
                 }
                 rt::Key::Known(9) => {
-                    out.contact = map.next_value()?;
+                    out.contact = rt::next_vec(&mut map, "Subscription.contact")?;
                 }
                 rt::Key::Known(10) => {
                     out.end = map.next_value()?;
@@ -188,7 +191,7 @@ impl rt::Validate for Subscription {
 }
 
 /// The channel on which to report matches to the criteria
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionChannel {
     /// Unique id for inter-element referencing
@@ -208,6 +211,8 @@ pub struct SubscriptionChannel {
     /// Unknown elements and `_element` primitive-extension siblings, kept as the exact JSON received.
     pub extra: Extras,
 }
+
+rt::redacted_debug!(SubscriptionChannel);
 
 impl rt::FromMap for SubscriptionChannel {
     fn key(k: &str) -> Option<u16> {
@@ -231,10 +236,11 @@ impl rt::FromMap for SubscriptionChannel {
                     out.id = map.next_value()?;
                 }
                 rt::Key::Known(1) => {
-                    out.extension = map.next_value()?;
+                    out.extension = rt::next_vec(&mut map, "SubscriptionChannel.extension")?;
                 }
                 rt::Key::Known(2) => {
-                    out.modifier_extension = map.next_value()?;
+                    out.modifier_extension =
+                        rt::next_vec(&mut map, "SubscriptionChannel.modifierExtension")?;
                 }
                 rt::Key::Known(3) => {
                     out.r#type = map.next_value()?;
@@ -246,7 +252,7 @@ impl rt::FromMap for SubscriptionChannel {
                     out.payload = map.next_value()?;
                 }
                 rt::Key::Known(6) => {
-                    out.header = map.next_value()?;
+                    out.header = rt::next_vec(&mut map, "SubscriptionChannel.header")?;
                 }
                 rt::Key::Known(_) => {
                     map.next_value::<serde::de::IgnoredAny>()?;
