@@ -983,11 +983,20 @@ async fn unverified_lists_accept_several_shapes() {
     let page = list(6).send().await.unwrap();
     assert_eq!(page.items().len(), 1);
     assert_eq!(page.items()[0].amount, None);
-    assert!(page.items()[0].extra.contains_key("amount"), "raw value kept");
+    assert!(
+        page.items()[0].extra.contains_key("amount"),
+        "raw value kept"
+    );
     let warnings: Vec<String> = page.warnings().iter().map(|w| format!("{w:?}")).collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("claimtransactions[0].amount"), "{warnings:?}");
-    assert!(!warnings[0].contains("Smith"), "no value in the warning: {warnings:?}");
+    assert!(
+        warnings[0].contains("claimtransactions[0].amount"),
+        "{warnings:?}"
+    );
+    assert!(
+        !warnings[0].contains("Smith"),
+        "no value in the warning: {warnings:?}"
+    );
 }
 
 #[tokio::test]

@@ -350,7 +350,16 @@ async fn connection(
         match fault {
             Some(Fault::DropAfterHandler) => return Ok(()),
             Some(Fault::TruncatedBody) => {
-                client.write_all(&resp.head).await?;
+                // The connection is closed after the half body: say so in the head, so that
+                // whether the client reuses it for its next request never depends on how fast
+                // it notices the close (an empty body, a 202, is otherwise a complete answer
+                // on a connection the client may or may not pick again: a timing race).
+                let mut head = resp.head;
+                if head.ends_with(b"\r\n\r\n") {
+                    head.truncate(head.len() - 2);
+                    head.extend_from_slice(b"Connection: close\r\n\r\n");
+                }
+                client.write_all(&head).await?;
                 let half = resp.body.len() / 2;
                 client.write_all(&resp.body[..half]).await?;
                 client.flush().await?;
