@@ -205,13 +205,19 @@ impl Client {
                 return Err(fail(e).with_attempts(attempts));
             }
             let token = match (&inner.tokens, authenticated) {
-                (Some(tokens), true) => Some(tokens.token().await.map_err(|e| {
-                    // Count the API attempts already made (a 401 before the refresh) with
-                    // the token requests.
-                    let sent = e.attempts() + attempts;
-                    let e = e.with_attempts(sent);
-                    if e.route().is_none() { fail(e) } else { e }
-                })?),
+                // The token request serves this call: its quota wait and back-offs never
+                // run past the call's overall deadline.
+                (Some(tokens), true) => Some(
+                    crate::auth::within_call_deadline(deadline, tokens.token())
+                        .await
+                        .map_err(|e| {
+                            // Count the API attempts already made (a 401 before the refresh)
+                            // with the token requests.
+                            let sent = e.attempts() + attempts;
+                            let e = e.with_attempts(sent);
+                            if e.route().is_none() { fail(e) } else { e }
+                        })?,
+                ),
                 _ => None,
             };
             let now = rt.clock.now();

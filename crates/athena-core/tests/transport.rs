@@ -219,6 +219,42 @@ async fn the_token_endpoint_limiter_never_exceeds_its_rate() {
 }
 
 #[tokio::test]
+async fn a_token_quota_wait_past_the_deadline_ends_the_call_at_once() {
+    let server = MockServer::start().await;
+    // Every token expires at once, so the second call needs a second token request.
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("tok", "0")))
+        .mount(&server)
+        .await;
+    scripted(&server, "GET", vec![]).await;
+    let clock = ManualClock::new();
+    let c = Client::builder()
+        .base_url(server.uri())
+        .client_credentials("my-id", "my-secret")
+        .runtime(Runtime::manual(&clock, 0.5))
+        .token_requests_per_minute(1)
+        .overall_timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+    c.execute(&ping()).await.unwrap();
+    let before = clock.elapsed();
+    // The next token slot is a minute away: the call fails now instead of waiting.
+    let e = c.execute(&ping()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RateLimited, "{e}");
+    let wait = e.retry_after().expect("says how long the quota needs");
+    assert!(wait > Duration::from_secs(50), "{wait:?}");
+    assert_eq!(e.attempts(), 0, "nothing was sent");
+    assert_eq!(c.token_requests_sent(), 1);
+    assert_eq!(
+        clock.elapsed(),
+        before,
+        "no time passed: {:?}",
+        clock.sleeps()
+    );
+}
+
+#[tokio::test]
 async fn token_endpoint_429_is_waited_out() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

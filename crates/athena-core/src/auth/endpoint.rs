@@ -143,6 +143,30 @@ impl TokenQuota {
     }
 }
 
+tokio::task_local! {
+    /// The overall deadline of the API call a token is being fetched for, set by the
+    /// transport around its token request: quota waits and back-offs never run past it.
+    static CALL_DEADLINE: Instant;
+}
+
+/// Runs `f` (a token request made for an API call) under the call's overall deadline.
+pub(crate) async fn within_call_deadline<F: std::future::Future>(
+    deadline: Instant,
+    f: F,
+) -> F::Output {
+    CALL_DEADLINE.scope(deadline, f).await
+}
+
+/// The deadline of the API call this token request serves, if any.
+fn call_deadline() -> Option<Instant> {
+    CALL_DEADLINE.try_with(|d| *d).ok()
+}
+
+/// True when waiting `wait` from `now` would reach the call's deadline.
+fn passes_deadline(now: Instant, wait: Duration) -> bool {
+    call_deadline().is_some_and(|d| now.checked_add(wait).is_none_or(|end| end >= d))
+}
+
 /// A wait longer than this for a token-request slot is logged at WARN.
 const QUOTA_WAIT_WARN: Duration = Duration::from_secs(1);
 
@@ -163,8 +187,9 @@ impl TokenRateLimiter {
 
     /// Waits for a slot and takes it. A wait of more than a second is logged at WARN (once
     /// per request), naming the quota and the wait: a caller is never held up to a minute
-    /// without a trace of why.
-    pub(crate) async fn acquire(&self, rt: &Runtime) {
+    /// without a trace of why. A wait that would reach the overall deadline of the API call
+    /// the token is for is not started: `Err(wait)`, and no slot is taken.
+    pub(crate) async fn acquire(&self, rt: &Runtime) -> std::result::Result<(), Duration> {
         const WINDOW: Duration = Duration::from_secs(60);
         let mut warned = false;
         loop {
@@ -179,10 +204,16 @@ impl TokenRateLimiter {
                 }
                 if sent.len() < self.per_minute as usize {
                     sent.push_back(now);
-                    return;
+                    return Ok(());
                 }
                 let oldest = sent.front().copied().unwrap_or(now);
-                (oldest + WINDOW).saturating_duration_since(now)
+                let wait = oldest
+                    .checked_add(WINDOW)
+                    .map_or(WINDOW, |end| end.saturating_duration_since(now));
+                if passes_deadline(now, wait) {
+                    return Err(wait);
+                }
+                wait
             };
             if wait > QUOTA_WAIT_WARN && !warned {
                 warned = true;
@@ -294,12 +325,20 @@ impl TokenEndpoint {
             .clone()
     }
 
-    async fn acquire(&self, url: &Url) -> Option<Arc<TokenRateLimiter>> {
+    async fn acquire(&self, url: &Url) -> Result<Option<Arc<TokenRateLimiter>>> {
         let limiter = self.limiter_for(url);
-        if let Some(l) = &limiter {
-            l.acquire(&self.runtime).await;
+        if let Some(l) = &limiter
+            && let Err(wait) = l.acquire(&self.runtime).await
+        {
+            return Err(Error::new(
+                ErrorKind::RateLimited,
+                "the token endpoint's quota would delay the call past its overall deadline; \
+                 no token requested",
+            )
+            .with_endpoint("POST", ROUTE)
+            .with_retry_after(Some(wait)));
         }
-        limiter
+        Ok(limiter)
     }
 
     /// POSTs a form to a token endpoint, with optional HTTP Basic client authentication, and
@@ -338,7 +377,10 @@ impl TokenEndpoint {
     {
         let mut attempt = 0;
         loop {
-            let limiter = self.acquire(url).await;
+            let limiter = self
+                .acquire(url)
+                .await
+                .map_err(|e| e.with_attempts(attempt))?;
             let form = make_form().map_err(|e| e.with_attempts(attempt))?;
             attempt += 1;
             self.requests
@@ -363,8 +405,7 @@ impl TokenEndpoint {
                     } else {
                         ErrorKind::Transport
                     };
-                    if attempt < MAX_ATTEMPTS {
-                        self.backoff(attempt, None).await;
+                    if attempt < MAX_ATTEMPTS && self.backoff(attempt, None).await {
                         continue;
                     }
                     return Err(Error::new(kind, "token request failed")
@@ -383,8 +424,7 @@ impl TokenEndpoint {
             let body = match response.bytes().await {
                 Ok(b) => b,
                 Err(e) => {
-                    if attempt < MAX_ATTEMPTS {
-                        self.backoff(attempt, None).await;
+                    if attempt < MAX_ATTEMPTS && self.backoff(attempt, None).await {
                         continue;
                     }
                     return Err(
@@ -409,9 +449,8 @@ impl TokenEndpoint {
             {
                 l.saturate(&self.runtime);
             }
-            if retryable && attempt < MAX_ATTEMPTS {
+            if retryable && attempt < MAX_ATTEMPTS && self.backoff(attempt, retry_after).await {
                 tracing::debug!(status, attempt, "token endpoint asked us to retry");
-                self.backoff(attempt, retry_after).await;
                 continue;
             }
             let kind = if status == 429 {
@@ -440,7 +479,7 @@ impl TokenEndpoint {
         let (parts, body) = request.into_parts();
         let url = Url::parse(&parts.uri.to_string())
             .map_err(|_| Error::new(ErrorKind::Config, "token endpoint URL is not valid"))?;
-        self.acquire(&url).await;
+        self.acquire(&url).await?;
         self.requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut req = self
@@ -512,14 +551,20 @@ impl TokenEndpoint {
         })
     }
 
-    async fn backoff(&self, attempt: u32, retry_after: Option<Duration>) {
+    /// Sleeps before another token attempt; `false` (and no sleep) when the wait would reach
+    /// the overall deadline of the API call the token is for.
+    async fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> bool {
         let base = Duration::from_millis(500) * 2u32.saturating_pow(attempt - 1);
         let jittered = base.mul_f64(self.runtime.jitter.unit());
         let wait = retry_after
             .map(|r| r.max(jittered))
             .unwrap_or(jittered.max(Duration::from_millis(250)))
             .min(Duration::from_secs(60));
+        if passes_deadline(self.runtime.clock.now(), wait) {
+            return false;
+        }
         self.runtime.sleeper.sleep(wait).await;
+        true
     }
 }
 

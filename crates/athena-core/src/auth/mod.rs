@@ -24,6 +24,7 @@
 pub mod authorization_code;
 mod client_credentials;
 mod endpoint;
+pub(crate) use endpoint::within_call_deadline;
 mod manager;
 pub mod oidc;
 pub mod smart;
