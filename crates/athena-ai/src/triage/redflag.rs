@@ -3,7 +3,7 @@
 //!
 //! Three layers, each built from triage criteria rather than from example messages:
 //!
-//! 1. **Findings** ([`lexicon`](super::lexicon)): clinical concepts (chest pain, facial
+//! 1. **Findings** (`lexicon`): clinical concepts (chest pain, facial
 //!    droop, throat closing, pregnancy, anticoagulant, …) written as small token patterns
 //!    with synonyms, stems and Spanish. Words are case- and accent-folded; a typo matches
 //!    only a long-enough lexicon word, within a bounded edit distance, with the same first

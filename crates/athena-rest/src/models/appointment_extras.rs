@@ -96,10 +96,10 @@ model! {
     /// One entry of the practice's appointment waitlist (`GET /appointments/waitlist`).
     ///
     /// Sources: the output fields of "Get appointment waitlist" as listed by
-    /// https://docs.athenahealth.com/api/api-ref/appointment-waitlist (input filters:
+    /// <https://docs.athenahealth.com/api/api-ref/appointment-waitlist> (input filters:
     /// `priority`, `dayofweekids`, `hourfrom`, `patientid`, `appointmentid`,
     /// `appointmenttypeid`, `providerid`, `departmentid`) and by the athena data catalogue of
-    /// https://docs.xcaliber.health/resources/ehr-model-catalog/athena-data-catalogue/waitlist
+    /// <https://docs.xcaliber.health/resources/ehr-model-catalog/athena-data-catalogue/waitlist>
     /// (`appointmentid`, `appointmenttypeid`, `created`, `dayofweekids`, `departmentid`,
     /// `hourfrom`, `hourto`, `note`, `patientid`, `priority`, `providerid`, `waitlistid`,
     /// `allowanydepartment`). No recording exists: the field types and the item key are

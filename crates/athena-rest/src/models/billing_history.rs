@@ -18,7 +18,7 @@ model! {
     /// payment, an adjustment or a transfer of the balance between payers.
     ///
     /// Sources: the endpoint is athena's "Retrieves a list of claims transactions for a
-    /// specific claim" (https://docs.athenahealth.com/api/api-ref/claim; request definition
+    /// specific claim" (<https://docs.athenahealth.com/api/api-ref/claim>; request definition
     /// `ListClaimTransactions.php` in chrisreedio/laravel-athena-sdk). Its output fields could
     /// not be read from any stored copy of the documentation, so **every field here is
     /// unverified**: the names follow the vocabulary athena uses for the same facts on
@@ -64,10 +64,10 @@ model! {
     /// patients" and takes `patientidlist`, `startdate`, `enddate` and
     /// `additionalpaymentinfo` ("date of service, original plan, supervising provider")
     /// (request definition `ListPatientPaymentHistory.php` in chrisreedio/laravel-athena-sdk,
-    /// mirroring https://docs.athenahealth.com/api/api-ref/payment). The payment fields follow
+    /// mirroring <https://docs.athenahealth.com/api/api-ref/payment>). The payment fields follow
     /// athena's user guide for the same report ("Patient Payment Summary": post date, reason
     /// for payment, method of payment, amount, procedure code, original plan, supervising
-    /// provider; https://help.athenahealth.com/Ohelp/Content/Patient_Payment_Summary_PH.htm)
+    /// provider; <https://help.athenahealth.com/Ohelp/Content/Patient_Payment_Summary_PH.htm>)
     /// and the form fields of `POST /patients/{patientid}/recordpayment`. **Every field is
     /// unverified**; so is the item key (the endpoint accepts `payments`, `paymenthistory`,
     /// `patients` or a bare array).
@@ -111,7 +111,7 @@ model! {
     /// One e-payment receipt of a patient (`GET /patients/{patientid}/receipts`, item key
     /// `receipts`).
     ///
-    /// Source: https://docs.athenahealth.com/api/api-ref/receipt (output parameters of "Get
+    /// Source: <https://docs.athenahealth.com/api/api-ref/receipt> (output parameters of "Get
     /// list of payment-receipts"): every field below is documented there with type
     /// `string`; none has been seen in a recording. `requestdate` is documented as "the
     /// timestamp (Eastern) when the payment was initiated".

@@ -3,7 +3,7 @@
 //! (`GET /patients/{patientid}/receipts`).
 //!
 //! No recording of these answers exists. Receipts carry the output fields athena documents
-//! (https://docs.athenahealth.com/api/api-ref/receipt); claim transactions and payment history
+//! (<https://docs.athenahealth.com/api/api-ref/receipt>); claim transactions and payment history
 //! use athena's vocabulary for the same facts elsewhere (claim `transactionid`,
 //! `procedurecode`, `postdate`; `recordpayment`'s `paymentmethod`), under the item keys
 //! `claimtransactions` and `payments`. Everything is derived from the sandbox's claims and
