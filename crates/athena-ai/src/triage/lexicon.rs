@@ -32,8 +32,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         0,
         &[
             "~4 chest|pecho|chst|breastbone|sternum|esternon pain|pains|painful|pressure|tight|tightness|tightening|hurt|hurts|hurting|heavy|heaviness|squeez*|crush*|ache|aches|aching|discomfort|dolor|dolores|duele|presion|opresion|opresivo|opresiva|apretado|apretada|apretando|aprieta|aprietan|pesadez|burning|ardor|stabbing|sharp",
-            "~5 chest|pecho|breastbone|sternum|heart|corazon weight|sitting|elephant|vise|vice|band|squeeze|squeezed|squeezing|crushed",
-            "^6 squeez*|pressure|tight*|heavy|heaviness|crush*|pain|pains|discomfort|ache|aching|hurt*|burning|stabbing in|on|across|into|of|en|del|de chest|pecho",
+            "~5 chest|pecho|breastbone|sternum|heart|corazon weight|sitting|elephant|vise|vice|band|squeeze|squeezed|squeezing|crushed|peso|aprieta|aprietan|apretando|oprime|banda|piedra",
+            "me aprieta|oprime|pesa el pecho",
+            "^6 squeez*|pressure|tight*|heavy|heaviness|crush*|pain|pains|discomfort|ache|aching|hurt*|burning|stabbing|peso|pesadez|piedra|opresion|presion in|on|across|into|of|en|del|de chest|pecho",
             "heart attack|attacks",
             "ataque al? corazon|cardiaco",
             "infarto|infartando",
@@ -206,10 +207,56 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "no quiero|quiere vivir|seguir|despertar",
             "acabar con mi|su vida",
             "hacerme|hacerse|cortarme|cortarse dano|las",
+            // Safety statements: "can't keep myself safe", "no me siento seguro conmigo".
+            "^3 cant|cannot|not|unable|wont|couldnt|dont keep|stay|keeping myself|himself|herself|themselves|me|him|her safe",
+            "^2 dont|doesnt|not|never|no feel|feeling|felt safe with|around|from myself|himself|herself",
+            "not safe with|from|around myself|himself|herself",
+            "no me|se siento|siente|sentia segur* conmigo|consigo",
+            "^2 no me|se siento|siente|sentia segur*|salvo de mi|si",
+            "^2 no puedo|puede mantenerme|mantenerse|cuidarme|cuidarse salvo|segur*",
+            // Self-harm that escalates: "cutting again, deeper", "cut deep".
+            "^0 cut|cutting|cuts again|deep|deeper|deeply",
+            "^2 urge|urges|tempted|relapse|relapsing to? cut|cutting",
+            "^3 pienso|pensando|quiero|ganas|voy cortarme|lastimarme|herirme|cortarse|lastimarse",
+            "me volvi|volvio a cortar|lastimar",
             "mejor muerto|muerta",
         ],
     ),
     ("si_word", 0, &["suicid*|sucid*|suicdal|suisid*"]),
+    // A decision that sounds final; alone it is an idiom, with a farewell or a second one
+    // it is a plan.
+    (
+        "si_final",
+        MODIFIER,
+        &[
+            "tonight|today|esta noche is|es the|la night|noche|day|dia",
+            "made|make up my mind",
+            "^2 wont|not be around|here|alive after|by|tomorrow|much|anymore",
+            "everything|all ready|planned|prepared|set|listo|preparado",
+            "affairs|things in order",
+            "at peace with it|this|my decision",
+            "ya no estare|estara",
+            "^2 ya tengo todo listo|preparado|planeado",
+            "ya lo decidi",
+            "ya no aguanto|puedo mas",
+            "cant|cannot take|do it|this anymore",
+            "cant go on",
+        ],
+    ),
+    (
+        "si_farewell",
+        MODIFIER,
+        &[
+            "goodbye|goodbyes|farewell|adios|despedida|despido|despedirme",
+            "sorry to|for everyone|everybody|everything",
+            "perdon|perdonenme|perdoname a? todos",
+            "love you all",
+            "^3 tell my|his|her kids|wife|husband|family|mom|dad|children i|he|she love",
+            "^2 take care of my kids|children|dog|cat|family",
+            "cuiden a|de mis? hijos|familia",
+            "los|las quiero a todos|todas",
+        ],
+    ),
     (
         "si_method",
         ADMIN_IMMUNE,
@@ -231,7 +278,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 giving|gave|give away my|his|her things|stuff|belongings|possessions|cosas",
             "^2 jump|jumping off|from bridge|building|roof|balcony|overpass|puente|edificio",
             "^2 drive|driving into|off wall|tree|bridge|traffic|cliff",
-            "^4 want|wants|going|gonna|thinking|thought|plan|planning|urge take|taking|swallow|swallowing|overdose all|whole|every|bottle pills|meds|bottle|medication|medicine",
+            "^4 want|wants|going|gonna|thinking|thought|plan|planning|urge|decided|deciding|ready take|taking|swallow|swallowing|overdose all|whole|every|bottle pills|meds|bottle|medication|medicine",
+            "^4 voy|vamos|va|decidi|decidio|decidido|quiero|pienso|pensando tomarme|tomarse|tragarme|tragarse|tomar todas|todos|toda|el las|los|mis|sus? pastillas|pildoras|medicinas|frasco",
         ],
     ),
     (
@@ -344,6 +392,11 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         MODIFIER,
         &[
             "bleed*|bleeing|sangr*|hemorrhag*|nosebleed|nosebleeds",
+            // Blood that flows: "blood running down my legs", "me sale sangre".
+            "^2 blood|sangre running|pouring|dripping|gushing|streaming|trickling|flowing|coming|came|corre|corriendo|chorrea|chorreando|escurre|escurriendo down|out|from|off|por|de|everywhere",
+            "bright|dark red blood",
+            "me|le sale|salio|esta|sigue saliendo? sangre",
+            "sangre roja|rojo|fresca|viva",
             "blood in urine|pee|stool|stools|poop|bm|orina|heces",
             "bloody urine|pee|stool|stools|poop|diarrhea",
             "peeing|urinating|passing blood|sangre",
@@ -569,6 +622,45 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         ],
     ),
     (
+        "intake_past",
+        MODIFIER,
+        &[
+            "took|swallowed|downed|popped|chugged|gulped|ingested|ate",
+            "se|me tomo|tome|trago|trague|comio|comi|bebio|bebi",
+            "trago|trague|tomaron|tragaron",
+        ],
+    ),
+    (
+        "quantity_all",
+        MODIFIER,
+        &[
+            "handful|bunch|punado|monton|whole|entire|all|todas|todos|rest|resto|dozen|docena|ton|tons",
+        ],
+    ),
+    (
+        "container_open",
+        MODIFIER,
+        &[
+            "~3 empty|emptied|open|opened|vacio|vacia|abierto|abierta bottle|bottles|frasco|container|box|pillbox|pack|packet|blister|jar|pastillero|caja",
+            "got into|in the|my|his|her|grandmas|grandpas pill|pills|medicine|med bottle|bottles|box|organizer|cabinet",
+        ],
+    ),
+    (
+        "diaphoresis",
+        MODIFIER,
+        &[
+            "clammy|diaphore*|diaforesis|sweaty|sweating|sweat|sweats|drenched|soaked|sudando|sudor|suda|sudoroso|sudorosa|sudada|sudado|empapado|empapada",
+        ],
+    ),
+    (
+        "torso_pressure",
+        MODIFIER,
+        &[
+            "^3 band|squeez*|pressure|tight*|crush*|vise|vice|weight|heavy|heaviness|peso|opresion|banda around|across|in|on|alrededor|en ribs|rib|costillas|ribcage|torso|chest|pecho|upper",
+            "^2 sitting|elephant|weight|standing|peso on|encima|sobre me|mi",
+        ],
+    ),
+    (
         "child",
         MODIFIER,
         &[
@@ -649,6 +741,10 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "rebound|guarding|peritonitis",
             "~4 belly|stomach|abdomen|tummy|barriga|estomago|panza rigid|hard|board|rock|distended|rigido|duro|dura",
+            // "lo tengo duro", "la siento dura como piedra": the belly named before.
+            "lo|la tengo|siento|tiene|siente|esta duro|dura|rigido|rigida|durisimo|durisima",
+            "duro|dura como una? piedra|tabla|roca",
+            "hard|stiff|tight as a? rock|board|brick",
         ],
     ),
     (
@@ -844,6 +940,10 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "wont|doesnt|dont|didnt|isnt|not stop|stopping|quit|ease",
             "wont|doesnt let up",
             "no se|quita|va|mejora|calma|para",
+            // Spanish "can't stop ...": "no paro de vomitar", "no deja de sangrar", "no para".
+            "no|nunca paro|para|paran|deja|dejo|dejan|termina|acaba|puedo|puede de|dejar|parar",
+            "sin parar|cesar|detenerse",
+            "no ha|han parado|dejado|terminado",
             "no estoy segur*",
             "gets no|any better",
             "cant tell|sleep|eat|keep|stop|wait",
@@ -960,7 +1060,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "ask|asking about",
             "what is|are|does",
             "when should|do|would|is|are",
-            "que es|son",
+            "^0 que es|son",
             "que|cuales sintomas|senales|signos",
         ],
     ),

@@ -168,7 +168,8 @@ struct Compiled {
 
 /// Compound words in which "blood" or "chest" is not a symptom.
 const EXCLUDES: &[&str] = &[
-    "blood|sangre work|test|tests|testing|pressure|pressures|presure|sugar|sugars|draw|drawn|count|counts|type|donation|donor|donate|glucose|level|levels|panel|panels|results|bank|cells|cell|thinner|thinners|thiner|orange|oxygen|de|pressure",
+    "blood|sangre work|test|tests|testing|pressure|pressures|presure|sugar|sugars|draw|drawn|count|counts|type|donation|donor|donate|glucose|level|levels|panel|panels|results|bank|cells|cell|thinner|thinners|thiner|orange|oxygen|pressure",
+    "sangre de cordon|tipo",
     "chest xray|xrays|congestion|congested|cold|infection|cough|mucus|phlegm|rash|hair|tattoo|ct|scan|tube|binder",
     "chest x ray|rays",
     "analisis|examen|prueba de sangre",
@@ -551,7 +552,25 @@ impl Context<'_> {
         if has(Kind::Negation) || has(Kind::Hypothetical) {
             return false;
         }
-        let current = has(Kind::Current);
+        // "Now" cancels a history, unless the history is said closer to the finding ("sugar
+        // was 550 last month before I started insulin, now 130s").
+        let nearest = |k: Kind| {
+            self.trigs
+                .iter()
+                .filter(|t| t.kind == k && in_scope(t, span, self.toks, &self.terms))
+                .map(|t| {
+                    if t.span.end <= span.start {
+                        span.start - t.span.end
+                    } else {
+                        t.span.start.saturating_sub(span.end)
+                    }
+                })
+                .min()
+        };
+        let current = match (nearest(Kind::Current), nearest(Kind::Historical)) {
+            (Some(c), Some(h)) => c <= h,
+            (c, _) => c.is_some(),
+        };
         if (has(Kind::Historical) || (!modifier && family_history(span, self.toks))) && !current {
             return false;
         }
@@ -1038,6 +1057,15 @@ pub fn assess(text: &str) -> Vec<Escalation> {
 
     // Cardiac, breathing, collapse.
     fire(RedFlag::ChestPain, "chest_pain", f.get("chest_pain"));
+    // Pressure round the ribs or "sitting on me" with sweating, faintness or breathlessness.
+    fire(
+        RedFlag::ChestPain,
+        "chest_pressure_companion",
+        f.get("torso_pressure").and_then(|t| {
+            f.any(&["diaphoresis", "presyncope", "breathing_distress"])
+                .map(|x| join(&t, &x))
+        }),
+    );
     fire(RedFlag::Collapse, "cardiac_arrest", f.get("cardiac_arrest"));
     fire(
         RedFlag::Breathing,
@@ -1092,6 +1120,21 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     );
     fire(RedFlag::Suicidal, "suicide_method", f.get("si_method"));
     fire(RedFlag::Homicidal, "homicidal_ideation", f.get("homicidal"));
+    // A farewell with a decision that sounds final, or two such decisions ("tonight is
+    // the night. sorry to everyone"; "won't be around after tonight, everything is ready").
+    let finals: Vec<&Hit> = f.hits.iter().filter(|h| h.id == "si_final").collect();
+    fire(
+        RedFlag::Suicidal,
+        "suicidal_farewell",
+        finals.first().and_then(|a| {
+            f.get("si_farewell").map(|b| join(&a.span, &b)).or_else(|| {
+                finals
+                    .iter()
+                    .find(|b| !overlaps(&a.span, &b.span))
+                    .map(|b| join(&a.span, &b.span))
+            })
+        }),
+    );
 
     // Anaphylaxis.
     fire(
@@ -1406,12 +1449,84 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                         .map(|x| join(&v.span, &x.span))
                 }),
         );
+        // Found with an open or empty container of medicine ("found my son with an empty
+        // bottle of his grandmother's heart pills").
+        fire(
+            RedFlag::Overdose,
+            "child_ingestion",
+            f.hits
+                .iter()
+                .filter(|h| h.id == "container_open")
+                .find_map(|c| {
+                    let s = toks[c.span.start].sentence;
+                    let found = toks.iter().any(|t| {
+                        t.sentence == s
+                            && matches!(
+                                t.norm.as_str(),
+                                "found"
+                                    | "finding"
+                                    | "caught"
+                                    | "with"
+                                    | "holding"
+                                    | "playing"
+                                    | "encontre"
+                                    | "encontramos"
+                                    | "encontro"
+                                    | "con"
+                                    | "jugando"
+                                    | "next"
+                                    | "junto"
+                                    | "into"
+                            )
+                    });
+                    let drug = f.hits.iter().find(|x| {
+                        x.id == "substance"
+                            && toks[x.span.start].sentence == s
+                            && x.span.start + 8 >= c.span.end
+                            && x.span.start <= c.span.end + 6
+                    })?;
+                    found.then(|| join(&c.span, &drug.span))
+                }),
+        );
         fire(
             RedFlag::Overdose,
             "child_medication_error",
             f.get("med_error"),
         );
     }
+
+    // Intake of a quantity: "swallowed a handful of my adderall", "took all of her
+    // brother's ritalin", "se tomó todas las pastillas". The verb, then the quantity, then
+    // the substance, close together in one clause.
+    fire(
+        RedFlag::Overdose,
+        "overdose_quantity",
+        f.hits
+            .iter()
+            .filter(|h| h.id == "intake_past")
+            .find_map(|v| {
+                let took = matches!(
+                    toks[v.span.end - 1].norm.as_str(),
+                    "took" | "tomo" | "tome" | "ate" | "comio" | "comi"
+                );
+                let q = f.hits.iter().find(|q| {
+                    let w = toks[q.span.start].norm.as_str();
+                    q.id == "quantity_all"
+                        && q.span.start >= v.span.end
+                        && q.span.start <= v.span.end + 3
+                        && !(took && matches!(w, "rest" | "resto"))
+                        && (v.span.end..q.span.start).all(|k| toks[k].punct != Punct::Comma)
+                })?;
+                let x = f.hits.iter().find(|x| {
+                    x.id == "substance"
+                        && x.span.start >= q.span.end
+                        && x.span.start <= q.span.end + 4
+                        && (q.span.start..x.span.start).all(|k| toks[k].punct != Punct::Comma)
+                        && !matches!(toks[x.span.start].norm.as_str(), "of" | "de")
+                })?;
+                Some(join(&v.span, &x.span))
+            }),
+    );
 
     // Diabetes.
     if let Some(d) = f.get("diabetic").or_else(|| f.get("ketones")) {
