@@ -12,7 +12,7 @@
 //! 2. **Context** (ConText/NegEx-style): triggers with a direction, a window and
 //!    terminators decide whether a finding is negated ("I don't have chest pain" — but
 //!    "no, the chest pain is worse" is not), historical ("years ago", "history of";
-//!    cancelled by "now", "again", "today"), hypothetical ("if I ever", "warning signs
+//!    cancelled by "now", "again", "today" unless the history is said nearer the finding), hypothetical ("if I ever", "warning signs
 //!    of"), a relative's history ("my dad had a heart attack"), administrative ("bill for",
 //!    "hotline volunteer"), a reference to a service ("seizure meds", "stroke clinic") or
 //!    mild/chronic ("a little short of breath on the stairs").
@@ -20,7 +20,10 @@
 //!    ≥ 100.4 °F / 38 °C in an infant under three months, head injury on an anticoagulant,
 //!    pregnancy with bleeding or headache with vision changes, pill counts, a child's
 //!    ingestion, diabetes with ketones or a meter reading "HI", sudden severe testicular
-//!    pain, severe abdominal pain with a rigid belly or fever, and so on.
+//!    pain, severe abdominal pain with a rigid belly or fever, an intake verb followed by a
+//!    quantity and a drug ("swallowed a handful of my adderall"), a child found with an
+//!    open or empty container, means made ready or a farewell with a final decision,
+//!    pressure round the ribs with sweating, and so on.
 //!
 //! Every escalation names its criterion and the byte span of the evidence in the text
 //! analysed, so a reviewer can see why; neither the criterion nor the span is PHI.
@@ -170,6 +173,9 @@ struct Compiled {
 const EXCLUDES: &[&str] = &[
     "blood|sangre work|test|tests|testing|pressure|pressures|presure|sugar|sugars|draw|drawn|count|counts|type|donation|donor|donate|glucose|level|levels|panel|panels|results|bank|cells|cell|thinner|thinners|thiner|orange|oxygen|pressure",
     "sangre de cordon|tipo",
+    // A finished course, not an overdose: "me tomé todas las pastillas del antibiótico".
+    "^3 todas|todos|all|whole|entire|rest|resto pastillas|pills|meds|medicine|tablets|course|tratamiento del|de|of the? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|esteroides|taper|course|tratamiento",
+    "^2 all|whole|entire|rest|todas|todos|resto of|de my|his|her|the|mis|sus|el|la|los|las? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|taper|course|tratamiento",
     "chest xray|xrays|congestion|congested|cold|infection|cough|mucus|phlegm|rash|hair|tattoo|ct|scan|tube|binder",
     "chest x ray|rays",
     "analisis|examen|prueba de sangre",
@@ -608,6 +614,7 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
                         | "fetal_movement"
                         | "overdose_named"
                         | "breathing_distress"
+                        | "quantity_all"
                 ) && excluded.iter().any(|e| overlaps(e, &span))
                 {
                     continue;
@@ -1123,6 +1130,26 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     // A farewell with a decision that sounds final, or two such decisions ("tonight is
     // the night. sorry to everyone"; "won't be around after tonight, everything is ready").
     let finals: Vec<&Hit> = f.hits.iter().filter(|h| h.id == "si_final").collect();
+    // Means made ready with a final word, a farewell or a bare time ("I have the pills
+    // counted out. Tonight.").
+    fire(
+        RedFlag::Suicidal,
+        "suicide_method",
+        f.get("si_means_ready").and_then(|m| {
+            f.any(&["si_final", "si_farewell"])
+                .or_else(|| {
+                    toks.iter()
+                        .position(|t| {
+                            matches!(
+                                t.norm.as_str(),
+                                "tonight" | "today" | "tomorrow" | "noche" | "hoy" | "manana"
+                            ) && toks.iter().filter(|x| x.sentence == t.sentence).count() <= 2
+                        })
+                        .map(tok_span)
+                })
+                .map(|x| join(&m, &x))
+        }),
+    );
     fire(
         RedFlag::Suicidal,
         "suicidal_farewell",
@@ -1488,6 +1515,31 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                     found.then(|| join(&c.span, &drug.span))
                 }),
         );
+        // A button battery or magnets near a child's mouth.
+        fire(
+            RedFlag::Overdose,
+            "child_ingestion",
+            f.get("hazard_object").and_then(|h| {
+                let s = toks[h.start].sentence;
+                let mouth = toks.iter().position(|t| {
+                    t.sentence == s
+                        && matches!(
+                            t.norm.as_str(),
+                            "mouth"
+                                | "boca"
+                                | "swallowed"
+                                | "swallow"
+                                | "trago"
+                                | "tragado"
+                                | "ate"
+                                | "comio"
+                        )
+                });
+                f.get("ingestion_verb")
+                    .or_else(|| mouth.map(tok_span))
+                    .map(|m| join(&h, &m))
+            }),
+        );
         fire(
             RedFlag::Overdose,
             "child_medication_error",
@@ -1688,6 +1740,44 @@ mod tests {
         assert!(red_flags("no chest pain, just need a refill").is_empty());
         assert_eq!(red_flags("No puedo respirar"), vec![RedFlag::Breathing]);
         assert!(red_flags("I need to reschedule my appointment").is_empty());
+    }
+
+    #[test]
+    fn spanish_cannot_stop_is_not_a_negation_and_a_nearer_history_wins() {
+        // "no paro de" / "no deja de": continuing, not negated.
+        assert_eq!(
+            red_flags("soy diabético, mi azúcar está en 550 y no paro de vomitar"),
+            vec![RedFlag::Diabetic]
+        );
+        assert!(red_flags("no he vomitado y mi azúcar está en 150").is_empty());
+        // "last month" sits next to the reading, "now" next to the current one.
+        assert!(
+            red_flags("sugar was 550 last month before I started insulin, now 130s").is_empty()
+        );
+        assert_eq!(
+            red_flags("my sugar is 550 right now, last month it was fine"),
+            vec![RedFlag::Diabetic]
+        );
+    }
+
+    #[test]
+    fn quantities_plans_and_companions() {
+        assert_eq!(
+            red_flags("my teenager swallowed a handful of my adderall"),
+            vec![RedFlag::Overdose]
+        );
+        assert!(red_flags("I took the rest of my prednisone, taper done").is_empty());
+        assert!(red_flags("ya me tomé todas las pastillas del antibiótico").is_empty());
+        assert_eq!(
+            red_flags("made up my mind, tonight is the night. sorry to everyone"),
+            vec![RedFlag::Suicidal]
+        );
+        assert!(red_flags("I've made up my mind to do the knee surgery").is_empty());
+        assert_eq!(
+            red_flags("band squeezing around my ribs and I'm clammy"),
+            vec![RedFlag::ChestPain]
+        );
+        assert!(red_flags("tight band around my head when I'm stressed").is_empty());
     }
 
     #[test]
