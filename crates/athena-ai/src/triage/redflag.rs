@@ -12,8 +12,8 @@
 //! 2. **Context** (ConText/NegEx-style): triggers with a direction, a window and
 //!    terminators decide whether a finding is negated ("I don't have chest pain" — but
 //!    "no, the chest pain is worse" is not), historical ("years ago", "history of";
-//!    cancelled by "now", "again", "today" unless the history is said nearer the finding), hypothetical ("if I ever", "warning signs
-//!    of"), a relative's history ("my dad had a heart attack"), administrative ("bill for",
+//!    cancelled by "now", "again", "today" unless the history is said nearer the finding),
+//!    hypothetical ("if I ever", "warning signs of"), a relative's history ("my dad had a heart attack"), administrative ("bill for",
 //!    "hotline volunteer"), a reference to a service ("seizure meds", "stroke clinic") or
 //!    mild/chronic ("a little short of breath on the stairs").
 //! 3. **Criteria**: rules that combine findings with modifiers and numbers — fever
@@ -173,6 +173,10 @@ struct Compiled {
 const EXCLUDES: &[&str] = &[
     "blood|sangre work|test|tests|testing|pressure|pressures|presure|sugar|sugars|draw|drawn|count|counts|type|donation|donor|donate|glucose|level|levels|panel|panels|results|bank|cells|cell|thinner|thinners|thiner|orange|oxygen|pressure",
     "sangre de cordon|tipo",
+    // Hyperbole: "my husband is going to kill me for missing it", "me va a matar si no llego".
+    "^3 going|gonna|va kill|matar me|him|her|us|my|mi|a for|if|si|por|cuando",
+    // A cold: "chest tight when I have a cold", "pecho apretado cuando tengo gripa".
+    "~6 chest|pecho cold|flu|gripa|gripe|resfriado|resfrio|catarro",
     // A finished course, not an overdose: "me tomé todas las pastillas del antibiótico".
     "^3 todas|todos|all|whole|entire|rest|resto pastillas|pills|meds|medicine|tablets|course|tratamiento del|de|of the? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|esteroides|taper|course|tratamiento",
     "^2 all|whole|entire|rest|todas|todos|resto of|de my|his|her|the|mis|sus|el|la|los|las? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|taper|course|tratamiento",
@@ -534,17 +538,43 @@ struct Context<'a> {
     toks: &'a [Token],
     trigs: Vec<Trig>,
     terms: Vec<Range<usize>>,
+    /// Every finding's matches before context: (index in `findings`, span).
+    raw: Vec<(usize, Range<usize>)>,
 }
 
 impl Context<'_> {
     fn new<'a>(toks: &'a [Token], c: &Compiled) -> Context<'a> {
-        let trigs = triggers(toks, c);
+        let mut trigs = triggers(toks, c);
+        // A negation word that is part of a finding ("ya no voy a necesitar más citas", "no
+        // puedo respirar") is used up by it and negates nothing else.
+        let raw: Vec<(usize, Range<usize>)> = c
+            .findings
+            .iter()
+            .enumerate()
+            .flat_map(|(k, (_, _, ps))| ps.iter().map(move |p| (k, p)))
+            .flat_map(|(k, p)| {
+                find(p, toks, true, &c.known)
+                    .into_iter()
+                    .map(move |r| (k, r))
+            })
+            .collect();
+        trigs.retain(|t| {
+            t.kind != Kind::Negation
+                || !raw.iter().any(|(_, r)| {
+                    r.start <= t.span.start && t.span.end <= r.end && r.len() > t.span.len()
+                })
+        });
         let terms = trigs
             .iter()
             .filter(|t| t.kind == Kind::Terminator)
             .map(|t| t.span.clone())
             .collect();
-        Context { toks, trigs, terms }
+        Context {
+            toks,
+            trigs,
+            terms,
+            raw,
+        }
     }
 
     /// Whether a finding at `span` with `flags` stands in its context.
@@ -602,9 +632,11 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
         .flat_map(|p| find(p, toks, false, &c.known))
         .collect();
     let mut hits = Vec::new();
-    for (id, flags, ps) in &c.findings {
-        for p in ps {
-            for span in find(p, toks, true, &c.known) {
+    for (k, span) in &cx.raw {
+        let (id, flags, _) = &c.findings[*k];
+        let span = span.clone();
+        {
+            {
                 if matches!(
                     *id,
                     "bleeding_severe"
@@ -615,6 +647,8 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
                         | "overdose_named"
                         | "breathing_distress"
                         | "quantity_all"
+                        | "homicidal"
+                        | "si_self"
                 ) && excluded.iter().any(|e| overlaps(e, &span))
                 {
                     continue;
@@ -1450,7 +1484,12 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         "pill_count",
         pill_counts(&toks).first().map(|(i, _)| tok_span(*i)),
     );
-    if f.get("child").is_some() || infant.is_some() {
+    // "my 2yo", "4 y/o": an age written as one token.
+    let young = toks.iter().any(|t| {
+        t.number().is_some_and(|n| n < 13.0)
+            && matches!(t.unit_suffix(), "yo" | "y/o" | "yr" | "yrs" | "mo" | "mos")
+    });
+    if f.get("child").is_some() || infant.is_some() || young {
         fire(
             RedFlag::Overdose,
             "child_ingestion",
@@ -1576,6 +1615,13 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                         && (q.span.start..x.span.start).all(|k| toks[k].punct != Punct::Comma)
                         && !matches!(toks[x.span.start].norm.as_str(), "of" | "de")
                 })?;
+                // Taken for a complaint ("a bunch of advil for my back") is a dosing question.
+                let purpose = toks
+                    .get(x.span.end)
+                    .is_some_and(|t| matches!(t.norm.as_str(), "for" | "para"));
+                if purpose {
+                    return None;
+                }
                 Some(join(&v.span, &x.span))
             }),
     );
@@ -1778,6 +1824,21 @@ mod tests {
             vec![RedFlag::ChestPain]
         );
         assert!(red_flags("tight band around my head when I'm stressed").is_empty());
+    }
+
+    #[test]
+    fn negation_inside_a_finding_and_hyperbole() {
+        // "no" belongs to "ya no voy a necesitar más citas" and does not negate the farewell.
+        assert_eq!(
+            red_flags("gracias por todo, ya no voy a necesitar más citas, cuiden a mis hijos"),
+            vec![RedFlag::Suicidal]
+        );
+        assert!(red_flags("my husband is going to kill me for missing the appointment").is_empty());
+        assert!(red_flags("mi esposo me va a matar si no llego a tiempo").is_empty());
+        assert_eq!(
+            red_flags("I'm going to stab my stepdad when he gets home"),
+            vec![RedFlag::Homicidal]
+        );
     }
 
     #[test]
