@@ -114,6 +114,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 cant|cannot|unable|couldnt lift|raise|move arm|arms|leg|brazo|pierna",
             "^4 cant|cannot|unable|couldnt move|feel left|right|one side|half",
             "no puede|puedo levantar|mover el|la? brazo|pierna|mano|lado",
+            "~4 mitad|lado cuerpo|cara durmio|dormida|dormido|paralizada|paralizado|entumida|entumido|debil|adormecida|adormecio|duerme|entumio",
         ],
     ),
     (
@@ -291,6 +292,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "pills|gun|knife|rope|razor lined|laid up|out",
             "~6 goodbye|farewell|despedida|despidio took|pills|overdose|gun|rope|jump|die|kill|suicide|pastillas",
             "goodbye|suicide letter|letters|note|notes|carta|cartas",
+            "carta|cartas|nota|notas|mensaje de despedida|suicidio",
             "^2 giving|gave|give away my|his|her things|stuff|belongings|possessions|cosas",
             "^2 jump|jumping|jumped|tirarme|aventarme|lanzarme off|from|de|del bridge|building|roof|balcony|overpass|garage|tower|cliff|window|puente|edificio|techo|azotea|ventana|balcon",
             "^2 drive|driving into|off wall|tree|bridge|traffic|cliff",
@@ -472,6 +474,15 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         ],
     ),
     (
+        "ob_imminent",
+        0,
+        &[
+            "^2 cord|cordon coming|hanging|sticking|out|saliendo|sale|salio|afuera",
+            "crowning",
+            "^3 see|seeing|veo|ve head|cabeza coming|out|saliendo",
+        ],
+    ),
+    (
         "fetal_movement",
         0,
         &[
@@ -556,6 +567,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~3 skin mottled|blotchy|marbled|purple|gray|grey",
             "mottled|mottling|moteada",
             "~3 rash|spots|manchas doesnt|dont|wont|not fade|blanch",
+            "~6 manchas|puntos|puntitos|moretones|ronchas quitan|desaparecen|borran|blanquean|palidecen|quita|desaparece",
             "petechia*|purpura",
             "stiff neck",
             "neck stiffness|stiff",
@@ -708,6 +720,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         &[
             "diabet*|t1d|t1dm|t2d|insulin|insulina|dexcom|libre|cgm|glucometer|glucometro|azucar|glucose|glucosa|sugar|sugars|bg|bs|a1c",
             "type 1|one|i|2|two",
+            "t1|t1dm|type1|tipo1",
             "insulin pump",
         ],
     ),
@@ -1039,6 +1052,8 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "hace # anos|meses|ano|mes",
             "hace anos|mucho",
             "el ano pasado",
+            "el mes pasado",
+            "la semana pasada",
             "when i|he|she|we was|were",
             "in high|middle|grade|elementary school",
             "in college",

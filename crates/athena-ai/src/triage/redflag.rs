@@ -176,7 +176,12 @@ const EXCLUDES: &[&str] = &[
     // Hyperbole: "my husband is going to kill me for missing it", "me va a matar si no llego".
     "^3 going|gonna|va kill|matar me|him|her|us|my|mi|a for|if|si|por|cuando",
     // A cold: "chest tight when I have a cold", "pecho apretado cuando tengo gripa".
-    "~6 chest|pecho cold|flu|gripa|gripe|resfriado|resfrio|catarro",
+    "~8 chest|pecho cold|flu|gripa|gripe|resfriado|resfrio|catarro|coughing|toser|tos",
+    // Dyeing hair, not dying: "want to die my hair red".
+    "die|dye|dying|dyeing my|his|her|the? hair",
+    // Letters received and prescriptions ready at the pharmacy.
+    "^2 got|received|recibi|recibio|mailed|sent letter|carta|note|notice",
+    "~6 pills|pastillas|meds|medicine|prescription|prescriptions|receta|medicinas ready|listas|lista|listo|listos pickup|pick|recoger|pharmacy|farmacia",
     // A finished course, not an overdose: "me tomé todas las pastillas del antibiótico".
     "^3 todas|todos|all|whole|entire|rest|resto pastillas|pills|meds|medicine|tablets|course|tratamiento del|de|of the? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|esteroides|taper|course|tratamiento",
     "^2 all|whole|entire|rest|todas|todos|resto of|de my|his|her|the|mis|sus|el|la|los|las? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|taper|course|tratamiento",
@@ -649,6 +654,7 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
                         | "quantity_all"
                         | "homicidal"
                         | "si_self"
+                        | "si_method"
                 ) && excluded.iter().any(|e| overlaps(e, &span))
                 {
                     continue;
@@ -1377,6 +1383,14 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                             .is_some()
                 })
                 .map(|x| join(p, &x)),
+        );
+    }
+    // A prolapsed cord or a baby's head showing: delivery is happening now.
+    if peripartum.is_some() || f.get("labor_sign").is_some() {
+        fire(
+            RedFlag::Obstetric,
+            "ob_imminent_delivery",
+            f.get("ob_imminent"),
         );
     }
     // Before ~24 weeks not feeling the baby move is expected.
