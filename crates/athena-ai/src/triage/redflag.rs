@@ -184,7 +184,10 @@ const EXCLUDES: &[&str] = &[
     "~6 pills|pastillas|meds|medicine|prescription|prescriptions|receta|medicinas ready|listas|lista|listo|listos pickup|pick|recoger|pharmacy|farmacia",
     // A finished course, not an overdose: "me tomé todas las pastillas del antibiótico".
     "^3 todas|todos|all|whole|entire|rest|resto pastillas|pills|meds|medicine|tablets|course|tratamiento del|de|of the? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|esteroides|taper|course|tratamiento",
-    "^2 all|whole|entire|rest|todas|todos|resto of|de my|his|her|the|mis|sus|el|la|los|las? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|taper|course|tratamiento",
+    "^2 all|whole|entire|rest|todas|todos|resto of|de my|his|her|the|mis|sus|el|la|los|las? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|taper|course|tratamiento|amoxicillin|amoxicilina|augmentin|azithromycin|zpack|keflex|cephalexin|doxycycline|cipro|penicillin|penicilina",
+    // A finished course or a drink of water: "finished the whole bottle", "frasco de agua".
+    "finished|finish|termine|terminamos|completed|complete the|el? whole|entire|todo|toda bottle|frasco|course|tratamiento",
+    "^3 bottle|frasco|botella of|de water|agua|juice|jugo|soda|milk|leche|gatorade|electrolitos",
     "chest xray|xrays|congestion|congested|cold|infection|cough|mucus|phlegm|rash|hair|tattoo|ct|scan|tube|binder",
     "chest x ray|rays",
     "analisis|examen|prueba de sangre",
