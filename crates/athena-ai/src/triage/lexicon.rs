@@ -190,6 +190,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^3 want|wants|wanna|wanted|wanting|wish|wishes|wishing|ready|rather|deserve die|dead|dying",
             "better off dead|without",
             "^3 better|easier|happier without me|mi",
+            "^3 mejor|mejores|felices|tranquilos sin mi",
+            "~8 better off insurance",
             "no reason to live|living|go",
             "^3 no|dont|doesnt|cant|not|without point|reason|purpose in|to|of living|live|life|going|on|anymore",
             "^3 plan|planning|want|wants|going|gonna|ready|thinking|decided to? end|ending things|it|everything",
@@ -262,6 +264,13 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         ],
     ),
     (
+        "si_means_access",
+        MODIFIER,
+        &[
+            "^3 know|se|sabe|found where|donde keeps|keep|hides|guarda|guardan|esconde|is|esta gun|guns|pistola|arma|rifle|pills|pastillas|key|llave",
+        ],
+    ),
+    (
         "si_farewell",
         MODIFIER,
         &[
@@ -271,6 +280,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "love you all",
             "^3 tell my|his|her kids|wife|husband|family|mom|dad|children i|he|she love",
             "^2 take care of my kids|children|dog|cat|family",
+            "^3 wrote|writing|written|escribi|escribiendo letters|letter|notes|cartas|carta to|para|a my|mis kids|children|family|wife|husband|hijos|familia|esposa|esposo",
             "cuiden a|de mis? hijos|familia",
             "los|las quiero a todos|todas",
         ],
@@ -317,6 +327,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^3 scared|afraid|worried|terrified|might|ill|will hurt|harm|kill someone|somebody|people|others|kids|children|baby|babies|son|daughter|family|husband|wife|partner",
             "^3 voices|voice telling|tell|tellin|say|saying|told me|him|her to",
             "^2 threaten*|threat kill*|hurt*|harm*|shoot*|stab*",
+            "^2 shoot|bomb|disparar|balear up|en|a school|work|church|office|class|mall|escuela|colegio|trabajo|iglesia|oficina",
             "^3 want|wants|going|gonna|thinking|urge|urges|threatening|threatened kill|killing|hurt|hurting|harm|harming|stab|stabbing|shoot|shooting his|her|their sister|brother|mother|father|mom|dad|family|wife|husband|teacher|girlfriend|boyfriend",
             "^2 matar|matarlo|matarla|matarlos|lastimar|danar a? alguien|esposo|esposa|bebe|hijo|hija|gente",
             // Intent, a violent verb and a person: "going to get his gun and shoot his ex".
@@ -677,7 +688,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         MODIFIER,
         &[
             "handful|bunch|punado|monton|whole|entire|all|todas|todos|rest|resto|dozen|docena|ton|tons",
-            "half|mitad bottle|frasco|pack|box|caja|blister",
+            "half|mitad|medio|media bottle|frasco|pack|box|caja|blister|botella",
         ],
     ),
     (
@@ -745,7 +756,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "fruity_breath",
         0,
         &[
-            "~3 breath|aliento|breathe|smells|smell fruity|fruit|sweet|afrutado|dulce|acetone|polish",
+            "~3 breath|aliento|breathe|smells|smell fruity|fruit|sweet|afrutado|dulce|acetone|polish|fruta|frutas|acetona|manzana",
         ],
     ),
     (
@@ -856,7 +867,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "not making sense",
             "isnt|arent|wasnt|doesnt|dont make|making sense",
             "no tiene|tienen sentido lo que dice",
-            "dice cosas sin sentido",
+            "^2 dice|habla|hablando|diciendo cosas sin sentido",
+            "no me|nos|la|lo|te reconoce|entiende|conoce",
+            "doesnt|didnt|cant recognize|recognise me|us|anyone|her|him",
             "dice incoherencias",
             "doesnt|dont know where|who",
         ],

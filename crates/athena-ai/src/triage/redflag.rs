@@ -177,6 +177,8 @@ const EXCLUDES: &[&str] = &[
     "^3 going|gonna|va kill|matar me|him|her|us|my|mi|a for|if|si|por|cuando",
     // A cold: "chest tight when I have a cold", "pecho apretado cuando tengo gripa".
     "~8 chest|pecho cold|flu|gripa|gripe|resfriado|resfrio|catarro|coughing|toser|tos",
+    // Stools darkened by iron, bismuth or berries.
+    "~8 black|negra|negro|negras|negros|dark stool|stools|poop|popo|heces|caca iron|hierro|pepto|bismuth|bismuto|blueberries|arandanos",
     // Dyeing hair, not dying: "want to die my hair red".
     "die|dye|dying|dyeing my|his|her|the? hair",
     // Letters received and prescriptions ready at the pharmacy.
@@ -1003,6 +1005,22 @@ fn pill_counts(toks: &[Token]) -> Vec<(usize, f64)> {
             }
             break;
         }
+        // Doses that add up: "took 2 sleeping pills then 4 more then like 6 more".
+        let counted: Vec<(usize, f64)> = (i + 1..(i + 20).min(toks.len()))
+            .take_while(|&j| toks[j].sentence == t.sentence)
+            .filter_map(|j| {
+                let v = toks[j].number()?;
+                let next = toks.get(j + 1)?.norm.as_str();
+                (toks[j].unit_suffix().is_empty()
+                    && !toks[j].norm.contains('/')
+                    && (PILL_WORDS.contains(&next) || matches!(next, "more" | "mas" | "otras")))
+                .then_some((j, v))
+            })
+            .collect();
+        let total: f64 = counted.iter().map(|(_, v)| v).sum();
+        if counted.len() >= 2 && total >= 8.0 {
+            out.push((counted[0].0, total));
+        }
     }
     out
 }
@@ -1173,25 +1191,37 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     // A farewell with a decision that sounds final, or two such decisions ("tonight is
     // the night. sorry to everyone"; "won't be around after tonight, everything is ready").
     let finals: Vec<&Hit> = f.hits.iter().filter(|h| h.id == "si_final").collect();
-    // Means made ready with a final word, a farewell or a bare time ("I have the pills
-    // counted out. Tonight.").
+    // Means made ready or within reach with a final word, a farewell, a wish to die or a
+    // bare time ("I have the pills counted out. Tonight."); farewell letters with a bare
+    // time ("wrote letters to my kids. it's time").
     fire(
         RedFlag::Suicidal,
         "suicide_method",
-        f.get("si_means_ready").and_then(|m| {
-            f.any(&["si_final", "si_farewell"])
-                .or_else(|| {
+        f.any(&["si_means_ready", "si_means_access"])
+            .and_then(|m| {
+                f.any(&["si_final", "si_farewell", "si_self"])
+                    .or_else(|| {
+                        toks.iter()
+                            .position(|t| {
+                                matches!(
+                                    t.norm.as_str(),
+                                    "tonight" | "today" | "tomorrow" | "noche" | "hoy" | "manana"
+                                ) && toks.iter().filter(|x| x.sentence == t.sentence).count() <= 2
+                            })
+                            .map(tok_span)
+                    })
+                    .map(|x| join(&m, &x))
+            })
+            .or_else(|| {
+                f.get("si_farewell").and_then(|m| {
                     toks.iter()
                         .position(|t| {
-                            matches!(
-                                t.norm.as_str(),
-                                "tonight" | "today" | "tomorrow" | "noche" | "hoy" | "manana"
-                            ) && toks.iter().filter(|x| x.sentence == t.sentence).count() <= 2
+                            matches!(t.norm.as_str(), "time" | "hora" | "tonight" | "noche")
+                                && toks.iter().filter(|x| x.sentence == t.sentence).count() <= 3
                         })
-                        .map(tok_span)
+                        .map(|i| join(&m, &tok_span(i)))
                 })
-                .map(|x| join(&m, &x))
-        }),
+            }),
     );
     fire(
         RedFlag::Suicidal,
