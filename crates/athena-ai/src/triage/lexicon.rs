@@ -640,7 +640,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^4 took|taken|tomo|tome|swallowed|ate|drank too|to|demasiad* many|much|muchas|muchos pills|meds|medicine|tablets|pastillas|medicina|pildoras",
             "unknown amount|number|quantity of? pills|meds|tablets|pastillas",
             "^4 dont|didnt|not know|sure how many pills|she|he|they|took",
-            "~3 whole|entire|todo|toda|full|completo|completa|entero|entera bottle|frasco|pack|box|caja|blister|jarabe|syrup",
+            "~3 whole|hole|entire|todo|toda|full|completo|completa|entero|entera bottle|frasco|pack|box|caja|blister|jarabe|syrup",
             "took|swallowed|tomo|tome all|todas|todos my|his|her|the|sus|mis? pills|meds|medicine|tablets|pastillas|pildoras|antidepressants|painkillers|opioids|xanax|oxy|oxycodone|lithium|seroquel|ambien|sleeping",
             "handful of? pills|meds|tablets",
             "^3 took|taken|swallowed|tomo whole|entire|all|todo week|weeks|month|bottle|supply|pack|semana|mes|frasco",

@@ -241,7 +241,46 @@ fn add_words(p: &Pattern, known: &mut HashSet<&'static str>) {
 
 /// A typo of `word`: long enough, same first letter (or two letters swapped), and a
 /// small edit distance (a 4-letter word only tolerates a swap).
+/// A Spanish spelling-by-sound key: b/v, c(e,i)/s/z, ll/y, qu/k, silent h and x for
+/// "ch" are the same ("bomitando" is "vomitando", "serrando" is "cerrando", "pastiyas" is
+/// "pastillas", "muxo" is "mucho").
+fn sound_key(w: &str) -> String {
+    let b = w.as_bytes();
+    let mut out = String::with_capacity(w.len());
+    let mut i = 0;
+    while i < b.len() {
+        let next = b.get(i + 1).copied();
+        match (b[i], next) {
+            (b'l', Some(b'l')) => {
+                out.push('y');
+                i += 1;
+            }
+            (b'q', Some(b'u')) => {
+                out.push('k');
+                i += 1;
+            }
+            (b'c', Some(b'h')) => {
+                out.push('x');
+                i += 1;
+            }
+            (b'c', Some(b'e' | b'i')) | (b'z', _) => out.push('s'),
+            (b'v', _) => out.push('b'),
+            (b'h', _) => {}
+            (c, _) => out.push(c as char),
+        }
+        i += 1;
+    }
+    out
+}
+
 fn typo_of(tok: &str, word: &str) -> bool {
+    if word.len() >= 5
+        && tok.len().abs_diff(word.len()) <= 1
+        && tok.is_ascii()
+        && sound_key(tok) == sound_key(word)
+    {
+        return true;
+    }
     if tok.len().abs_diff(word.len()) > 2
         || (tok.as_bytes().first() != word.as_bytes().first() && tok.len() != word.len())
     {
@@ -277,6 +316,9 @@ fn alt_matches(tok: &Token, alt: &Alt, fuzzy: bool, known: &HashSet<&'static str
             }
             let chars: Vec<char> = t.chars().collect();
             let n = p.chars().count();
+            if t.is_ascii() && sound_key(t).starts_with(&sound_key(p)) {
+                return true;
+            }
             (n.saturating_sub(1)..=n + 1).any(|k| {
                 k <= chars.len() && {
                     let head: String = chars[..k].iter().collect();
@@ -1871,6 +1913,20 @@ mod tests {
             vec![RedFlag::ChestPain]
         );
         assert!(red_flags("tight band around my head when I'm stressed").is_empty());
+    }
+
+    #[test]
+    fn spanish_spelling_by_sound() {
+        assert_eq!(
+            red_flags("estoy bomitando sangre"),
+            vec![RedFlag::SevereBleeding]
+        );
+        assert_eq!(
+            red_flags("me pico una abeja y se me esta serrando la garganta"),
+            vec![RedFlag::Anaphylaxis]
+        );
+        assert_eq!(sound_key("pastiyas"), sound_key("pastillas"));
+        assert_ne!(sound_key("bota"), sound_key("gota"));
     }
 
     #[test]
