@@ -248,6 +248,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 ya tengo todo listo|preparado|planeado",
             "ya lo decidi",
             "ya no aguanto|puedo mas",
+            "^2 not|isnt|wont|hasnt|no answering|responding|picking|contesta|responde phone|calls|texts|telefono|mensajes|llamadas|up",
             "no aguanto|soporto mas",
             "listo|lista para irme|partir|morir",
             "cant|cannot take|do it|this anymore",
@@ -289,7 +290,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "si_method",
         ADMIN_IMMUNE,
         &[
-            "^3 saving|stockpiling|hoarding|collecting|saved|stockpiled pills|meds|medication|medications|pastillas",
+            "^3 saving|stockpiling|hoarding|collecting|saved|stockpiled|juntando|guardando|acumulando|junte|guarde|acumule pills|meds|medication|medications|pastillas|pildoras|medicinas",
             "pills|meds|medication saved|stashed|stockpiled|hoarded|hidden",
             "~6 garage car|engine|motor running|on|encendido",
             "^3 dont|doesnt|cant|not see|find point|purpose anymore|left",
@@ -420,7 +421,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 vomit*|throw|throwing|threw|puk*|vomitando|vomito|vomite|vomita|vommit*|vomitting up? blood|sangre|bloody",
             "blood in vomit|puke",
             "sangre en el? vomito",
-            "coffee ground|grounds",
+            // Coffee-ground vomit, not coffee: "throwing up what looks like coffee grounds".
+            "^4 vomit*|throw|throwing|threw|puk*|vomitando|vomito|vomita coffee|cafe ground|grounds|molido",
+            "^4 vomit*|throw|throwing|threw|puk*|vomitando|vomito|vomita asiento|asientos de cafe",
             "^2 cough|coughing|coughed|tosiendo|tose|toso up? blood|sangre",
             "~3 black|tarry|tar|negras|negra stool|stools|poop|bm|heces|popo|excremento",
             "melena|hematemesis|hemoptysis",
@@ -510,6 +513,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "decreased|reduced|less|fewer|no|little|menos|disminuido fetal|baby|bebe movement|movements|movimiento|movimientos|kicks|patadas",
             "decreased|reduced|less|fewer|menos|disminuido movement|movements|movimiento|movimientos|kicks|patadas",
             "moving|kicking|moves|kicks less",
+            "^2 barely|hardly|apenas moving|moved|kicking|moves|mueve|movido",
             "^2 moving|kicking|moves|kicks as much",
             "no siento|siente|sentimos|sentido al|a|que? bebe|mueva|moverse",
             "no se mueve|movido|ha",
@@ -643,6 +647,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~3 whole|hole|entire|todo|toda|full|completo|completa|entero|entera bottle|frasco|pack|box|caja|blister|jarabe|syrup",
             "took|swallowed|tomo|tome all|todas|todos my|his|her|the|sus|mis? pills|meds|medicine|tablets|pastillas|pildoras|antidepressants|painkillers|opioids|xanax|oxy|oxycodone|lithium|seroquel|ambien|sleeping",
             "handful of? pills|meds|tablets",
+            "puno|punito|punado de pastillas|pildoras|medicinas",
             "^3 took|taken|swallowed|tomo whole|entire|all|todo week|weeks|month|bottle|supply|pack|semana|mes|frasco",
             "^3 took|swallowed|taken|ate|tome|tomo|trago|popped bunch|handful|lot|lots|ton|punado|monton|several pills|meds|tablets|pastillas|pildoras|medicine",
             "^2 gave|used|give|administered|needed|dio|di|use|usamos narcan|naloxone",
@@ -687,7 +692,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "quantity_all",
         MODIFIER,
         &[
-            "handful|bunch|punado|monton|whole|entire|all|todas|todos|rest|resto|dozen|docena|ton|tons",
+            "handful|bunch|punado|puno|monton|whole|hole|entire|all|todas|todos|rest|resto|dozen|docena|ton|tons",
             "half|mitad|medio|media bottle|frasco|pack|box|caja|blister|botella",
         ],
     ),
@@ -699,6 +704,21 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 missing|gone|faltan|falta pills|pastillas|tablets|pildoras",
             "^2 pills|pastillas|tablets missing|gone|faltan",
             "got into|in the|my|his|her|grandmas|grandpas pill|pills|medicine|med bottle|bottles|box|organizer|cabinet",
+        ],
+    ),
+    (
+        "dose_error",
+        MODIFIER,
+        &[
+            "double|triple|extra dosed|dosing|doses|dose|dosis",
+            "^2 took|taken|tomo|tomado twice|double|triple|doble|triple",
+        ],
+    ),
+    (
+        "kick_count_ok",
+        MODIFIER,
+        &[
+            "~4 kick|kicks|patadas|conteo count|counts|cuento fine|normal|ok|okay|good|bien|normales",
         ],
     ),
     (

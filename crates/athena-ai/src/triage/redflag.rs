@@ -1473,7 +1473,10 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         .into_iter()
         .filter(|(i, _)| !near(&toks, *i, 1, 0, &["for", "in", "past", "last", "about"]))
         .collect();
-    if weeks.is_empty() || weeks.iter().any(|(_, w)| *w >= 24.0) {
+    // Kick counts said to be fine are reassurance, not reduced movement.
+    if (weeks.is_empty() || weeks.iter().any(|(_, w)| *w >= 24.0))
+        && f.get("kick_count_ok").is_none()
+    {
         fire(
             RedFlag::Obstetric,
             "ob_fetal_movement",
@@ -1675,6 +1678,15 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         );
     }
 
+    // Doses doubled or tripled with confusion, collapse or a seizure.
+    fire(
+        RedFlag::Overdose,
+        "dose_error_with_signs",
+        f.get("dose_error").and_then(|d| {
+            f.any(&["confusion", "collapse", "seizure", "sepsis_sign"])
+                .map(|x| join(&d, &x))
+        }),
+    );
     // Intake of a quantity: "swallowed a handful of my adderall", "took all of her
     // brother's ritalin", "se tomó todas las pastillas". The verb, then the quantity, then
     // the substance, close together in one clause.
