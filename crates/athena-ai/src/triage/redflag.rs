@@ -1516,10 +1516,17 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     let fever = febrile_temp.or(fever_word);
     let infected = fever.clone().or_else(|| f.get("infection"));
     if let Some(x) = &infected {
+        // A systolic pressure under 90 is a sign too ("bp 85/50 on my home cuff").
+        let low_bp = blood_pressures(&toks)
+            .into_iter()
+            .find(|(_, s, _)| *s < 90.0)
+            .map(|(i, _, _)| tok_span(i));
         fire(
             RedFlag::Sepsis,
             "sepsis_signs",
-            f.any(&["sepsis_sign", "confusion"]).map(|s| join(x, &s)),
+            f.any(&["sepsis_sign", "confusion"])
+                .or(low_bp)
+                .map(|s| join(x, &s)),
         );
     }
     fire(RedFlag::Sepsis, "sepsis_named", f.get("sepsis_named"));
@@ -1716,11 +1723,33 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                         && (q.span.start..x.span.start).all(|k| toks[k].punct != Punct::Comma)
                         && !matches!(toks[x.span.start].norm.as_str(), "of" | "de")
                 })?;
-                // Taken for a complaint ("a bunch of advil for my back") is a dosing question.
+                // Taken for a complaint ("a bunch of advil for my back") or spread over a
+                // time ("over a month") is a dosing question.
                 let purpose = toks
                     .get(x.span.end)
                     .is_some_and(|t| matches!(t.norm.as_str(), "for" | "para"));
-                if purpose {
+                let spread = (x.span.end..toks.len())
+                    .take_while(|&k| toks[k].sentence == toks[x.span.start].sentence)
+                    .any(|k| {
+                        matches!(toks[k].norm.as_str(), "over" | "durante" | "across")
+                            && (k + 1..(k + 4).min(toks.len())).any(|j| {
+                                matches!(
+                                    toks[j].norm.as_str(),
+                                    "month"
+                                        | "months"
+                                        | "week"
+                                        | "weeks"
+                                        | "year"
+                                        | "years"
+                                        | "mes"
+                                        | "meses"
+                                        | "semanas"
+                                        | "semana"
+                                        | "days"
+                                )
+                            })
+                    });
+                if purpose || spread {
                     return None;
                 }
                 Some(join(&v.span, &x.span))
