@@ -8,7 +8,17 @@
 //! - `tests/data/triage_dev.jsonl`: the development set, written by the engineer who wrote
 //!   the engine (its own examples plus the older labelled messages of
 //!   `triage_messages.tsv`). It agrees with the code by construction; it is a regression
-//!   net, not evidence of generalisation.
+//!   net, not evidence of generalisation. After the second blind set, nine batches of new
+//!   examples by class (562 messages, ids `dev-t2*`, both languages, terse/texting/caps/no
+//!   punctuation/misspelt/formal/forwarded/caregiver styles, with negated, historical,
+//!   hypothetical, admin and idiom look-alikes) were written by the same engineer, each
+//!   before the engine was run on it. Their first runs, each on the engine as fixed after
+//!   the batches before it, measure how it met wording it had not seen: batch 1 (classes of
+//!   the blind misses) 21/44 emergent caught, 1/40 false alarms; batches 2–9 together
+//!   191/244 (78.3%) caught and 26/234 (11.1%) false alarms (batch 9, on the final
+//!   engine: 16/20 and 3/18). Every miss and false alarm was then closed by class; one
+//!   false alarm is left (`dev-t2y013`, many gummy vitamins in a child, arguably a
+//!   poison-control call).
 //! - `tests/data/triage_eval.jsonl`: 442 messages (185 emergent, 257 routine; 362 English,
 //!   80 Spanish) written by someone who had not seen the code. First run, on the engine as
 //!   built from the criteria and the development set, before any change made after seeing
@@ -196,14 +206,20 @@ async fn blind_evaluation_set() {
 /// c050 c059 c062 c069 c072 c080 c095 c108 (ingestion by "handful"/"empty bottle", a stated
 /// plan without the word suicide, "can't keep myself safe", a squeezing band with sweating,
 /// Spanish DKA, nosebleed, chest weight and rigid abdomen, pregnancy bleeding in "wks").
-/// It is held to a floor below the targets so that a regression shows; the figure that
-/// matters is the printed one.
+/// After the triage-2 fixes (tuned on its misses, by class: quantity words and named drugs,
+/// open or empty containers near a child, safety statements, decided plans and farewells,
+/// pressure with sweating, Spanish "no paro de"/"me sale sangre"/"peso en el pecho"/"lo
+/// tengo duro", flowing blood): 100% (61/61), 0/61 false escalation — a figure that is no
+/// longer blind. It is held to that floor so that a regression shows.
 #[tokio::test]
 async fn second_blind_set() {
     let cases = load(include_str!("data/triage_blind2.jsonl"));
     assert!(cases.len() >= 100, "{} cases", cases.len());
     let (recall, false_rate) = evaluate("second blind set", &cases).await;
-    assert!(recall >= 83.0, "second blind set: recall {recall:.1}% fell");
+    assert!(
+        recall >= 100.0,
+        "second blind set: recall {recall:.1}% fell"
+    );
     assert!(
         false_rate <= 5.0,
         "second blind set: {false_rate:.1}% false escalation"

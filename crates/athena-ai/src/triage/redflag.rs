@@ -12,15 +12,18 @@
 //! 2. **Context** (ConText/NegEx-style): triggers with a direction, a window and
 //!    terminators decide whether a finding is negated ("I don't have chest pain" — but
 //!    "no, the chest pain is worse" is not), historical ("years ago", "history of";
-//!    cancelled by "now", "again", "today"), hypothetical ("if I ever", "warning signs
-//!    of"), a relative's history ("my dad had a heart attack"), administrative ("bill for",
+//!    cancelled by "now", "again", "today" unless the history is said nearer the finding),
+//!    hypothetical ("if I ever", "warning signs of"), a relative's history ("my dad had a heart attack"), administrative ("bill for",
 //!    "hotline volunteer"), a reference to a service ("seizure meds", "stroke clinic") or
 //!    mild/chronic ("a little short of breath on the stairs").
 //! 3. **Criteria**: rules that combine findings with modifiers and numbers — fever
 //!    ≥ 100.4 °F / 38 °C in an infant under three months, head injury on an anticoagulant,
 //!    pregnancy with bleeding or headache with vision changes, pill counts, a child's
 //!    ingestion, diabetes with ketones or a meter reading "HI", sudden severe testicular
-//!    pain, severe abdominal pain with a rigid belly or fever, and so on.
+//!    pain, severe abdominal pain with a rigid belly or fever, an intake verb followed by a
+//!    quantity and a drug ("swallowed a handful of my adderall"), a child found with an
+//!    open or empty container, means made ready or a farewell with a final decision,
+//!    pressure round the ribs with sweating, and so on.
 //!
 //! Every escalation names its criterion and the byte span of the evidence in the text
 //! analysed, so a reviewer can see why; neither the criterion nor the span is PHI.
@@ -168,7 +171,25 @@ struct Compiled {
 
 /// Compound words in which "blood" or "chest" is not a symptom.
 const EXCLUDES: &[&str] = &[
-    "blood|sangre work|test|tests|testing|pressure|pressures|presure|sugar|sugars|draw|drawn|count|counts|type|donation|donor|donate|glucose|level|levels|panel|panels|results|bank|cells|cell|thinner|thinners|thiner|orange|oxygen|de|pressure",
+    "blood|sangre work|test|tests|testing|pressure|pressures|presure|sugar|sugars|draw|drawn|count|counts|type|donation|donor|donate|glucose|level|levels|panel|panels|results|bank|cells|cell|thinner|thinners|thiner|orange|oxygen|pressure",
+    "sangre de cordon|tipo",
+    // Hyperbole: "my husband is going to kill me for missing it", "me va a matar si no llego".
+    "^3 going|gonna|va kill|matar me|him|her|us|my|mi|a for|if|si|por|cuando",
+    // A cold: "chest tight when I have a cold", "pecho apretado cuando tengo gripa".
+    "~8 chest|pecho cold|flu|gripa|gripe|resfriado|resfrio|catarro|coughing|toser|tos",
+    // Stools darkened by iron, bismuth or berries.
+    "~8 black|negra|negro|negras|negros|dark stool|stools|poop|popo|heces|caca iron|hierro|pepto|bismuth|bismuto|blueberries|arandanos",
+    // Dyeing hair, not dying: "want to die my hair red".
+    "die|dye|dying|dyeing my|his|her|the? hair",
+    // Letters received and prescriptions ready at the pharmacy.
+    "^2 got|received|recibi|recibio|mailed|sent letter|carta|note|notice",
+    "~6 pills|pastillas|meds|medicine|prescription|prescriptions|receta|medicinas ready|listas|lista|listo|listos pickup|pick|recoger|pharmacy|farmacia",
+    // A finished course, not an overdose: "me tomé todas las pastillas del antibiótico".
+    "^3 todas|todos|all|whole|entire|rest|resto pastillas|pills|meds|medicine|tablets|course|tratamiento del|de|of the? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|esteroides|taper|course|tratamiento",
+    "^2 all|whole|entire|rest|todas|todos|resto of|de my|his|her|the|mis|sus|el|la|los|las? antibiotico|antibioticos|antibiotic|antibiotics|prednisone|prednisona|steroids|taper|course|tratamiento|amoxicillin|amoxicilina|augmentin|azithromycin|zpack|keflex|cephalexin|doxycycline|cipro|penicillin|penicilina",
+    // A finished course or a drink of water: "finished the whole bottle", "frasco de agua".
+    "finished|finish|termine|terminamos|completed|complete the|el? whole|entire|todo|toda bottle|frasco|course|tratamiento",
+    "^3 bottle|frasco|botella of|de water|agua|juice|jugo|soda|milk|leche|gatorade|electrolitos",
     "chest xray|xrays|congestion|congested|cold|infection|cough|mucus|phlegm|rash|hair|tattoo|ct|scan|tube|binder",
     "chest x ray|rays",
     "analisis|examen|prueba de sangre",
@@ -220,7 +241,46 @@ fn add_words(p: &Pattern, known: &mut HashSet<&'static str>) {
 
 /// A typo of `word`: long enough, same first letter (or two letters swapped), and a
 /// small edit distance (a 4-letter word only tolerates a swap).
+/// A Spanish spelling-by-sound key: b/v, c(e,i)/s/z, ll/y, qu/k, silent h and x for
+/// "ch" are the same ("bomitando" is "vomitando", "serrando" is "cerrando", "pastiyas" is
+/// "pastillas", "muxo" is "mucho").
+fn sound_key(w: &str) -> String {
+    let b = w.as_bytes();
+    let mut out = String::with_capacity(w.len());
+    let mut i = 0;
+    while i < b.len() {
+        let next = b.get(i + 1).copied();
+        match (b[i], next) {
+            (b'l', Some(b'l')) => {
+                out.push('y');
+                i += 1;
+            }
+            (b'q', Some(b'u')) => {
+                out.push('k');
+                i += 1;
+            }
+            (b'c', Some(b'h')) => {
+                out.push('x');
+                i += 1;
+            }
+            (b'c', Some(b'e' | b'i')) | (b'z', _) => out.push('s'),
+            (b'v', _) => out.push('b'),
+            (b'h', _) => {}
+            (c, _) => out.push(c as char),
+        }
+        i += 1;
+    }
+    out
+}
+
 fn typo_of(tok: &str, word: &str) -> bool {
+    if word.len() >= 5
+        && tok.len().abs_diff(word.len()) <= 1
+        && tok.is_ascii()
+        && sound_key(tok) == sound_key(word)
+    {
+        return true;
+    }
     if tok.len().abs_diff(word.len()) > 2
         || (tok.as_bytes().first() != word.as_bytes().first() && tok.len() != word.len())
     {
@@ -256,6 +316,9 @@ fn alt_matches(tok: &Token, alt: &Alt, fuzzy: bool, known: &HashSet<&'static str
             }
             let chars: Vec<char> = t.chars().collect();
             let n = p.chars().count();
+            if t.is_ascii() && sound_key(t).starts_with(&sound_key(p)) {
+                return true;
+            }
             (n.saturating_sub(1)..=n + 1).any(|k| {
                 k <= chars.len() && {
                     let head: String = chars[..k].iter().collect();
@@ -527,17 +590,43 @@ struct Context<'a> {
     toks: &'a [Token],
     trigs: Vec<Trig>,
     terms: Vec<Range<usize>>,
+    /// Every finding's matches before context: (index in `findings`, span).
+    raw: Vec<(usize, Range<usize>)>,
 }
 
 impl Context<'_> {
     fn new<'a>(toks: &'a [Token], c: &Compiled) -> Context<'a> {
-        let trigs = triggers(toks, c);
+        let mut trigs = triggers(toks, c);
+        // A negation word that is part of a finding ("ya no voy a necesitar más citas", "no
+        // puedo respirar") is used up by it and negates nothing else.
+        let raw: Vec<(usize, Range<usize>)> = c
+            .findings
+            .iter()
+            .enumerate()
+            .flat_map(|(k, (_, _, ps))| ps.iter().map(move |p| (k, p)))
+            .flat_map(|(k, p)| {
+                find(p, toks, true, &c.known)
+                    .into_iter()
+                    .map(move |r| (k, r))
+            })
+            .collect();
+        trigs.retain(|t| {
+            t.kind != Kind::Negation
+                || !raw.iter().any(|(_, r)| {
+                    r.start <= t.span.start && t.span.end <= r.end && r.len() > t.span.len()
+                })
+        });
         let terms = trigs
             .iter()
             .filter(|t| t.kind == Kind::Terminator)
             .map(|t| t.span.clone())
             .collect();
-        Context { toks, trigs, terms }
+        Context {
+            toks,
+            trigs,
+            terms,
+            raw,
+        }
     }
 
     /// Whether a finding at `span` with `flags` stands in its context.
@@ -551,7 +640,25 @@ impl Context<'_> {
         if has(Kind::Negation) || has(Kind::Hypothetical) {
             return false;
         }
-        let current = has(Kind::Current);
+        // "Now" cancels a history, unless the history is said closer to the finding ("sugar
+        // was 550 last month before I started insulin, now 130s").
+        let nearest = |k: Kind| {
+            self.trigs
+                .iter()
+                .filter(|t| t.kind == k && in_scope(t, span, self.toks, &self.terms))
+                .map(|t| {
+                    if t.span.end <= span.start {
+                        span.start - t.span.end
+                    } else {
+                        t.span.start.saturating_sub(span.end)
+                    }
+                })
+                .min()
+        };
+        let current = match (nearest(Kind::Current), nearest(Kind::Historical)) {
+            (Some(c), Some(h)) => c <= h,
+            (c, _) => c.is_some(),
+        };
         if (has(Kind::Historical) || (!modifier && family_history(span, self.toks))) && !current {
             return false;
         }
@@ -577,9 +684,11 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
         .flat_map(|p| find(p, toks, false, &c.known))
         .collect();
     let mut hits = Vec::new();
-    for (id, flags, ps) in &c.findings {
-        for p in ps {
-            for span in find(p, toks, true, &c.known) {
+    for (k, span) in &cx.raw {
+        let (id, flags, _) = &c.findings[*k];
+        let span = span.clone();
+        {
+            {
                 if matches!(
                     *id,
                     "bleeding_severe"
@@ -589,6 +698,10 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
                         | "fetal_movement"
                         | "overdose_named"
                         | "breathing_distress"
+                        | "quantity_all"
+                        | "homicidal"
+                        | "si_self"
+                        | "si_method"
                 ) && excluded.iter().any(|e| overlaps(e, &span))
                 {
                     continue;
@@ -934,6 +1047,22 @@ fn pill_counts(toks: &[Token]) -> Vec<(usize, f64)> {
             }
             break;
         }
+        // Doses that add up: "took 2 sleeping pills then 4 more then like 6 more".
+        let counted: Vec<(usize, f64)> = (i + 1..(i + 20).min(toks.len()))
+            .take_while(|&j| toks[j].sentence == t.sentence)
+            .filter_map(|j| {
+                let v = toks[j].number()?;
+                let next = toks.get(j + 1)?.norm.as_str();
+                (toks[j].unit_suffix().is_empty()
+                    && !toks[j].norm.contains('/')
+                    && (PILL_WORDS.contains(&next) || matches!(next, "more" | "mas" | "otras")))
+                .then_some((j, v))
+            })
+            .collect();
+        let total: f64 = counted.iter().map(|(_, v)| v).sum();
+        if counted.len() >= 2 && total >= 8.0 {
+            out.push((counted[0].0, total));
+        }
     }
     out
 }
@@ -1038,6 +1167,15 @@ pub fn assess(text: &str) -> Vec<Escalation> {
 
     // Cardiac, breathing, collapse.
     fire(RedFlag::ChestPain, "chest_pain", f.get("chest_pain"));
+    // Pressure round the ribs or "sitting on me" with sweating, faintness or breathlessness.
+    fire(
+        RedFlag::ChestPain,
+        "chest_pressure_companion",
+        f.get("torso_pressure").and_then(|t| {
+            f.any(&["diaphoresis", "presyncope", "breathing_distress"])
+                .map(|x| join(&t, &x))
+        }),
+    );
     fire(RedFlag::Collapse, "cardiac_arrest", f.get("cardiac_arrest"));
     fire(
         RedFlag::Breathing,
@@ -1092,6 +1230,53 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     );
     fire(RedFlag::Suicidal, "suicide_method", f.get("si_method"));
     fire(RedFlag::Homicidal, "homicidal_ideation", f.get("homicidal"));
+    // A farewell with a decision that sounds final, or two such decisions ("tonight is
+    // the night. sorry to everyone"; "won't be around after tonight, everything is ready").
+    let finals: Vec<&Hit> = f.hits.iter().filter(|h| h.id == "si_final").collect();
+    // Means made ready or within reach with a final word, a farewell, a wish to die or a
+    // bare time ("I have the pills counted out. Tonight."); farewell letters with a bare
+    // time ("wrote letters to my kids. it's time").
+    fire(
+        RedFlag::Suicidal,
+        "suicide_method",
+        f.any(&["si_means_ready", "si_means_access"])
+            .and_then(|m| {
+                f.any(&["si_final", "si_farewell", "si_self"])
+                    .or_else(|| {
+                        toks.iter()
+                            .position(|t| {
+                                matches!(
+                                    t.norm.as_str(),
+                                    "tonight" | "today" | "tomorrow" | "noche" | "hoy" | "manana"
+                                ) && toks.iter().filter(|x| x.sentence == t.sentence).count() <= 2
+                            })
+                            .map(tok_span)
+                    })
+                    .map(|x| join(&m, &x))
+            })
+            .or_else(|| {
+                f.get("si_farewell").and_then(|m| {
+                    toks.iter()
+                        .position(|t| {
+                            matches!(t.norm.as_str(), "time" | "hora" | "tonight" | "noche")
+                                && toks.iter().filter(|x| x.sentence == t.sentence).count() <= 3
+                        })
+                        .map(|i| join(&m, &tok_span(i)))
+                })
+            }),
+    );
+    fire(
+        RedFlag::Suicidal,
+        "suicidal_farewell",
+        finals.first().and_then(|a| {
+            f.get("si_farewell").map(|b| join(&a.span, &b)).or_else(|| {
+                finals
+                    .iter()
+                    .find(|b| !overlaps(&a.span, &b.span))
+                    .map(|b| join(&a.span, &b.span))
+            })
+        }),
+    );
 
     // Anaphylaxis.
     fire(
@@ -1275,12 +1460,23 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                 .map(|x| join(p, &x)),
         );
     }
+    // A prolapsed cord or a baby's head showing: delivery is happening now.
+    if peripartum.is_some() || f.get("labor_sign").is_some() {
+        fire(
+            RedFlag::Obstetric,
+            "ob_imminent_delivery",
+            f.get("ob_imminent"),
+        );
+    }
     // Before ~24 weeks not feeling the baby move is expected.
     let weeks: Vec<(usize, f64)> = gestation_weeks(&toks, true)
         .into_iter()
         .filter(|(i, _)| !near(&toks, *i, 1, 0, &["for", "in", "past", "last", "about"]))
         .collect();
-    if weeks.is_empty() || weeks.iter().any(|(_, w)| *w >= 24.0) {
+    // Kick counts said to be fine are reassurance, not reduced movement.
+    if (weeks.is_empty() || weeks.iter().any(|(_, w)| *w >= 24.0))
+        && f.get("kick_count_ok").is_none()
+    {
         fire(
             RedFlag::Obstetric,
             "ob_fetal_movement",
@@ -1320,10 +1516,17 @@ pub fn assess(text: &str) -> Vec<Escalation> {
     let fever = febrile_temp.or(fever_word);
     let infected = fever.clone().or_else(|| f.get("infection"));
     if let Some(x) = &infected {
+        // A systolic pressure under 90 is a sign too ("bp 85/50 on my home cuff").
+        let low_bp = blood_pressures(&toks)
+            .into_iter()
+            .find(|(_, s, _)| *s < 90.0)
+            .map(|(i, _, _)| tok_span(i));
         fire(
             RedFlag::Sepsis,
             "sepsis_signs",
-            f.any(&["sepsis_sign", "confusion"]).map(|s| join(x, &s)),
+            f.any(&["sepsis_sign", "confusion"])
+                .or(low_bp)
+                .map(|s| join(x, &s)),
         );
     }
     fire(RedFlag::Sepsis, "sepsis_named", f.get("sepsis_named"));
@@ -1380,7 +1583,12 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         "pill_count",
         pill_counts(&toks).first().map(|(i, _)| tok_span(*i)),
     );
-    if f.get("child").is_some() || infant.is_some() {
+    // "my 2yo", "4 y/o": an age written as one token.
+    let young = toks.iter().any(|t| {
+        t.number().is_some_and(|n| n < 13.0)
+            && matches!(t.unit_suffix(), "yo" | "y/o" | "yr" | "yrs" | "mo" | "mos")
+    });
+    if f.get("child").is_some() || infant.is_some() || young {
         fire(
             RedFlag::Overdose,
             "child_ingestion",
@@ -1406,12 +1614,147 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                         .map(|x| join(&v.span, &x.span))
                 }),
         );
+        // Found with an open or empty container of medicine ("found my son with an empty
+        // bottle of his grandmother's heart pills").
+        fire(
+            RedFlag::Overdose,
+            "child_ingestion",
+            f.hits
+                .iter()
+                .filter(|h| h.id == "container_open")
+                .find_map(|c| {
+                    let s = toks[c.span.start].sentence;
+                    let found = toks.iter().any(|t| {
+                        t.sentence == s
+                            && matches!(
+                                t.norm.as_str(),
+                                "found"
+                                    | "finding"
+                                    | "caught"
+                                    | "with"
+                                    | "holding"
+                                    | "playing"
+                                    | "encontre"
+                                    | "encontramos"
+                                    | "encontro"
+                                    | "con"
+                                    | "jugando"
+                                    | "next"
+                                    | "junto"
+                                    | "into"
+                            )
+                    });
+                    let drug = f.hits.iter().find(|x| {
+                        x.id == "substance"
+                            && toks[x.span.start].sentence == s
+                            && x.span.start + 8 >= c.span.end
+                            && x.span.start <= c.span.end + 6
+                    })?;
+                    found.then(|| join(&c.span, &drug.span))
+                }),
+        );
+        // A button battery or magnets near a child's mouth.
+        fire(
+            RedFlag::Overdose,
+            "child_ingestion",
+            f.get("hazard_object").and_then(|h| {
+                let s = toks[h.start].sentence;
+                let mouth = toks.iter().position(|t| {
+                    t.sentence == s
+                        && matches!(
+                            t.norm.as_str(),
+                            "mouth"
+                                | "boca"
+                                | "swallowed"
+                                | "swallow"
+                                | "trago"
+                                | "tragado"
+                                | "ate"
+                                | "comio"
+                        )
+                });
+                f.get("ingestion_verb")
+                    .or_else(|| mouth.map(tok_span))
+                    .map(|m| join(&h, &m))
+            }),
+        );
         fire(
             RedFlag::Overdose,
             "child_medication_error",
             f.get("med_error"),
         );
     }
+
+    // Doses doubled or tripled with confusion, collapse or a seizure.
+    fire(
+        RedFlag::Overdose,
+        "dose_error_with_signs",
+        f.get("dose_error").and_then(|d| {
+            f.any(&["confusion", "collapse", "seizure", "sepsis_sign"])
+                .map(|x| join(&d, &x))
+        }),
+    );
+    // Intake of a quantity: "swallowed a handful of my adderall", "took all of her
+    // brother's ritalin", "se tomó todas las pastillas". The verb, then the quantity, then
+    // the substance, close together in one clause.
+    fire(
+        RedFlag::Overdose,
+        "overdose_quantity",
+        f.hits
+            .iter()
+            .filter(|h| h.id == "intake_past")
+            .find_map(|v| {
+                let took = matches!(
+                    toks[v.span.end - 1].norm.as_str(),
+                    "took" | "tomo" | "tome" | "ate" | "comio" | "comi"
+                );
+                let q = f.hits.iter().find(|q| {
+                    let w = toks[q.span.start].norm.as_str();
+                    q.id == "quantity_all"
+                        && q.span.start >= v.span.end
+                        && q.span.start <= v.span.end + 3
+                        && !(took && matches!(w, "rest" | "resto"))
+                        && (v.span.end..q.span.start).all(|k| toks[k].punct != Punct::Comma)
+                })?;
+                let x = f.hits.iter().find(|x| {
+                    x.id == "substance"
+                        && x.span.start >= q.span.end
+                        && x.span.start <= q.span.end + 4
+                        && (q.span.start..x.span.start).all(|k| toks[k].punct != Punct::Comma)
+                        && !matches!(toks[x.span.start].norm.as_str(), "of" | "de")
+                })?;
+                // Taken for a complaint ("a bunch of advil for my back") or spread over a
+                // time ("over a month") is a dosing question.
+                let purpose = toks
+                    .get(x.span.end)
+                    .is_some_and(|t| matches!(t.norm.as_str(), "for" | "para"));
+                let spread = (x.span.end..toks.len())
+                    .take_while(|&k| toks[k].sentence == toks[x.span.start].sentence)
+                    .any(|k| {
+                        matches!(toks[k].norm.as_str(), "over" | "durante" | "across")
+                            && (k + 1..(k + 4).min(toks.len())).any(|j| {
+                                matches!(
+                                    toks[j].norm.as_str(),
+                                    "month"
+                                        | "months"
+                                        | "week"
+                                        | "weeks"
+                                        | "year"
+                                        | "years"
+                                        | "mes"
+                                        | "meses"
+                                        | "semanas"
+                                        | "semana"
+                                        | "days"
+                                )
+                            })
+                    });
+                if purpose || spread {
+                    return None;
+                }
+                Some(join(&v.span, &x.span))
+            }),
+    );
 
     // Diabetes.
     if let Some(d) = f.get("diabetic").or_else(|| f.get("ketones")) {
@@ -1573,6 +1916,73 @@ mod tests {
         assert!(red_flags("no chest pain, just need a refill").is_empty());
         assert_eq!(red_flags("No puedo respirar"), vec![RedFlag::Breathing]);
         assert!(red_flags("I need to reschedule my appointment").is_empty());
+    }
+
+    #[test]
+    fn spanish_cannot_stop_is_not_a_negation_and_a_nearer_history_wins() {
+        // "no paro de" / "no deja de": continuing, not negated.
+        assert_eq!(
+            red_flags("soy diabético, mi azúcar está en 550 y no paro de vomitar"),
+            vec![RedFlag::Diabetic]
+        );
+        assert!(red_flags("no he vomitado y mi azúcar está en 150").is_empty());
+        // "last month" sits next to the reading, "now" next to the current one.
+        assert!(
+            red_flags("sugar was 550 last month before I started insulin, now 130s").is_empty()
+        );
+        assert_eq!(
+            red_flags("my sugar is 550 right now, last month it was fine"),
+            vec![RedFlag::Diabetic]
+        );
+    }
+
+    #[test]
+    fn quantities_plans_and_companions() {
+        assert_eq!(
+            red_flags("my teenager swallowed a handful of my adderall"),
+            vec![RedFlag::Overdose]
+        );
+        assert!(red_flags("I took the rest of my prednisone, taper done").is_empty());
+        assert!(red_flags("ya me tomé todas las pastillas del antibiótico").is_empty());
+        assert_eq!(
+            red_flags("made up my mind, tonight is the night. sorry to everyone"),
+            vec![RedFlag::Suicidal]
+        );
+        assert!(red_flags("I've made up my mind to do the knee surgery").is_empty());
+        assert_eq!(
+            red_flags("band squeezing around my ribs and I'm clammy"),
+            vec![RedFlag::ChestPain]
+        );
+        assert!(red_flags("tight band around my head when I'm stressed").is_empty());
+    }
+
+    #[test]
+    fn spanish_spelling_by_sound() {
+        assert_eq!(
+            red_flags("estoy bomitando sangre"),
+            vec![RedFlag::SevereBleeding]
+        );
+        assert_eq!(
+            red_flags("me pico una abeja y se me esta serrando la garganta"),
+            vec![RedFlag::Anaphylaxis]
+        );
+        assert_eq!(sound_key("pastiyas"), sound_key("pastillas"));
+        assert_ne!(sound_key("bota"), sound_key("gota"));
+    }
+
+    #[test]
+    fn negation_inside_a_finding_and_hyperbole() {
+        // "no" belongs to "ya no voy a necesitar más citas" and does not negate the farewell.
+        assert_eq!(
+            red_flags("gracias por todo, ya no voy a necesitar más citas, cuiden a mis hijos"),
+            vec![RedFlag::Suicidal]
+        );
+        assert!(red_flags("my husband is going to kill me for missing the appointment").is_empty());
+        assert!(red_flags("mi esposo me va a matar si no llego a tiempo").is_empty());
+        assert_eq!(
+            red_flags("I'm going to stab my stepdad when he gets home"),
+            vec![RedFlag::Homicidal]
+        );
     }
 
     #[test]
