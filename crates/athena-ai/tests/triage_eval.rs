@@ -225,3 +225,25 @@ async fn second_blind_set() {
         "second blind set: {false_rate:.1}% false escalation"
     );
 }
+
+/// A third blind set (`tests/data/triage_blind3.jsonl`: 80 messages, 41 emergent and 39
+/// routine, 59 English and 21 Spanish), written by the same outside author after the engine
+/// had been tuned on the first two. First run: emergent recall 80.5% (33/41), routine false
+/// escalation 7.7% (3/39); misses d014 d017 d038 d045 d059 d063 d064 d079 (a farewell with
+/// "I'm done", Spanish "arrojando sangre", "vomited a cup of bright red blood", "ya me despedí
+/// … me voy a quitar la vida", Spanish fever with purple spots, a dark eye with a heavy arm,
+/// blue around the mouth in an asthma attack, stockpiled opioids "to use them all"); false
+/// alarms d016 d026 d055 (a 10-month-old's fever, an overdose in one's twenties, stroke rehab
+/// records). The latest estimate of how the engine does on wording it has not seen; held to a
+/// regression floor at its first run.
+#[tokio::test]
+async fn third_blind_set() {
+    let cases = load(include_str!("data/triage_blind3.jsonl"));
+    assert!(cases.len() >= 80, "{} cases", cases.len());
+    let (recall, false_rate) = evaluate("third blind set", &cases).await;
+    assert!(recall >= 80.0, "third blind set: recall {recall:.1}% fell");
+    assert!(
+        false_rate <= 8.0,
+        "third blind set: {false_rate:.1}% false escalation"
+    );
+}
