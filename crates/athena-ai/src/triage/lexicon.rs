@@ -82,7 +82,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         0,
         &[
             "gasping|gasp|jadeando for? air|breath",
-            "~3 lips|lip|face|skin|fingers|labios|cara blue|bluish|purple|gray|grey|azul|azules|morado|morados",
+            "~3 lips|lip|face|skin|fingers|mouth|nails|fingernails|labios|cara|boca|unas blue|bluish|purple|gray|grey|azul|azules|morado|morados|morada|moradas",
             "turning|turned|going blue|azul|morado",
             "choking|atragantado|atragantando|atragantada",
             "only|barely|cant|can say|speak|talk|get few|couple|one|two words|word",
@@ -151,6 +151,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "no veo|ve nada",
             "no veo|ve de un? ojo",
             "quede|quedo ciego|ciega",
+            // "everything went dark in my left eye", "se me oscureció el ojo".
+            "~6 went|gone|going|turned|goes dark|dim|grey|gray|dimmed eye|ojo",
+            "~4 oscurecio|oscureci|oscura|oscuro ojo|vista",
         ],
     ),
     (
@@ -168,7 +171,7 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "limb_deficit",
         MILD_SENSITIVE,
         &[
-            "~3 right|left|izquierdo|derecho|izquierda|derecha arm|leg|hand|brazo|pierna|mano limp|weak|numb|dead|paralyzed|clumsy|useless|debil|dormido|dormida|paralizado|paralizada",
+            "~3 right|left|izquierdo|derecho|izquierda|derecha arm|leg|hand|brazo|pierna|mano limp|weak|numb|dead|paralyzed|clumsy|useless|heavy|debil|dormido|dormida|paralizado|paralizada|pesado|pesada",
             "~4 right|left|izquierda|derecha|izquierdo|derecho hand|arm|leg|mano|brazo|pierna wont|cant|cannot|doesnt|no grip|work|hold|agarrar|sirve",
         ],
     ),
@@ -213,6 +216,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "no quiero|quiere vivir|seguir|despertar",
             "^2 no quiero|quiere estar aqui|viva|vivo|vivir",
             "acabar con mi|su vida",
+            // A separated clitic: "me voy a quitar la vida", "se quiere quitar la vida".
+            "^3 me|se|te quitar|quite|quito|quitara|quitaria la|mi|su vida",
             "hacerme|hacerse|cortarme|cortarse dano|las",
             // Safety statements: "can't keep myself safe", "no me siento seguro conmigo".
             "^3 cant|cannot|not|unable|wont|couldnt|dont keep|stay|keeping myself|himself|herself|themselves|me|him|her safe",
@@ -254,6 +259,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "listo|lista para irme|partir|morir",
             "cant|cannot take|do it|this anymore",
             "cant go on",
+            "im done|finished|through",
+            "i am done|finished|through",
         ],
     ),
     (
@@ -263,6 +270,14 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "^2 pills|meds|pastillas|pildoras|gun|pistola|rope|cuerda counted|lined|laid|loaded|tied|contadas|cargada|cargado|amarrada out|up|listas|lista",
             "^2 pills|meds|pastillas|gun|pistola|rope|cuerda ready|listas|lista|preparadas",
             "^3 loaded|cargue|cargo gun|pistola|rifle|shotgun|arma|revolver",
+        ],
+    ),
+    // Medicine gathered up: with a named drug it is a method ("stockpiling my oxycodone").
+    (
+        "si_stockpile",
+        MODIFIER,
+        &[
+            "stockpiling|stockpiled|stockpile|hoarding|hoarded|stashing|acumulando|acumule|acumulado|juntando|junte",
         ],
     ),
     (
@@ -276,13 +291,13 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "si_farewell",
         MODIFIER,
         &[
-            "goodbye|goodbyes|farewell|adios|despedida|despido|despedirme",
+            "goodbye|goodbyes|farewell|adios|despedida|despido|despedirme|despedi|despidio|despedido|despidiendo",
             "sorry to|for everyone|everybody|everything",
             "perdon|perdonenme|perdoname a? todos",
             "love you all",
             "^3 tell my|his|her kids|wife|husband|family|mom|dad|children i|he|she love",
             "^2 take care of my kids|children|dog|cat|family",
-            "^3 wrote|writing|written|escribi|escribiendo letters|letter|notes|cartas|carta to|para|a my|mis kids|children|family|wife|husband|hijos|familia|esposa|esposo",
+            "^3 wrote|writing|written|escribi|escribiendo letters|letter|notes|note|cartas|carta to|for|para|a my|mis kids|children|family|wife|husband|hijos|familia|esposa|esposo",
             "cuiden a|de mis? hijos|familia",
             "los|las quiero a todos|todas",
         ],
@@ -420,7 +435,10 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "vomit_blood",
         0,
         &[
-            "^2 vomit*|throw|throwing|threw|puk*|vomitando|vomito|vomite|vomita|vommit*|vomitting up? blood|sangre|bloody",
+            "^2 vomit*|throw|throwing|threw|puk*|vomitando|vomito|vomite|vomita|vommit*|vomitting|arrojando|arrojo|arroje|arroja|arrojar|devolviendo|devolvi|devolvio|devuelve|devolver up? blood|sangre|bloody",
+            // A quantity or colour between: "vomited a cup of bright red blood".
+            "^2 vomit*|threw|throwing|puk*|vomitando|vomito|vomite|vomita|arrojando|arroje|devolviendo|devolvi cup|cups|mouthful|mouthfuls|lot|lots|bunch|bowl|bowlful|taza|tazas|bocanada|bocanadas|chorro of|de blood|sangre",
+            "echando|echo|eche|echa|escupiendo sangre por la boca",
             "blood in vomit|puke",
             "sangre en el? vomito",
             // Coffee-ground vomit, not coffee: "throwing up what looks like coffee grounds".
@@ -594,6 +612,8 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
             "~3 rash|spots|manchas doesnt|dont|wont|not fade|blanch",
             "~6 manchas|puntos|puntitos|moretones|ronchas quitan|desaparecen|borran|blanquean|palidecen|quita|desaparece",
             "petechia*|purpura",
+            // Purple spots or rash: "manchas moradas en las piernas", "purple spots".
+            "~3 manchas|puntos|puntitos|spots|dots|rash|ronchas moradas|morados|purpuras|purple|purplish|violet|violetas",
             "stiff neck",
             "neck stiffness|stiff",
             "cuello rigido|tieso",
@@ -677,8 +697,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "substance",
         MODIFIER,
         &[
-            "pill|pills|tablet|tablets|capsule|capsules|medicine|medicines|meds|medication|medications|gummies|gummy|vitamin|vitamins|iron|battery|batteries|magnet|magnets|detergent|pod|pods|bleach|cleaner|antifreeze|nicotine|vape|edible|edibles|weed|cannabis|marijuana|thc|fentanyl|opioid|oxy|oxycodone|xanax|tylenol|acetaminophen|ibuprofen|advil|aspirin|lighter|oil|poison|pastilla|pastillas|pildora|pildoras|medicina|medicamento|cloro|bateria|pila|detergente|veneno|gasoline|kerosene|alcohol|vodka|liquor|pesticide|rat|jarabe|syrup|window|windex|drain|lye|mouthwash|perfume|cigarette|cigarettes|coin|marbles|soap|jabon|lejia|dishwasher|laundry|nyquil|dayquil|cough|paracetamol|clonazepam|tramadol|windshield|washer|limpiaparabrisas",
+            "pill|pills|tablet|tablets|capsule|capsules|medicine|medicines|meds|medication|medications|gummies|gummy|vitamin|vitamins|iron|battery|batteries|magnet|magnets|detergent|pod|pods|bleach|cleaner|antifreeze|nicotine|vape|edible|edibles|weed|cannabis|marijuana|thc|fentanyl|opioid|oxy|oxycodone|xanax|tylenol|acetaminophen|ibuprofen|advil|aspirin|lighter|oil|poison|pastilla|pastillas|pildora|pildoras|medicina|medicamento|cloro|bateria|pila|detergente|veneno|gasoline|kerosene|alcohol|vodka|liquor|pesticide|rat|jarabe|syrup|window|windex|drain|lye|mouthwash|perfume|cigarette|cigarettes|coin|marbles|soap|jabon|lejia|dishwasher|laundry|nyquil|dayquil|paracetamol|clonazepam|tramadol|windshield|washer|limpiaparabrisas",
             "button battery|cell",
+            "cough drops|drop|syrup|medicine|suppressant",
             "^0 some|few|couple|bunch|several|handful|algunas|unas|varias of|de my|his|her|our|moms|dads|grandmas|grandpas|mis|sus|mi|su",
             "metoprolol|lisinopril|amlodipine|metformin|glipizide|glyburide|clonidine|atenolol|propranolol|carvedilol|digoxin|diltiazem|verapamil|sertraline|fluoxetine|citalopram|escitalopram|amitriptyline|nortriptyline|bupropion|lithium|quetiapine|olanzapine|risperidone|hydrocodone|tramadol|methadone|buprenorphine|suboxone|morphine|codeine|adderall|ritalin|methylphenidate|melatonin|diphenhydramine|levothyroxine|warfarin|eliquis|xarelto|insulin|prednisone|gabapentin|alprazolam|lorazepam|clonazepam|diazepam|zolpidem|ambien|percocet|vicodin|norco|naproxen|aleve|motrin|benadryl|zyrtec|claritin|antidepressant|antidepressants|opioids|opioid|painkillers|sedatives",
         ],
@@ -1128,6 +1149,25 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         4,
         &["thought|feared|worried|assumed i|he|she|it was|had|having|were"],
     ),
+    // A time of life or a long abstinence places it in the past: "in my twenties", "once,
+    // back in college", "been sober 10 years", "en mis veintes".
+    (
+        Kind::Historical,
+        Dir::Both,
+        12,
+        &[
+            "in my|his|her|their|our twenties|teens|thirties|forties|fifties|sixties|20s|30s|40s|50s|60s|youth",
+            "en mis|sus|su veintes|treintas|cuarentas|cincuentas|juventud|adolescencia",
+            "^2 sober|clean|sobrio|sobria|limpio|limpia for|por|hace? # years|yrs|months|anos|meses",
+        ],
+    ),
+    (Kind::Historical, Dir::Pre, 3, &["i|we|he|she|they once"]),
+    (
+        Kind::Historical,
+        Dir::Post,
+        2,
+        &["once|twice|una vez in|when|back|before|years|long|cuando|en|hace|de"],
+    ),
     (
         Kind::Historical,
         Dir::Both,
@@ -1239,6 +1279,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
             "cpr|bls|acls|choking|aid|safety|awareness|prevention|narcan|stroke|overdose|suicide|heart|cardiac|seizure|allergy class|classes|course|courses|training|workshop|seminar|certification|clase|curso",
             "school|work|college project|paper|report",
             "medical records|record",
+            "^3 send|fax|forward|transfer|copy|copies|enviar|mandar|envien|manden records|chart|expediente",
             "records|record from|of|for",
             "form|forms for|about|asks|asking|question",
             "note for work|school",
@@ -1250,7 +1291,7 @@ pub(crate) const TRIGGERS: &[TriggerDef] = &[
         Dir::Post,
         1,
         &[
-            "visit|visits|appointment|appointments|appt|appts|followup|f/u|clinic|specialist|doctor|workup|evaluation|eval|test|testing|study|screening|screen|prevention|risk|risks|awareness|medication|medications|meds|med|medicine|medicines|rx|prescription|precautions|protocol|plan|kit|hotline|group|support|survivor|survivors|center|unit|ward|team|history|bill|claim|code|insurance|form|cita|consulta|medicina|medicamento|medicamentos|pastillas|clinica|action|precaution|alert|bracelet|disorder|neurologist|cardiologist|strips|strip|meter|supplies|log|diary|journal|tracker|calendar",
+            "visit|visits|appointment|appointments|appt|appts|followup|f/u|clinic|specialist|doctor|workup|evaluation|eval|test|testing|study|screening|screen|prevention|risk|risks|awareness|medication|medications|meds|med|medicine|medicines|rx|prescription|precautions|protocol|plan|kit|hotline|group|support|survivor|survivors|center|unit|ward|team|history|bill|claim|code|insurance|form|cita|consulta|medicina|medicamento|medicamentos|pastillas|clinica|action|precaution|alert|bracelet|disorder|neurologist|cardiologist|strips|strip|meter|supplies|log|diary|journal|tracker|calendar|rehab|rehabilitation|rehabilitacion|records|record|expediente",
             "follow up",
             "work up",
         ],

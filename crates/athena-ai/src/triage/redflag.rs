@@ -1229,10 +1229,55 @@ pub fn assess(text: &str) -> Vec<Escalation> {
         f.any(&["si_self", "si_word"]),
     );
     fire(RedFlag::Suicidal, "suicide_method", f.get("si_method"));
+    // Stockpiling a medicine named just after ("stockpiling my oxycodone", "juntando mis
+    // clonazepam").
+    fire(
+        RedFlag::Suicidal,
+        "suicide_method",
+        f.hits
+            .iter()
+            .filter(|h| h.id == "si_stockpile")
+            .find_map(|h| {
+                f.hits
+                    .iter()
+                    .find(|x| {
+                        x.id == "substance"
+                            && x.span.start >= h.span.end
+                            && x.span.start <= h.span.end + 3
+                            && toks[x.span.start].sentence == toks[h.span.start].sentence
+                    })
+                    .map(|x| join(&h.span, &x.span))
+            }),
+    );
     fire(RedFlag::Homicidal, "homicidal_ideation", f.get("homicidal"));
     // A farewell with a decision that sounds final, or two such decisions ("tonight is
     // the night. sorry to everyone"; "won't be around after tonight, everything is ready").
-    let finals: Vec<&Hit> = f.hits.iter().filter(|h| h.id == "si_final").collect();
+    // "I'm done" is final at the end of its sentence or "done with it all", not "done with
+    // the paperwork".
+    let finals: Vec<&Hit> = f
+        .hits
+        .iter()
+        .filter(|h| h.id == "si_final")
+        .filter(|h| {
+            let last = h.span.end - 1;
+            if !matches!(toks[last].norm.as_str(), "done" | "finished" | "through") {
+                return true;
+            }
+            let next = |k: usize| {
+                toks.get(last + k)
+                    .filter(|t| t.sentence == toks[last].sentence)
+                    .map(|t| t.norm.as_str())
+            };
+            match next(1) {
+                None => true,
+                Some("with") => matches!(
+                    next(2),
+                    Some("it" | "this" | "everything" | "all" | "life" | "living" | "everyone")
+                ),
+                Some(_) => false,
+            }
+        })
+        .collect();
     // Means made ready or within reach with a final word, a farewell, a wish to die or a
     // bare time ("I have the pills counted out. Tonight."); farewell letters with a bare
     // time ("wrote letters to my kids. it's time").
@@ -1607,7 +1652,17 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                             } else {
                                 (x.span.end.min(v.span.start), v.span.start)
                             };
+                            // A substance named before the verb must be in its clause:
+                            // not "a cough but is eating".
+                            let clause = x.span.start < v.span.start
+                                && (a..b).any(|k| {
+                                    matches!(
+                                        toks[k].norm.as_str(),
+                                        "but" | "pero" | "though" | "aunque"
+                                    )
+                                });
                             b <= a + 5
+                                && !clause
                                 && (a.saturating_sub(1)..b).all(|k| toks[k].punct != Punct::Comma)
                                 && toks[x.span.start].sentence == toks[v.span.start].sentence
                         })
@@ -2165,6 +2220,49 @@ mod tests {
         assert_eq!(
             e.evidence_in("Hi. My 3 wk old feels hot, temp 38.5C"),
             Some("3 wk old feels hot, temp 38.5C")
+        );
+    }
+
+    #[test]
+    fn third_blind_set_root_causes() {
+        // A past-tense farewell never makes a present plan historical; the clitic may stand
+        // apart from "quitar la vida".
+        assert!(
+            ids("ya me despedí de todos, hoy me voy a quitar la vida")
+                .contains(&"suicidal_ideation".to_owned())
+        );
+        // A quantity between the verb and the blood; Spanish verbs of vomiting.
+        assert!(!ids("vomited a cup of bright red blood").is_empty());
+        assert!(!ids("estoy arrojando sangre por la boca").is_empty());
+        assert!(ids("vomited a cup of red jello, no blood, feeling better now").is_empty());
+        // "I'm done" is final at the end of its sentence, not "done with the paperwork".
+        assert_eq!(
+            ids("I wrote letters to my kids tonight. I'm done."),
+            ["suicidal_farewell"]
+        );
+        assert!(ids("wrote thank you letters to my kids' teachers, I'm done with the school year paperwork").is_empty());
+        // A symptom before "but" is not what the child ate.
+        assert!(
+            ids("my 10 month old has a fever of 101 and a cough but is eating and playing")
+                .is_empty()
+        );
+        assert_eq!(
+            ids("my 18 month old found my Xanax and ate some"),
+            ["child_ingestion"]
+        );
+        // A time of life or years of sobriety place an event in the past.
+        assert!(ids("I overdosed once in my twenties, been sober 10 years, want to talk about my anxiety meds").is_empty());
+        assert!(
+            ids("he overdosed once before and now he is not breathing right")
+                .contains(&"overdose".to_owned())
+        );
+        // Records and rehab are references.
+        assert!(ids("please send my stroke rehab records to my new neurologist").is_empty());
+        assert_eq!(
+            ids(
+                "I have been stockpiling my oxycodone and I think I'm going to use them all this weekend"
+            ),
+            ["suicide_method"]
         );
     }
 }
