@@ -11,8 +11,8 @@
 //!    becomes "drooping", "week" never "weak").
 //! 2. **Context** (ConText/NegEx-style): triggers with a direction, a window and
 //!    terminators decide whether a finding is negated ("I don't have chest pain" — but
-//!    "no, the chest pain is worse" is not), historical ("years ago", "history of";
-//!    cancelled by "now", "again", "today" unless the history is said nearer the finding),
+//!    "no, the chest pain is worse" is not), historical ("years ago", "history of",
+//!    "once in my twenties", "sober 10 years"; never a past-tense verb alone; cancelled by "now", "again", "today" unless the history is said nearer the finding),
 //!    hypothetical ("if I ever", "warning signs of"), a relative's history ("my dad had a heart attack"), administrative ("bill for",
 //!    "hotline volunteer"), a reference to a service ("seizure meds", "stroke clinic") or
 //!    mild/chronic ("a little short of breath on the stairs").
@@ -197,6 +197,9 @@ const EXCLUDES: &[&str] = &[
     "^2 breathe|breath|breathing|respirar through|thru|from|out|por|in|with nose|nariz|nostril|nostrils",
     "intoxicacion alimentaria",
     "moving|moved|move|mueve her|his|their|its|the|sus? bowels|bowel|poop|stool|stools|intestinos|arm|arms|leg|legs|head|neck|eyes|hand|hands",
+    // Blue from a colour, not from want of air: "painted her nails blue", "mouth is blue
+    // from the popsicle".
+    "~6 nails|fingernails|lips|mouth|tongue|unas|labios|boca|lengua polish|painted|paint|esmalte|pintadas|pintados|pinto|lipstick|popsicle|paleta|candy|dulce|marker|crayon|dye|tinte|gatorade|slushie|raspberry",
 ];
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
@@ -702,6 +705,7 @@ fn active_findings(toks: &[Token], c: &Compiled, cx: &Context<'_>) -> Vec<Hit> {
                         | "homicidal"
                         | "si_self"
                         | "si_method"
+                        | "breathing_blue"
                 ) && excluded.iter().any(|e| overlaps(e, &span))
                 {
                     continue;
