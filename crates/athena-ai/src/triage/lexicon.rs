@@ -171,7 +171,9 @@ pub(crate) const FINDINGS: &[FindingDef] = &[
         "limb_deficit",
         MILD_SENSITIVE,
         &[
-            "~3 right|left|izquierdo|derecho|izquierda|derecha arm|leg|hand|brazo|pierna|mano limp|weak|numb|dead|paralyzed|clumsy|useless|heavy|debil|dormido|dormida|paralizado|paralizada|pesado|pesada",
+            "~3 right|left|izquierdo|derecho|izquierda|derecha arm|leg|hand|brazo|pierna|mano limp|weak|numb|dead|paralyzed|clumsy|useless|debil|dormido|dormida|paralizado|paralizada",
+            // A heavy arm (legs are heavy after a run): "my left arm feels heavy".
+            "~3 right|left|izquierdo|derecho|izquierda|derecha arm|brazo heavy|pesado",
             "~4 right|left|izquierda|derecha|izquierdo|derecho hand|arm|leg|mano|brazo|pierna wont|cant|cannot|doesnt|no grip|work|hold|agarrar|sirve",
         ],
     ),

@@ -1250,6 +1250,28 @@ pub fn assess(text: &str) -> Vec<Escalation> {
                             && x.span.start <= h.span.end + 3
                             && toks[x.span.start].sentence == toks[h.span.start].sentence
                     })
+                    // Not gathered to hand in: "to bring to the take back day".
+                    .filter(|_| {
+                        let sent = toks[h.span.start].sentence;
+                        let take_back = toks.windows(2).any(|w| {
+                            w[0].sentence == sent && w[0].norm == "take" && w[1].norm == "back"
+                        });
+                        !take_back
+                            && !toks.iter().any(|t| {
+                                t.sentence == sent
+                                    && matches!(
+                                        t.norm.as_str(),
+                                        "dispose"
+                                            | "disposal"
+                                            | "takeback"
+                                            | "return"
+                                            | "pharmacy"
+                                            | "desechar"
+                                            | "devolver"
+                                            | "farmacia"
+                                    )
+                            })
+                    })
                     .map(|x| join(&h.span, &x.span))
             }),
     );
@@ -1266,6 +1288,36 @@ pub fn assess(text: &str) -> Vec<Escalation> {
             let last = h.span.end - 1;
             if !matches!(toks[last].norm.as_str(), "done" | "finished" | "through") {
                 return true;
+            }
+            // Not a send-off from work or a party ("said goodbye to my coworkers at my
+            // retirement party, I'm done!").
+            let send_off = |sent: usize| {
+                toks.iter().any(|t| {
+                    t.sentence == sent
+                        && matches!(
+                            t.norm.as_str(),
+                            "retirement"
+                                | "party"
+                                | "coworkers"
+                                | "colleagues"
+                                | "job"
+                                | "shift"
+                                | "semester"
+                                | "graduation"
+                                | "vacation"
+                                | "jubilacion"
+                                | "fiesta"
+                                | "companeros"
+                                | "trabajo"
+                        )
+                })
+            };
+            if send_off(toks[last].sentence)
+                || f.hits
+                    .iter()
+                    .any(|b| b.id == "si_farewell" && send_off(toks[b.span.start].sentence))
+            {
+                return false;
             }
             let next = |k: usize| {
                 toks.get(last + k)
@@ -2268,5 +2320,17 @@ mod tests {
             ),
             ["suicide_method"]
         );
+    }
+
+    #[test]
+    fn triage_three_look_alikes_stay_routine() {
+        assert!(ids("said goodbye to my coworkers at my retirement party, I'm done!").is_empty());
+        assert!(ids("I am hoarding my leftover vicodin to bring to the take back day").is_empty());
+        assert_eq!(
+            ids("been stockpiling my oxycodone for my back, going to take them all tonight"),
+            ["suicide_method"]
+        );
+        assert!(ids("my left leg feels heavy after the long run").is_empty());
+        assert!(ids("she painted her nails blue for the party").is_empty());
     }
 }
