@@ -22,7 +22,9 @@
 //!   routine look-alikes, by root cause of the third blind set's failures) was run first on
 //!   the engine before the triage-3 fixes: 12/27 caught, 4/19 false alarms; three more
 //!   routine look-alikes written after those fixes (a blue mouth or nails from a popsicle or
-//!   polish) first ran as 3/3 false alarms. All then closed.
+//!   polish) first ran as 3/3 false alarms, and four more (a send-off from work, medicine
+//!   for a take-back day, a leg heavy after a run) were written from false alarms found by
+//!   probing the fixed engine. All then closed.
 //! - `tests/data/triage_eval.jsonl`: 442 messages (185 emergent, 257 routine; 362 English,
 //!   80 Spanish) written by someone who had not seen the code. First run, on the engine as
 //!   built from the criteria and the development set, before any change made after seeing
