@@ -2,41 +2,14 @@
 //! never copied into the repo): no patient or doctor name from the metadata may survive into
 //! what a non-PHI model receives.
 
+mod common;
+
+use common::csv::parse_csv;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use athena_ai::Prompt;
 use athena_ai::phi::{KnownIdentifiers, PhiGuard};
-
-/// Minimal RFC 4180 reader (quoted fields with newlines and doubled quotes).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let (mut row, mut field, mut quoted) = (Vec::new(), String::new(), false);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, '\r') => {}
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
 
 fn occurrences(hay: &str, needle: &str) -> usize {
     let hay = hay.to_lowercase();

@@ -10,40 +10,13 @@
 //! blocked, each a value the note states and the dialogue does not (a temperature never
 //! spoken, thrice; "124/80" where the doctor said "120 over 80").
 
+mod common;
+
+use common::csv::parse_csv;
 use std::path::PathBuf;
 
 use athena_ai::soap::validate;
 use athena_ai::soap::{Fact, SoapNote, Statement};
-
-/// Minimal RFC 4180 reader (quoted fields with newlines and doubled quotes).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let (mut row, mut field, mut quoted) = (Vec::new(), String::new(), false);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, '\r') => {}
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
 
 /// The reference note as statements, each citing the transcript; sections from headings.
 fn note_of(text: &str) -> SoapNote {
