@@ -67,6 +67,17 @@ pub use request::{Body, Request};
 pub use retry::{RetryPolicy, RetrySafety};
 pub use transport::RawResponse;
 
+/// Derives a lenient, PHI-safe model of an athena JSON object from a plain struct of
+/// `Option` fields: see [`codec::lenient::field`] for the rules and an example.
+pub use athena_derive::Model;
+
+/// What generated code (`#[derive(Model)]`, `open_enum!`) refers to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+    pub use serde_json;
+}
+
 /// The README's code blocks, compiled as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

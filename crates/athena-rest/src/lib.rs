@@ -47,13 +47,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod de;
 mod send;
 
 pub mod endpoints;
 pub mod models;
 
-pub use de::{Decoded, FieldValue};
+pub use athena_core::codec::lenient::{Decoded, FieldValue};
 pub use endpoints::ext::{DepartmentExt, PracticeExt};
 
 /// Everything needed to call endpoints: `use athena_rest::prelude::*;`.

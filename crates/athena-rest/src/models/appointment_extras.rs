@@ -12,31 +12,44 @@ use athena_core::codec::{AthenaDateTime, AthenaTime};
 use athena_core::ids::{AppointmentId, AppointmentTypeId, DepartmentId, PatientId, ProviderId};
 use athena_core::phi::Phi;
 
-use crate::de::model;
+use athena_core::Model;
+use athena_core::decode::warnings::DecodeWarning;
 
-model! {
-    /// A note on an appointment. Verified against two recordings.
-    pub struct AppointmentNote {
-        /// Note id (a string on the wire).
-        noteid: u64,
-        /// The note (free text about a patient's visit: PHI).
-        notetext: Phi<String>,
-        /// When it was written (`MM/DD/YYYY HH:MM:SS`).
-        created: AthenaDateTime,
-        /// Who wrote it (a username).
-        createdby: String,
-        /// Whether it shows on the schedule.
-        displayonschedule: bool,
-    }
+/// A note on an appointment. Verified against two recordings.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct AppointmentNote {
+    /// Note id (a string on the wire).
+    pub noteid: Option<u64>,
+    /// The note (free text about a patient's visit: PHI).
+    pub notetext: Option<Phi<String>>,
+    /// When it was written (`MM/DD/YYYY HH:MM:SS`).
+    pub created: Option<AthenaDateTime>,
+    /// Who wrote it (a username).
+    pub createdby: Option<String>,
+    /// Whether it shows on the schedule.
+    pub displayonschedule: Option<bool>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// `POST /appointments/open` → `{"appointmentids": {"<appointmentid>": "HH:MM", …}}`: one
-    /// new open slot per requested time. Read the slots with [`SlotsCreated::slots`].
-    pub struct SlotsCreated {
-        /// athena's map from new appointment id to its start time, kept as sent.
-        appointmentids: serde_json::Value,
-    }
+/// `POST /appointments/open` → `{"appointmentids": {"<appointmentid>": "HH:MM", …}}`: one
+/// new open slot per requested time. Read the slots with [`SlotsCreated::slots`].
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct SlotsCreated {
+    /// athena's map from new appointment id to its start time, kept as sent.
+    pub appointmentids: Option<serde_json::Value>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
 /// One slot created by `POST /appointments/open`.
@@ -84,55 +97,67 @@ impl SlotsCreated {
     }
 }
 
-model! {
-    /// `POST /appointments/waitlist` → `{"waitlistid": 1174}` (verified against a recording).
-    pub struct WaitlistCreated {
-        /// The new waitlist entry's id.
-        waitlistid: u64,
-    }
+/// `POST /appointments/waitlist` → `{"waitlistid": 1174}` (verified against a recording).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct WaitlistCreated {
+    /// The new waitlist entry's id.
+    pub waitlistid: Option<u64>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// One entry of the practice's appointment waitlist (`GET /appointments/waitlist`).
-    ///
-    /// Sources: the output fields of "Get appointment waitlist" as listed by
-    /// <https://docs.athenahealth.com/api/api-ref/appointment-waitlist> (input filters:
-    /// `priority`, `dayofweekids`, `hourfrom`, `patientid`, `appointmentid`,
-    /// `appointmenttypeid`, `providerid`, `departmentid`) and by the athena data catalogue of
-    /// <https://docs.xcaliber.health/resources/ehr-model-catalog/athena-data-catalogue/waitlist>
-    /// (`appointmentid`, `appointmenttypeid`, `created`, `dayofweekids`, `departmentid`,
-    /// `hourfrom`, `hourto`, `note`, `patientid`, `priority`, `providerid`, `waitlistid`,
-    /// `allowanydepartment`). No recording exists: the field types and the item key are
-    /// unverified (the endpoint accepts `waitlists`, `waitlist`, `waitlistentries` or a bare
-    /// array).
-    pub struct WaitlistEntry {
-        /// The entry's id (as `POST /appointments/waitlist` answers it).
-        waitlistid: u64,
-        /// The patient waiting.
-        patientid: PatientId,
-        /// Department wanted.
-        departmentid: DepartmentId,
-        /// Whether any department will do.
-        allowanydepartment: bool,
-        /// Provider wanted (absent: any provider).
-        providerid: ProviderId,
-        /// Appointment type wanted.
-        appointmenttypeid: AppointmentTypeId,
-        /// The booked appointment this entry would replace, if any.
-        appointmentid: AppointmentId,
-        /// `LOW`, `NORMAL` or `HIGH`.
-        priority: String,
-        /// Days of the week that suit, 1 = Sunday … 7 = Saturday.
-        dayofweekids: Vec<serde_json::Value>,
-        /// Earliest hour of the day that suits (24 h, inclusive).
-        hourfrom: u32,
-        /// Latest hour of the day that suits (24 h).
-        hourto: u32,
-        /// Note for the scheduler (free text about the patient: PHI).
-        note: Phi<String>,
-        /// When the entry was made.
-        created: AthenaDateTime,
-    }
+/// One entry of the practice's appointment waitlist (`GET /appointments/waitlist`).
+///
+/// Sources: the output fields of "Get appointment waitlist" as listed by
+/// <https://docs.athenahealth.com/api/api-ref/appointment-waitlist> (input filters:
+/// `priority`, `dayofweekids`, `hourfrom`, `patientid`, `appointmentid`,
+/// `appointmenttypeid`, `providerid`, `departmentid`) and by the athena data catalogue of
+/// <https://docs.xcaliber.health/resources/ehr-model-catalog/athena-data-catalogue/waitlist>
+/// (`appointmentid`, `appointmenttypeid`, `created`, `dayofweekids`, `departmentid`,
+/// `hourfrom`, `hourto`, `note`, `patientid`, `priority`, `providerid`, `waitlistid`,
+/// `allowanydepartment`). No recording exists: the field types and the item key are
+/// unverified (the endpoint accepts `waitlists`, `waitlist`, `waitlistentries` or a bare
+/// array).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct WaitlistEntry {
+    /// The entry's id (as `POST /appointments/waitlist` answers it).
+    pub waitlistid: Option<u64>,
+    /// The patient waiting.
+    pub patientid: Option<PatientId>,
+    /// Department wanted.
+    pub departmentid: Option<DepartmentId>,
+    /// Whether any department will do.
+    pub allowanydepartment: Option<bool>,
+    /// Provider wanted (absent: any provider).
+    pub providerid: Option<ProviderId>,
+    /// Appointment type wanted.
+    pub appointmenttypeid: Option<AppointmentTypeId>,
+    /// The booked appointment this entry would replace, if any.
+    pub appointmentid: Option<AppointmentId>,
+    /// `LOW`, `NORMAL` or `HIGH`.
+    pub priority: Option<String>,
+    /// Days of the week that suit, 1 = Sunday … 7 = Saturday.
+    pub dayofweekids: Option<Vec<serde_json::Value>>,
+    /// Earliest hour of the day that suits (24 h, inclusive).
+    pub hourfrom: Option<u32>,
+    /// Latest hour of the day that suits (24 h).
+    pub hourto: Option<u32>,
+    /// Note for the scheduler (free text about the patient: PHI).
+    pub note: Option<Phi<String>>,
+    /// When the entry was made.
+    pub created: Option<AthenaDateTime>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
 impl WaitlistEntry {

@@ -7,286 +7,371 @@ use athena_core::ids::{
 };
 use athena_core::phi::Phi;
 
-use crate::de::model;
+use athena_core::Model;
+use athena_core::decode::warnings::DecodeWarning;
 
-model! {
-    /// A problem-list entry (`GET /chart/{patientid}/problems`, item key `problems`).
-    pub struct Problem {
-        /// Problem id.
-        problemid: ProblemId,
-        /// Display name.
-        name: String,
-        /// Code.
-        code: String,
-        /// Code set (`SNOMED`).
-        codeset: String,
-        /// Best-matching ICD-10 code.
-        bestmatchicd10code: String,
-        /// Last modified (ISO-8601 with offset).
-        lastmodifieddatetime: AthenaDateTime,
-        /// Last modified by.
-        lastmodifiedby: String,
-        /// History events.
-        events: Vec<ProblemEvent>,
-        /// Patient (on feeds).
-        patientid: PatientId,
-    }
+/// A problem-list entry (`GET /chart/{patientid}/problems`, item key `problems`).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct Problem {
+    /// Problem id.
+    pub problemid: Option<ProblemId>,
+    /// Display name.
+    pub name: Option<String>,
+    /// Code.
+    pub code: Option<String>,
+    /// Code set (`SNOMED`).
+    pub codeset: Option<String>,
+    /// Best-matching ICD-10 code.
+    pub bestmatchicd10code: Option<String>,
+    /// Last modified (ISO-8601 with offset).
+    pub lastmodifieddatetime: Option<AthenaDateTime>,
+    /// Last modified by.
+    pub lastmodifiedby: Option<String>,
+    /// History events.
+    pub events: Option<Vec<ProblemEvent>>,
+    /// Patient (on feeds).
+    pub patientid: Option<PatientId>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// One event of a problem.
-    pub struct ProblemEvent {
-        /// `START`, `END`, …
-        eventtype: String,
-        /// Start date.
-        startdate: AthenaDate,
-        /// Onset date.
-        onsetdate: AthenaDate,
-        /// Created date.
-        createddate: AthenaDate,
-        /// Created by.
-        createdby: String,
-        /// Status (`CHRONIC`, `ACUTE`).
-        status: String,
-        /// Note.
-        note: Phi<String>,
-    }
+/// One event of a problem.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct ProblemEvent {
+    /// `START`, `END`, …
+    pub eventtype: Option<String>,
+    /// Start date.
+    pub startdate: Option<AthenaDate>,
+    /// Onset date.
+    pub onsetdate: Option<AthenaDate>,
+    /// Created date.
+    pub createddate: Option<AthenaDate>,
+    /// Created by.
+    pub createdby: Option<String>,
+    /// Status (`CHRONIC`, `ACUTE`).
+    pub status: Option<String>,
+    /// Note.
+    pub note: Option<Phi<String>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// `POST /chart/{patientid}/problems` → `{"success":"true","problemid":…}`.
-    pub struct ProblemCreated {
-        /// Whether athena reported success.
-        success: bool,
-        /// The new problem id.
-        problemid: ProblemId,
-    }
+/// `POST /chart/{patientid}/problems` → `{"success":"true","problemid":…}`.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct ProblemCreated {
+    /// Whether athena reported success.
+    pub success: Option<bool>,
+    /// The new problem id.
+    pub problemid: Option<ProblemId>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// The medication list (`GET /chart/{patientid}/medications`): `medications` is an array
-    /// of arrays, one inner array (history entries) per medication.
-    pub struct MedicationList {
-        /// Medications; each inner list is one medication's entries.
-        medications: Vec<Vec<Medication>>,
-        /// Whether "no medications reported" is set.
-        nomedicationsreported: bool,
-        /// Last updated.
-        lastupdated: String,
-        /// Whether download consent is needed.
-        patientneedsdownloadconsent: bool,
-        /// Whether download consent was given.
-        patientdownloadconsent: bool,
-        /// Section note.
-        sectionnote: Phi<String>,
-    }
+/// The medication list (`GET /chart/{patientid}/medications`): `medications` is an array
+/// of arrays, one inner array (history entries) per medication.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct MedicationList {
+    /// Medications; each inner list is one medication's entries.
+    pub medications: Option<Vec<Vec<Medication>>>,
+    /// Whether "no medications reported" is set.
+    pub nomedicationsreported: Option<bool>,
+    /// Last updated.
+    pub lastupdated: Option<String>,
+    /// Whether download consent is needed.
+    pub patientneedsdownloadconsent: Option<bool>,
+    /// Whether download consent was given.
+    pub patientdownloadconsent: Option<bool>,
+    /// Section note.
+    pub sectionnote: Option<Phi<String>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// One medication entry.
-    pub struct Medication {
-        /// Medication id.
-        medicationid: u64,
-        /// Entry id (e.g. `H228145`).
-        medicationentryid: String,
-        /// Display name.
-        medication: String,
-        /// First DataBank id.
-        fdbmedicationid: String,
-        /// Whether discontinued.
-        isdiscontinued: bool,
-        /// Free-text sig.
-        unstructuredsig: Phi<String>,
-        /// Structured sig.
-        structuredsig: serde_json::Value,
-        /// Source.
-        source: String,
-        /// Prescriber.
-        prescribedby: String,
-        /// History events.
-        events: Vec<serde_json::Value>,
-    }
+/// One medication entry.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct Medication {
+    /// Medication id.
+    pub medicationid: Option<u64>,
+    /// Entry id (e.g. `H228145`).
+    pub medicationentryid: Option<String>,
+    /// Display name.
+    pub medication: Option<String>,
+    /// First DataBank id.
+    pub fdbmedicationid: Option<String>,
+    /// Whether discontinued.
+    pub isdiscontinued: Option<bool>,
+    /// Free-text sig.
+    pub unstructuredsig: Option<Phi<String>>,
+    /// Structured sig.
+    pub structuredsig: Option<serde_json::Value>,
+    /// Source.
+    pub source: Option<String>,
+    /// Prescriber.
+    pub prescribedby: Option<String>,
+    /// History events.
+    pub events: Option<Vec<serde_json::Value>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// The allergy list (`GET /chart/{patientid}/allergies`).
-    pub struct AllergyList {
-        /// Allergies.
-        allergies: Vec<Allergy>,
-        /// No known drug allergies.
-        nkda: bool,
-        /// Last updated.
-        lastupdated: String,
-        /// Section note.
-        sectionnote: Phi<String>,
-    }
+/// The allergy list (`GET /chart/{patientid}/allergies`).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct AllergyList {
+    /// Allergies.
+    pub allergies: Option<Vec<Allergy>>,
+    /// No known drug allergies.
+    pub nkda: Option<bool>,
+    /// Last updated.
+    pub lastupdated: Option<String>,
+    /// Section note.
+    pub sectionnote: Option<Phi<String>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// One allergy.
-    pub struct Allergy {
-        /// Allergen id.
-        allergenid: u64,
-        /// Allergen name.
-        allergenname: String,
-        /// Onset date.
-        onsetdate: AthenaDate,
-        /// Deactivated date.
-        deactivatedate: AthenaDate,
-        /// Note.
-        note: Phi<String>,
-        /// Reactions.
-        reactions: Vec<serde_json::Value>,
-        /// Concept type.
-        allergyconcepttype: String,
-    }
+/// One allergy.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct Allergy {
+    /// Allergen id.
+    pub allergenid: Option<u64>,
+    /// Allergen name.
+    pub allergenname: Option<String>,
+    /// Onset date.
+    pub onsetdate: Option<AthenaDate>,
+    /// Deactivated date.
+    pub deactivatedate: Option<AthenaDate>,
+    /// Note.
+    pub note: Option<Phi<String>>,
+    /// Reactions.
+    pub reactions: Option<Vec<serde_json::Value>>,
+    /// Concept type.
+    pub allergyconcepttype: Option<String>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// A vital sign (`GET /chart/{patientid}/vitals`, item key `vitals`): `readings` is an
-    /// array of arrays (one inner array per reading time).
-    pub struct Vital {
-        /// Abbreviation (`BP`, `Weight`, …).
-        abbreviation: String,
-        /// Key (`BLOODPRESSURE`).
-        key: String,
-        /// Ordering.
-        ordering: u32,
-        /// Readings.
-        readings: Vec<Vec<VitalReading>>,
-    }
+/// A vital sign (`GET /chart/{patientid}/vitals`, item key `vitals`): `readings` is an
+/// array of arrays (one inner array per reading time).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct Vital {
+    /// Abbreviation (`BP`, `Weight`, …).
+    pub abbreviation: Option<String>,
+    /// Key (`BLOODPRESSURE`).
+    pub key: Option<String>,
+    /// Ordering.
+    pub ordering: Option<u32>,
+    /// Readings.
+    pub readings: Option<Vec<Vec<VitalReading>>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// One vital reading.
-    pub struct VitalReading {
-        /// Reading id.
-        vitalid: VitalId,
-        /// Clinical element (`VITALS.BLOODPRESSURE.SYSTOLIC`).
-        clinicalelementid: String,
-        /// Value.
-        value: Phi<String>,
-        /// Unit.
-        unit: String,
-        /// Read date.
-        readingtaken: AthenaDateTime,
-        /// Created.
-        createddate: AthenaDateTime,
-        /// Source (`ENCOUNTER`).
-        source: String,
-        /// Source id.
-        sourceid: u64,
-    }
+/// One vital reading.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct VitalReading {
+    /// Reading id.
+    pub vitalid: Option<VitalId>,
+    /// Clinical element (`VITALS.BLOODPRESSURE.SYSTOLIC`).
+    pub clinicalelementid: Option<String>,
+    /// Value.
+    pub value: Option<Phi<String>>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Read date.
+    pub readingtaken: Option<AthenaDateTime>,
+    /// Created.
+    pub createddate: Option<AthenaDateTime>,
+    /// Source (`ENCOUNTER`).
+    pub source: Option<String>,
+    /// Source id.
+    pub sourceid: Option<u64>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// `POST /chart/{patientid}/vitals` → `{"success":…,"vitalids":[…]}`.
-    pub struct VitalsCreated {
-        /// Whether athena reported success.
-        success: bool,
-        /// New vital ids.
-        vitalids: Vec<serde_json::Value>,
-    }
+/// `POST /chart/{patientid}/vitals` → `{"success":…,"vitalids":[…]}`.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct VitalsCreated {
+    /// Whether athena reported success.
+    pub success: Option<bool>,
+    /// New vital ids.
+    pub vitalids: Option<Vec<serde_json::Value>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// A lab result (`GET /chart/{patientid}/labresults`, item key **`results`**).
-    pub struct LabResult {
-        /// Lab result id.
-        labresultid: LabResultId,
-        /// Description.
-        description: String,
-        /// Result date.
-        labresultdate: AthenaDate,
-        /// Result date-time.
-        labresultdatetime: AthenaDateTime,
-        /// Created.
-        createddatetime: AthenaDateTime,
-        /// LOINC.
-        labresultloinc: String,
-        /// Priority.
-        priority: String,
-        /// Ordering provider.
-        providerid: ProviderId,
-        /// Order id.
-        orderid: u64,
-        /// Whether a provider reviewed it (`"1"`/`"0"`).
-        isreviewedbyprovider: bool,
-        /// Note to the patient.
-        labresultnote: Phi<String>,
-        /// Internal note.
-        internalnote: Phi<String>,
-        /// Performing lab.
-        performinglabname: String,
-        /// Whether an attachment exists.
-        attachmentexists: bool,
-        /// Analytes.
-        analytes: Vec<Analyte>,
-    }
+/// A lab result (`GET /chart/{patientid}/labresults`, item key **`results`**).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct LabResult {
+    /// Lab result id.
+    pub labresultid: Option<LabResultId>,
+    /// Description.
+    pub description: Option<String>,
+    /// Result date.
+    pub labresultdate: Option<AthenaDate>,
+    /// Result date-time.
+    pub labresultdatetime: Option<AthenaDateTime>,
+    /// Created.
+    pub createddatetime: Option<AthenaDateTime>,
+    /// LOINC.
+    pub labresultloinc: Option<String>,
+    /// Priority.
+    pub priority: Option<String>,
+    /// Ordering provider.
+    pub providerid: Option<ProviderId>,
+    /// Order id.
+    pub orderid: Option<u64>,
+    /// Whether a provider reviewed it (`"1"`/`"0"`).
+    pub isreviewedbyprovider: Option<bool>,
+    /// Note to the patient.
+    pub labresultnote: Option<Phi<String>>,
+    /// Internal note.
+    pub internalnote: Option<Phi<String>>,
+    /// Performing lab.
+    pub performinglabname: Option<String>,
+    /// Whether an attachment exists.
+    pub attachmentexists: Option<bool>,
+    /// Analytes.
+    pub analytes: Option<Vec<Analyte>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// One analyte of a lab result.
-    pub struct Analyte {
-        /// Analyte id.
-        analyteid: u64,
-        /// Name.
-        analytename: String,
-        /// Value.
-        value: Phi<String>,
-        /// Units.
-        units: String,
-        /// Reference range.
-        referencerange: String,
-        /// Abnormal flag.
-        abnormalflag: String,
-        /// LOINC.
-        loinc: String,
-        /// Date.
-        analytedate: AthenaDate,
-        /// Date-time.
-        analytedatetime: AthenaDateTime,
-        /// Description.
-        description: String,
-    }
+/// One analyte of a lab result.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct Analyte {
+    /// Analyte id.
+    pub analyteid: Option<u64>,
+    /// Name.
+    pub analytename: Option<String>,
+    /// Value.
+    pub value: Option<Phi<String>>,
+    /// Units.
+    pub units: Option<String>,
+    /// Reference range.
+    pub referencerange: Option<String>,
+    /// Abnormal flag.
+    pub abnormalflag: Option<String>,
+    /// LOINC.
+    pub loinc: Option<String>,
+    /// Date.
+    pub analytedate: Option<AthenaDate>,
+    /// Date-time.
+    pub analytedatetime: Option<AthenaDateTime>,
+    /// Description.
+    pub description: Option<String>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// A clinical encounter (`GET /chart/{patientid}/encounters`, `GET /chart/encounter/{id}`).
-    pub struct Encounter {
-        /// Encounter id.
-        encounterid: EncounterId,
-        /// Appointment.
-        appointmentid: AppointmentId,
-        /// Patient.
-        patientid: PatientId,
-        /// Department.
-        departmentid: DepartmentId,
-        /// Provider.
-        providerid: ProviderId,
-        /// Date.
-        encounterdate: AthenaDate,
-        /// Type (`VISIT`, …).
-        encountertype: String,
-        /// Visit type.
-        encountervisitname: String,
-        /// Status (`OPEN`, `CLOSED`, …).
-        status: String,
-        /// Closed.
-        closeddate: AthenaDateTime,
-        /// Closed by.
-        closeduser: String,
-        /// Last updated (`lastupdated`).
-        lastupdated: String,
-        /// Diagnoses.
-        diagnoses: Vec<serde_json::Value>,
-    }
+/// A clinical encounter (`GET /chart/{patientid}/encounters`, `GET /chart/encounter/{id}`).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct Encounter {
+    /// Encounter id.
+    pub encounterid: Option<EncounterId>,
+    /// Appointment.
+    pub appointmentid: Option<AppointmentId>,
+    /// Patient.
+    pub patientid: Option<PatientId>,
+    /// Department.
+    pub departmentid: Option<DepartmentId>,
+    /// Provider.
+    pub providerid: Option<ProviderId>,
+    /// Date.
+    pub encounterdate: Option<AthenaDate>,
+    /// Type (`VISIT`, …).
+    pub encountertype: Option<String>,
+    /// Visit type.
+    pub encountervisitname: Option<String>,
+    /// Status (`OPEN`, `CLOSED`, …).
+    pub status: Option<String>,
+    /// Closed.
+    pub closeddate: Option<AthenaDateTime>,
+    /// Closed by.
+    pub closeduser: Option<String>,
+    /// Last updated (`lastupdated`).
+    pub lastupdated: Option<String>,
+    /// Diagnoses.
+    pub diagnoses: Option<Vec<serde_json::Value>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// `GET /chart/encounters/{encounterid}/summary` → `{"summaryhtml": "<html>…"}`.
-    pub struct EncounterSummary {
-        /// The rendered summary (PHI).
-        summaryhtml: Phi<String>,
-    }
+/// `GET /chart/encounters/{encounterid}/summary` → `{"summaryhtml": "<html>…"}`.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct EncounterSummary {
+    /// The rendered summary (PHI).
+    pub summaryhtml: Option<Phi<String>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }

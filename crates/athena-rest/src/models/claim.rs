@@ -5,7 +5,8 @@ use athena_core::ids::{
     AppointmentId, ClaimId, DepartmentId, InsuranceId, PatientId, PaymentBatchId, ProviderId,
 };
 
-use crate::de::{model, open_enum};
+use athena_core::decode::warnings::DecodeWarning;
+use athena_core::{Model, open_enum};
 
 open_enum! {
     /// The status of a claim with one payer (`primaryinsurancepayer.status`, …).
@@ -69,160 +70,208 @@ open_enum! {
     }
 }
 
-model! {
-    /// A claim (`GET /claims`, item key `claims`; `GET /claims/{claimid}`, an object).
-    pub struct Claim {
-        /// Claim id.
-        claimid: ClaimId,
-        /// Patient.
-        patientid: PatientId,
-        /// Department.
-        departmentid: DepartmentId,
-        /// Billed provider.
-        billedproviderid: ProviderId,
-        /// Service date.
-        billedservicedate: AthenaDate,
-        /// Created.
-        claimcreateddate: AthenaDate,
-        /// Charges (procedures).
-        procedures: Vec<ClaimProcedure>,
-        /// Diagnoses.
-        diagnoses: Vec<ClaimDiagnosis>,
-        /// Primary insurance payer and status.
-        primaryinsurancepayer: ClaimPayer,
-        /// Secondary insurance payer and status.
-        secondaryinsurancepayer: ClaimPayer,
-        /// Patient as payer and status.
-        patientpayer: ClaimPayer,
-        /// Transaction id → amount.
-        transactiondetails: serde_json::Map<String, serde_json::Value>,
-        /// Custom fields.
-        customfields: Vec<serde_json::Value>,
-        /// The appointment the claim was created from.
-        appointmentid: AppointmentId,
-        /// Rendering provider.
-        renderingproviderid: ProviderId,
-        /// Referral / prior authorization on the claim (`referralauthid`, as on `POST /claims`).
-        referralauthid: String,
-        /// Outstanding balance.
-        outstandingbalance: Money,
-        /// Claim-level adjustments (denials, deductibles) as remittances report them.
-        adjustments: Vec<ClaimAdjustment>,
-    }
+/// A claim (`GET /claims`, item key `claims`; `GET /claims/{claimid}`, an object).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct Claim {
+    /// Claim id.
+    pub claimid: Option<ClaimId>,
+    /// Patient.
+    pub patientid: Option<PatientId>,
+    /// Department.
+    pub departmentid: Option<DepartmentId>,
+    /// Billed provider.
+    pub billedproviderid: Option<ProviderId>,
+    /// Service date.
+    pub billedservicedate: Option<AthenaDate>,
+    /// Created.
+    pub claimcreateddate: Option<AthenaDate>,
+    /// Charges (procedures).
+    pub procedures: Option<Vec<ClaimProcedure>>,
+    /// Diagnoses.
+    pub diagnoses: Option<Vec<ClaimDiagnosis>>,
+    /// Primary insurance payer and status.
+    pub primaryinsurancepayer: Option<ClaimPayer>,
+    /// Secondary insurance payer and status.
+    pub secondaryinsurancepayer: Option<ClaimPayer>,
+    /// Patient as payer and status.
+    pub patientpayer: Option<ClaimPayer>,
+    /// Transaction id → amount.
+    pub transactiondetails: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Custom fields.
+    pub customfields: Option<Vec<serde_json::Value>>,
+    /// The appointment the claim was created from.
+    pub appointmentid: Option<AppointmentId>,
+    /// Rendering provider.
+    pub renderingproviderid: Option<ProviderId>,
+    /// Referral / prior authorization on the claim (`referralauthid`, as on `POST /claims`).
+    pub referralauthid: Option<String>,
+    /// Outstanding balance.
+    pub outstandingbalance: Option<Money>,
+    /// Claim-level adjustments (denials, deductibles) as remittances report them.
+    pub adjustments: Option<Vec<ClaimAdjustment>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// A claim-level adjustment (group code, CARC, RARCs).
-    pub struct ClaimAdjustment {
-        /// Group code (`CO`, `PR`, `OA`, `PI`).
-        groupcode: String,
-        /// Reason code (CARC).
-        reasoncode: DenialReasonCode,
-        /// Group and reason, e.g. `CO-197`.
-        adjustmentcode: String,
-        /// Remark codes (RARC).
-        remarkcodes: Vec<RemarkCode>,
-        /// Description.
-        description: String,
-        /// Amount.
-        amount: Money,
-    }
+/// A claim-level adjustment (group code, CARC, RARCs).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct ClaimAdjustment {
+    /// Group code (`CO`, `PR`, `OA`, `PI`).
+    pub groupcode: Option<String>,
+    /// Reason code (CARC).
+    pub reasoncode: Option<DenialReasonCode>,
+    /// Group and reason, e.g. `CO-197`.
+    pub adjustmentcode: Option<String>,
+    /// Remark codes (RARC).
+    pub remarkcodes: Option<Vec<RemarkCode>>,
+    /// Description.
+    pub description: Option<String>,
+    /// Amount.
+    pub amount: Option<Money>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// A claim's status with one payer.
-    pub struct ClaimPayer {
-        /// Status.
-        status: ClaimStatus,
-        /// The patient insurance (primary).
-        primarypatientinsuranceid: InsuranceId,
-        /// The patient insurance (secondary).
-        secondarypatientinsuranceid: InsuranceId,
-        /// Denial reason (CARC), when athena reports one.
-        denialreason: DenialReasonCode,
-        /// Remark codes (RARC).
-        remarkcodes: Vec<RemarkCode>,
-        /// Outstanding amount with this payer.
-        outstanding: Money,
-    }
+/// A claim's status with one payer.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct ClaimPayer {
+    /// Status.
+    pub status: Option<ClaimStatus>,
+    /// The patient insurance (primary).
+    pub primarypatientinsuranceid: Option<InsuranceId>,
+    /// The patient insurance (secondary).
+    pub secondarypatientinsuranceid: Option<InsuranceId>,
+    /// Denial reason (CARC), when athena reports one.
+    pub denialreason: Option<DenialReasonCode>,
+    /// Remark codes (RARC).
+    pub remarkcodes: Option<Vec<RemarkCode>>,
+    /// Outstanding amount with this payer.
+    pub outstanding: Option<Money>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// One charge line of a claim.
-    pub struct ClaimProcedure {
-        /// Transaction id.
-        transactionid: String,
-        /// CPT/HCPCS code.
-        procedurecode: String,
-        /// Description.
-        proceduredescription: String,
-        /// Category.
-        procedurecategory: String,
-        /// Charge.
-        chargeamount: Money,
-        /// Modifier(s), e.g. `25` (comma-separated when several).
-        proceduremodifier: String,
-        /// Units.
-        units: u32,
-        /// Payments applied.
-        payments: Vec<ClaimTransaction>,
-        /// Adjustments applied.
-        adjustments: Vec<ClaimTransaction>,
-    }
+/// One charge line of a claim.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct ClaimProcedure {
+    /// Transaction id.
+    pub transactionid: Option<String>,
+    /// CPT/HCPCS code.
+    pub procedurecode: Option<String>,
+    /// Description.
+    pub proceduredescription: Option<String>,
+    /// Category.
+    pub procedurecategory: Option<String>,
+    /// Charge.
+    pub chargeamount: Option<Money>,
+    /// Modifier(s), e.g. `25` (comma-separated when several).
+    pub proceduremodifier: Option<String>,
+    /// Units.
+    pub units: Option<u32>,
+    /// Payments applied.
+    pub payments: Option<Vec<ClaimTransaction>>,
+    /// Adjustments applied.
+    pub adjustments: Option<Vec<ClaimTransaction>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// A payment or adjustment on a charge.
-    pub struct ClaimTransaction {
-        /// Amount.
-        amount: Money,
-        /// Reason (CARC) for adjustments and denials.
-        reason: DenialReasonCode,
-        /// Remark codes.
-        remarkcodes: Vec<RemarkCode>,
-        /// Posted.
-        postdate: AthenaDate,
-        /// Batch.
-        paymentbatchid: PaymentBatchId,
-    }
+/// A payment or adjustment on a charge.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct ClaimTransaction {
+    /// Amount.
+    pub amount: Option<Money>,
+    /// Reason (CARC) for adjustments and denials.
+    pub reason: Option<DenialReasonCode>,
+    /// Remark codes.
+    pub remarkcodes: Option<Vec<RemarkCode>>,
+    /// Posted.
+    pub postdate: Option<AthenaDate>,
+    /// Batch.
+    pub paymentbatchid: Option<PaymentBatchId>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// One diagnosis of a claim.
-    pub struct ClaimDiagnosis {
-        /// Diagnosis id.
-        diagnosisid: String,
-        /// Raw code (`A00.9`).
-        diagnosisrawcode: String,
-        /// Code set (`ICD10`).
-        diagnosiscodeset: String,
-        /// Description.
-        diagnosisdescription: String,
-        /// Category.
-        diagnosiscategory: String,
-        /// Whether deleted (`"false"`).
-        deleteddiagnosis: bool,
-    }
+/// One diagnosis of a claim.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct ClaimDiagnosis {
+    /// Diagnosis id.
+    pub diagnosisid: Option<String>,
+    /// Raw code (`A00.9`).
+    pub diagnosisrawcode: Option<String>,
+    /// Code set (`ICD10`).
+    pub diagnosiscodeset: Option<String>,
+    /// Description.
+    pub diagnosisdescription: Option<String>,
+    /// Category.
+    pub diagnosiscategory: Option<String>,
+    /// Whether deleted (`"false"`).
+    pub deleteddiagnosis: Option<bool>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// `POST /claims` → `{"claimids":["1","2"],"errormessage":"","success":true}`.
-    pub struct ClaimsCreated {
-        /// New claim ids.
-        claimids: Vec<ClaimId>,
-        /// Whether athena reported success.
-        success: bool,
-        /// Error text.
-        errormessage: String,
-    }
+/// `POST /claims` → `{"claimids":["1","2"],"errormessage":"","success":true}`.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct ClaimsCreated {
+    /// New claim ids.
+    pub claimids: Option<Vec<ClaimId>>,
+    /// Whether athena reported success.
+    pub success: Option<bool>,
+    /// Error text.
+    pub errormessage: Option<String>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// `POST /patients/{patientid}/recordpayment` → `[{"success":"true","paymentbatchid":"5"}]`.
-    pub struct PaymentRecorded {
-        /// Whether athena reported success.
-        success: bool,
-        /// The batch the payment went into.
-        paymentbatchid: PaymentBatchId,
-    }
+/// `POST /patients/{patientid}/recordpayment` → `[{"success":"true","paymentbatchid":"5"}]`.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct PaymentRecorded {
+    /// Whether athena reported success.
+    pub success: Option<bool>,
+    /// The batch the payment went into.
+    pub paymentbatchid: Option<PaymentBatchId>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }

@@ -6,133 +6,164 @@ use athena_core::ids::{
 };
 use athena_core::phi::Phi;
 
-use crate::de::model;
+use athena_core::Model;
+use athena_core::decode::warnings::DecodeWarning;
 
-model! {
-    /// A patient document (`GET /patients/{patientid}/documents`, item key `documents`), an
-    /// admin document (`admins`) or an encounter document (`encounterdocuments`).
-    pub struct Document {
-        /// Document id (generic lists).
-        documentid: DocumentId,
-        /// Admin document id.
-        adminid: DocumentId,
-        /// Encounter document id.
-        encounterdocumentid: DocumentId,
-        /// Class (`CLINICALDOCUMENT`, `ADMIN`, …).
-        documentclass: String,
-        /// Subclass.
-        documentsubclass: String,
-        /// Type id.
-        documenttypeid: u64,
-        /// Description.
-        description: String,
-        /// Status (`REVIEW`, `CLOSED`, …).
-        status: String,
-        /// Department.
-        departmentid: DepartmentId,
-        /// Provider.
-        providerid: ProviderId,
-        /// Patient.
-        patientid: PatientId,
-        /// Encounter.
-        encounterid: EncounterId,
-        /// Document date.
-        documentdate: AthenaDate,
-        /// Created (ISO or `MM/DD/YYYY HH:MM:SS`).
-        createddatetime: AthenaDateTime,
-        /// Last modified.
-        lastmodifieddatetime: AthenaDateTime,
-        /// Source.
-        documentsource: String,
-        /// Route.
-        documentroute: String,
-        /// Priority.
-        priority: String,
-        /// Assigned to.
-        assignedto: String,
-        /// Internal note.
-        internalnote: Phi<String>,
-        /// Subject.
-        subject: Phi<String>,
-    }
+/// A patient document (`GET /patients/{patientid}/documents`, item key `documents`), an
+/// admin document (`admins`) or an encounter document (`encounterdocuments`).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct Document {
+    /// Document id (generic lists).
+    pub documentid: Option<DocumentId>,
+    /// Admin document id.
+    pub adminid: Option<DocumentId>,
+    /// Encounter document id.
+    pub encounterdocumentid: Option<DocumentId>,
+    /// Class (`CLINICALDOCUMENT`, `ADMIN`, …).
+    pub documentclass: Option<String>,
+    /// Subclass.
+    pub documentsubclass: Option<String>,
+    /// Type id.
+    pub documenttypeid: Option<u64>,
+    /// Description.
+    pub description: Option<String>,
+    /// Status (`REVIEW`, `CLOSED`, …).
+    pub status: Option<String>,
+    /// Department.
+    pub departmentid: Option<DepartmentId>,
+    /// Provider.
+    pub providerid: Option<ProviderId>,
+    /// Patient.
+    pub patientid: Option<PatientId>,
+    /// Encounter.
+    pub encounterid: Option<EncounterId>,
+    /// Document date.
+    pub documentdate: Option<AthenaDate>,
+    /// Created (ISO or `MM/DD/YYYY HH:MM:SS`).
+    pub createddatetime: Option<AthenaDateTime>,
+    /// Last modified.
+    pub lastmodifieddatetime: Option<AthenaDateTime>,
+    /// Source.
+    pub documentsource: Option<String>,
+    /// Route.
+    pub documentroute: Option<String>,
+    /// Priority.
+    pub priority: Option<String>,
+    /// Assigned to.
+    pub assignedto: Option<String>,
+    /// Internal note.
+    pub internalnote: Option<Phi<String>>,
+    /// Subject.
+    pub subject: Option<Phi<String>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// `POST /patients/{patientid}/documents/clinicaldocument` →
-    /// `{"success":true,"clinicaldocumentid":101}`.
-    pub struct ClinicalDocumentCreated {
-        /// Whether athena reported success.
-        success: bool,
-        /// The new document id.
-        clinicaldocumentid: DocumentId,
-    }
+/// `POST /patients/{patientid}/documents/clinicaldocument` →
+/// `{"success":true,"clinicaldocumentid":101}`.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct ClinicalDocumentCreated {
+    /// Whether athena reported success.
+    pub success: Option<bool>,
+    /// The new document id.
+    pub clinicaldocumentid: Option<DocumentId>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// A patient case (`GET /patients/{patientid}/patientcases`, item key `patientcases`).
-    pub struct PatientCase {
-        /// Case id.
-        patientcaseid: PatientCaseId,
-        /// Subject.
-        subject: Phi<String>,
-        /// Status.
-        status: String,
-        /// Subclass.
-        documentsubclass: String,
-        /// Source.
-        documentsource: String,
-        /// Department.
-        departmentid: DepartmentId,
-        /// Provider.
-        providerid: ProviderId,
-        /// Patient.
-        patientid: PatientId,
-        /// Priority.
-        priority: String,
-        /// Assigned to.
-        assignedto: String,
-        /// Internal note.
-        internalnote: Phi<String>,
-        /// Created.
-        createddatetime: AthenaDateTime,
-        /// Last modified.
-        lastmodifieddatetime: AthenaDateTime,
-        /// Notes and actions.
-        notes: Vec<serde_json::Value>,
-    }
+/// A patient case (`GET /patients/{patientid}/patientcases`, item key `patientcases`).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct PatientCase {
+    /// Case id.
+    pub patientcaseid: Option<PatientCaseId>,
+    /// Subject.
+    pub subject: Option<Phi<String>>,
+    /// Status.
+    pub status: Option<String>,
+    /// Subclass.
+    pub documentsubclass: Option<String>,
+    /// Source.
+    pub documentsource: Option<String>,
+    /// Department.
+    pub departmentid: Option<DepartmentId>,
+    /// Provider.
+    pub providerid: Option<ProviderId>,
+    /// Patient.
+    pub patientid: Option<PatientId>,
+    /// Priority.
+    pub priority: Option<String>,
+    /// Assigned to.
+    pub assignedto: Option<String>,
+    /// Internal note.
+    pub internalnote: Option<Phi<String>>,
+    /// Created.
+    pub createddatetime: Option<AthenaDateTime>,
+    /// Last modified.
+    pub lastmodifieddatetime: Option<AthenaDateTime>,
+    /// Notes and actions.
+    pub notes: Option<Vec<serde_json::Value>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// `POST /patients/{patientid}/documents/patientcase` →
-    /// `{"success":true,"patientcaseid":173696}`.
-    pub struct PatientCaseCreated {
-        /// Whether athena reported success.
-        success: bool,
-        /// The new case id.
-        patientcaseid: PatientCaseId,
-    }
+/// `POST /patients/{patientid}/documents/patientcase` →
+/// `{"success":true,"patientcaseid":173696}`.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct PatientCaseCreated {
+    /// Whether athena reported success.
+    pub success: Option<bool>,
+    /// The new case id.
+    pub patientcaseid: Option<PatientCaseId>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// An item of a provider's inbox (`GET /providers/{providerid}/inbox`).
-    pub struct InboxItem {
-        /// Document id.
-        documentid: DocumentId,
-        /// Class.
-        documentclass: String,
-        /// Subclass.
-        documentsubclass: String,
-        /// Patient.
-        patientid: PatientId,
-        /// Department.
-        departmentid: DepartmentId,
-        /// Status.
-        status: String,
-        /// Priority.
-        priority: String,
-        /// Created.
-        createddatetime: AthenaDateTime,
-        /// Subject or description.
-        description: Phi<String>,
-    }
+/// An item of a provider's inbox (`GET /providers/{providerid}/inbox`).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct InboxItem {
+    /// Document id.
+    pub documentid: Option<DocumentId>,
+    /// Class.
+    pub documentclass: Option<String>,
+    /// Subclass.
+    pub documentsubclass: Option<String>,
+    /// Patient.
+    pub patientid: Option<PatientId>,
+    /// Department.
+    pub departmentid: Option<DepartmentId>,
+    /// Status.
+    pub status: Option<String>,
+    /// Priority.
+    pub priority: Option<String>,
+    /// Created.
+    pub createddatetime: Option<AthenaDateTime>,
+    /// Subject or description.
+    pub description: Option<Phi<String>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }

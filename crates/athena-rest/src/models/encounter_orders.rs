@@ -15,103 +15,134 @@ use athena_core::codec::AthenaDateTime;
 use athena_core::ids::DocumentId;
 use athena_core::phi::Phi;
 
-use crate::de::model;
+use athena_core::Model;
+use athena_core::decode::warnings::DecodeWarning;
 
-model! {
-    /// A diagnosis on an encounter. `diagnosisid`, `snomedcode`, `description`, `icdcodes`,
-    /// `ranking`, `supportslaterality` are in the recording of the add answer; `laterality`
-    /// and `note` are documented, unverified.
-    pub struct EncounterDiagnosis {
-        /// Diagnosis id.
-        diagnosisid: u64,
-        /// SNOMED CT code (a number on the wire).
-        snomedcode: String,
-        /// Description.
-        description: String,
-        /// Matching ICD-10 (or ICD-9) codes.
-        icdcodes: Vec<DiagnosisCode>,
-        /// Order on the encounter (0 = first).
-        ranking: u32,
-        /// Whether a laterality may be set.
-        supportslaterality: bool,
-        /// Laterality (`LEFT`, `RIGHT`, `BILATERAL`).
-        laterality: String,
-        /// Note (PHI).
-        note: Phi<String>,
-        /// Present on the add answer only.
-        success: bool,
-    }
+/// A diagnosis on an encounter. `diagnosisid`, `snomedcode`, `description`, `icdcodes`,
+/// `ranking`, `supportslaterality` are in the recording of the add answer; `laterality`
+/// and `note` are documented, unverified.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct EncounterDiagnosis {
+    /// Diagnosis id.
+    pub diagnosisid: Option<u64>,
+    /// SNOMED CT code (a number on the wire).
+    pub snomedcode: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Matching ICD-10 (or ICD-9) codes.
+    pub icdcodes: Option<Vec<DiagnosisCode>>,
+    /// Order on the encounter (0 = first).
+    pub ranking: Option<u32>,
+    /// Whether a laterality may be set.
+    pub supportslaterality: Option<bool>,
+    /// Laterality (`LEFT`, `RIGHT`, `BILATERAL`).
+    pub laterality: Option<String>,
+    /// Note (PHI).
+    pub note: Option<Phi<String>>,
+    /// Present on the add answer only.
+    pub success: Option<bool>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// A code attached to a diagnosis or order (`{"code", "codeset", "description"}`).
-    pub struct DiagnosisCode {
-        /// The code (`I10`).
-        code: String,
-        /// The code set (`ICD10`).
-        codeset: String,
-        /// Description.
-        description: String,
-    }
+/// A code attached to a diagnosis or order (`{"code", "codeset", "description"}`).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct DiagnosisCode {
+    /// The code (`I10`).
+    pub code: Option<String>,
+    /// The code set (`ICD10`).
+    pub codeset: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// `POST /chart/encounter/{encounterid}/orders/…` → `{"success":true,"documentid":…}`
-    /// (verified against a recording).
-    pub struct OrderCreated {
-        /// Whether athena reported success.
-        success: bool,
-        /// The new order's document id.
-        documentid: DocumentId,
-    }
+/// `POST /chart/encounter/{encounterid}/orders/…` → `{"success":true,"documentid":…}`
+/// (verified against a recording).
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct OrderCreated {
+    /// Whether athena reported success.
+    pub success: Option<bool>,
+    /// The new order's document id.
+    pub documentid: Option<DocumentId>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// One diagnosis of an encounter and the orders placed for it
-    /// (`GET /chart/encounter/{encounterid}/orders`, a bare array of these). Verified against
-    /// a recording.
-    pub struct EncounterOrderGroup {
-        /// Diagnosis name.
-        diagnosis: String,
-        /// Its SNOMED code (`"0"` = no diagnosis).
-        diagnosissnomed: String,
-        /// Its ICD codes (documented, unverified).
-        diagnosisicd: Vec<DiagnosisCode>,
-        /// The orders.
-        orders: Vec<EncounterOrder>,
-    }
+/// One diagnosis of an encounter and the orders placed for it
+/// (`GET /chart/encounter/{encounterid}/orders`, a bare array of these). Verified against
+/// a recording.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct EncounterOrderGroup {
+    /// Diagnosis name.
+    pub diagnosis: Option<String>,
+    /// Its SNOMED code (`"0"` = no diagnosis).
+    pub diagnosissnomed: Option<String>,
+    /// Its ICD codes (documented, unverified).
+    pub diagnosisicd: Option<Vec<DiagnosisCode>>,
+    /// The orders.
+    pub orders: Option<Vec<EncounterOrder>>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }
 
-model! {
-    /// One order. `documentid`, `class`, `classdescription`, `description`, `status`,
-    /// `dateordered`, `orderingprovider`, `assigneduser`, `documentationonly` are in the
-    /// recording; `orderid`, `ordertype`, `ordertypeid`, `priority` are documented, unverified.
-    pub struct EncounterOrder {
-        /// Document id of the order.
-        documentid: DocumentId,
-        /// Order id (documented).
-        orderid: DocumentId,
-        /// `LAB`, `DME`, `PRESCRIPTION`, `IMAGING`, …
-        class: String,
-        /// Class and subclass in words.
-        classdescription: String,
-        /// What was ordered.
-        description: String,
-        /// Order type (documented).
-        ordertype: String,
-        /// Order type id (documented).
-        ordertypeid: u64,
-        /// Status (`REVIEW`, `PEND`, `SUBMITTED`, …).
-        status: String,
-        /// When it was ordered (`MM/DD/YYYY hh:mm AM`).
-        dateordered: AthenaDateTime,
-        /// Ordering provider (a username).
-        orderingprovider: String,
-        /// Assigned user.
-        assigneduser: String,
-        /// Whether it is only a record.
-        documentationonly: bool,
-        /// Priority (documented).
-        priority: u32,
-    }
+/// One order. `documentid`, `class`, `classdescription`, `description`, `status`,
+/// `dateordered`, `orderingprovider`, `assigneduser`, `documentationonly` are in the
+/// recording; `orderid`, `ordertype`, `ordertypeid`, `priority` are documented, unverified.
+#[derive(Clone, Default, Model)]
+#[non_exhaustive]
+pub struct EncounterOrder {
+    /// Document id of the order.
+    pub documentid: Option<DocumentId>,
+    /// Order id (documented).
+    pub orderid: Option<DocumentId>,
+    /// `LAB`, `DME`, `PRESCRIPTION`, `IMAGING`, …
+    pub class: Option<String>,
+    /// Class and subclass in words.
+    pub classdescription: Option<String>,
+    /// What was ordered.
+    pub description: Option<String>,
+    /// Order type (documented).
+    pub ordertype: Option<String>,
+    /// Order type id (documented).
+    pub ordertypeid: Option<u64>,
+    /// Status (`REVIEW`, `PEND`, `SUBMITTED`, …).
+    pub status: Option<String>,
+    /// When it was ordered (`MM/DD/YYYY hh:mm AM`).
+    pub dateordered: Option<AthenaDateTime>,
+    /// Ordering provider (a username).
+    pub orderingprovider: Option<String>,
+    /// Assigned user.
+    pub assigneduser: Option<String>,
+    /// Whether it is only a record.
+    pub documentationonly: Option<bool>,
+    /// Priority (documented).
+    pub priority: Option<u32>,
+    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
+    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
+    /// shows only the keys.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// What `decode_warnings()` returns.
+    decode_warnings: Vec<DecodeWarning>,
 }

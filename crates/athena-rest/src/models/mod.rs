@@ -30,6 +30,41 @@
 //! ```
 //!
 //! Each model also lists the wire names it types (`Patient::FIELD_NAMES`).
+//!
+//! # PHI fields
+//!
+//! Fields that hold one of HIPAA's identifiers are typed
+//! [`Phi<T>`](athena_core::phi::Phi): `Debug` prints `<redacted>` while serde round-trips
+//! them. Each has an accessor of the same name that reads it out of the wrapper, so there is
+//! no `Phi` to unwrap by hand: `Option<&str>` for text, `Option<&T>` otherwise.
+//!
+//! ```
+//! use athena_rest::models::Patient;
+//!
+//! let p: Patient = serde_json::from_str(r#"{"firstname":"Jo","dob":"01/15/1985"}"#)?;
+//! assert_eq!(p.firstname(), Some("Jo"));
+//! assert_eq!(p.lastname(), None);
+//! assert_eq!(p.dob().map(|d| d.to_string()).as_deref(), Some("01/15/1985"));
+//! assert!(!format!("{p:?}").contains("Jo"));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! # Adding a model
+//!
+//! A model is a plain struct with `#[derive(Clone, Default, athena_core::Model)]` and
+//! `#[non_exhaustive]`: every field `pub name: Option<T>` with a doc comment, plus
+//! `pub extra: serde_json::Map<String, serde_json::Value>` and a private
+//! `decode_warnings: Vec<DecodeWarning>` (see
+//! [`athena_core::codec::lenient::field`] for what the derive writes). Every field type must
+//! implement [`FieldValue`](crate::FieldValue) (all scalars, ids, dates, `Phi<T>`, `Vec<T>`,
+//! `serde_json::Value`, `open_enum!` codes and every model do). A field whose wire name is
+//! not a Rust identifier is written `#[athena(rename = "Pong")] pub pong: Option<bool>`
+//! (`#[serde(...)]` does not compile on a model).
+//!
+//! Then list the model in `tests/it/field_audit.rs` (`models()`): every wire name it types
+//! must appear in a recorded fixture, in `athena-api.md`, or in that test's `EVIDENCE` table
+//! with the public source that shows athena sends it. Test one odd field per new model the
+//! way `tests/it/decode_warnings.rs` does (`page_with_one_bad_field`).
 
 mod appointment;
 mod appointment_extras;

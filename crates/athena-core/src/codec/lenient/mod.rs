@@ -18,6 +18,11 @@
 //! [`empty_as_none`] makes any `Option<T>` read `""` as `None`. [`BareOutcome`] reads the
 //! bare `1` / `"Invalid PROVIDERID input"` bodies of some write endpoints.
 //!
+//! **Models** do not use these helpers field by field: `#[derive(Model)]` (see
+//! [`Model`](crate::Model)) reads every field through [`field::FieldValue`], which never fails
+//! for a value of the wrong shape but keeps it raw with a warning (see [`field`]). Both share
+//! the scalar rules (e.g. the boolean spellings).
+//!
 //! Every error is value-free: it names the expected shape and the JSON type found, never
 //! the value.
 //!
@@ -44,6 +49,11 @@
 //! assert_eq!(slot.priority, None);
 //! # Ok::<(), serde_json::Error>(())
 //! ```
+
+pub mod field;
+mod open_enum;
+
+pub use field::{Decoded, FieldValue, ScalarField, ScalarVisitor};
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -122,24 +132,27 @@ fn string_from_scalar<E: de::Error>(scalar: Scalar<'_>) -> Result<String, E> {
     }
 }
 
-fn bool_from_scalar<E: de::Error>(scalar: Scalar<'_>) -> Result<bool, E> {
+/// athena's spellings of a boolean (`true`/`false`, `t`/`f`, `Y`/`N`, `yes`/`no`, `1`/`0`, any
+/// case, already trimmed): the one table both [`LenientBool`] and the model fields use.
+pub(crate) fn bool_word(t: &str) -> Option<bool> {
     const TRUE: [&str; 5] = ["true", "t", "y", "yes", "1"];
     const FALSE: [&str; 5] = ["false", "f", "n", "no", "0"];
+    if TRUE.iter().any(|w| w.eq_ignore_ascii_case(t)) {
+        Some(true)
+    } else if FALSE.iter().any(|w| w.eq_ignore_ascii_case(t)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn bool_from_scalar<E: de::Error>(scalar: Scalar<'_>) -> Result<bool, E> {
     let bad = || E::custom(format_args!("malformed value: expected {EXPECTED_BOOL}"));
     match scalar {
         Scalar::Bool(b) => Ok(b),
         Scalar::Int(1) => Ok(true),
         Scalar::Int(0) => Ok(false),
-        Scalar::Str(s) => {
-            let t = s.trim();
-            if TRUE.iter().any(|w| w.eq_ignore_ascii_case(t)) {
-                Ok(true)
-            } else if FALSE.iter().any(|w| w.eq_ignore_ascii_case(t)) {
-                Ok(false)
-            } else {
-                Err(bad())
-            }
-        }
+        Scalar::Str(s) => bool_word(s.trim()).ok_or_else(bad),
         Scalar::Int(_) | Scalar::Float(_) | Scalar::NumberText(_) => Err(bad()),
         Scalar::Null => Err(wrong_type(EXPECTED_BOOL, "null")),
     }

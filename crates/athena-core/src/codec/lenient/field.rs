@@ -1,55 +1,109 @@
-//! How model fields decode: leniently, in one pass, with value-free reports.
+//! Field-level lenient decoding for models: every field an `Option<T>` read in one pass, a
+//! value of the wrong shape kept raw with a value-free [`DecodeWarning`](crate::decode::warnings::DecodeWarning).
 //!
-//! Every modelled field is an `Option<T>` read through [`FieldValue`]: `null` and blank
-//! strings are `None`; ids, dates, money and counts accept a number or a string; booleans
-//! accept athena's spellings; a list accepts a lone item. The [`model!`](crate::de::model)
-//! macro writes the struct, its serde impls, an `extra` map that keeps every field this SDK
-//! does not model, a PHI-safe `Debug`, and the list of wire names it models
-//! (`FIELD_NAMES`).
+//! This is the one implementation behind `#[derive(athena_core::Model)]` (see
+//! [`Model`](crate::Model)): `null` and blank strings are `None`; ids, dates, money and
+//! counts accept a number or a string; booleans accept athena's spellings (the same words as
+//! [`LenientBool`](super::LenientBool)); a list accepts a lone item.
 //!
-//! # One odd field does not fail the call
+//! When athena sends a field in a shape its type cannot hold (an object where a date is
+//! expected, an array where a string is, a number where a flag is, an unparseable date),
+//! [`FieldValue::decode`] answers [`Decoded::Raw`]: the model leaves the field `None`, keeps
+//! the value verbatim in its `extra` map under its own key, and a warning records the JSON
+//! path and the kind expected, never the value. Malformed JSON still fails.
 //!
-//! When athena sends a modelled field in a shape its type cannot hold (an object where a
-//! date is expected, an array where a string is, a number where a flag is, an unparseable
-//! date), the field is left `None`, its value is kept **verbatim in `extra`** under its own
-//! key (so re-serialising the model loses nothing), and a
-//! [`DecodeWarning`](athena_core::decode::warnings::DecodeWarning) is reported: the JSON path
-//! and the kind expected, never the value. Every other field of the record and every other
-//! record is decoded as usual. The caller sees the warnings in three places:
+//! # `#[derive(Model)]`
 //!
-//! - on the model: `appointment.decode_warnings()` (paths relative to it: `patient.dob`);
-//! - on a page: [`Page::warnings`](athena_core::Page::warnings) (paths from the body's root:
-//!   `appointments[3].patient.dob`);
-//! - in the log: one `tracing` warn event per field, with the route template and the path.
+//! A model is a plain struct: every modelled field is written `pub name: Option<T>` with `T`
+//! a [`FieldValue`] (scalars, ids, dates, money, [`Phi<T>`](crate::phi::Phi), `Vec<T>`,
+//! `serde_json::Value`, an `open_enum!`, another model), plus two fields the derive fills:
+//! `pub extra: serde_json::Map<String, serde_json::Value>` (every field athena sent that is
+//! not modelled, and every modelled field kept raw) and a private
+//! `decode_warnings: Vec<DecodeWarning>`. The derive writes:
 //!
-//! A list whose *element* has the wrong shape at its top level (`"reasonid": ["-1", {}]`) is
-//! kept raw as a whole (path `reasonid[1]`); a bad field *inside* an element only affects that
-//! field. Malformed JSON and a record that is not an object still fail the call.
+//! - `Deserialize`, lenient as above, and `Serialize` (`None` omitted, `extra` written back,
+//!   so a round trip loses nothing);
+//! - a PHI-safe `Debug`: modelled fields (a `Phi` prints `<redacted>`) and only the *keys* of
+//!   `extra`;
+//! - `FIELD_NAMES` (the wire names it types), `decode_warnings()`, and [`FieldValue`] so the
+//!   model can be a field of another;
+//! - for every `Phi<T>` field, an accessor of the same name that reads it out of the wrapper:
+//!   `Option<&str>` for `Phi<String>`, `Option<&T>` otherwise.
 //!
-//! # Adding a model
+//! The wire name is the field's name (`r#type` is `type`); write
+//! `#[athena(rename = "WireName")]` when it is not a Rust identifier.
 //!
-//! Write it with [`model!`](crate::de::model); every field type must implement
-//! [`FieldValue`] (all scalars, ids, dates, `Phi<T>`, `Vec<T>`, `serde_json::Value` and every
-//! model do). A field whose wire name is not a Rust identifier is written
-//! `pong as "Pong": bool` (do not use `#[serde(rename)]`: the decoder would not see it). A new
-//! scalar type implements [`FieldValue`] with [`scalar_field!`](crate::de::scalar_field) (for
-//! `FromStr` types) or by hand; its `decode` must never fail for a shape it cannot hold, but
-//! return [`Decoded::Raw`] instead. A model that is used through serde directly (a page's
-//! items, `send_json`, `serde_json::from_str`) gets all of this for free.
+//! ```
+//! use athena_core::Model;
+//! use athena_core::codec::AthenaDate;
+//! use athena_core::decode::warnings::DecodeWarning;
+//! use athena_core::phi::Phi;
 //!
-//! Then list the model in `tests/field_audit.rs` (`models()`): every wire name it types must
-//! appear in a recorded fixture, in `athena-api.md`, or in that test's `EVIDENCE` table with
-//! the public source that shows athena sends it. Test one odd field per new model the way
-//! `tests/decode_warnings.rs` does (`page_with_one_bad_field`).
+//! /// A pet, as some endpoint sends it.
+//! #[derive(Clone, Default, Model)]
+//! pub struct Pet {
+//!     /// The pet's name.
+//!     pub name: Option<Phi<String>>,
+//!     /// Date of birth.
+//!     pub born: Option<AthenaDate>,
+//!     /// Sent as `Kind`.
+//!     #[athena(rename = "Kind")]
+//!     pub kind: Option<String>,
+//!     /// Fields not modelled, kept verbatim.
+//!     pub extra: serde_json::Map<String, serde_json::Value>,
+//!     decode_warnings: Vec<DecodeWarning>,
+//! }
+//!
+//! let pet: Pet = serde_json::from_str(
+//!     r#"{"name":"Rex","born":{"odd":1},"Kind":"dog","tag":7}"#,
+//! )?;
+//! assert_eq!(pet.name(), Some("Rex"));
+//! assert_eq!(pet.kind.as_deref(), Some("dog"));
+//! assert_eq!(pet.born, None); // kept raw, with a warning naming the path, not the value
+//! assert_eq!(pet.extra["born"], serde_json::json!({"odd": 1}));
+//! assert_eq!(pet.decode_warnings()[0].path(), "born");
+//! assert_eq!(Pet::FIELD_NAMES, ["name", "born", "Kind"]);
+//! assert!(!format!("{pet:?}").contains("Rex"));
+//! assert_eq!(serde_json::to_value(&pet)?["tag"], 7);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! `#[serde(...)]` attributes would be silently ignored by this decoder, so they do not
+//! compile on a model:
+//!
+//! ```compile_fail
+//! #[derive(Default, athena_core::Model)]
+//! pub struct Pong {
+//!     #[serde(rename = "Pong")] // error: write #[athena(rename = "Pong")]
+//!     pub pong: Option<bool>,
+//!     pub extra: serde_json::Map<String, serde_json::Value>,
+//!     decode_warnings: Vec<athena_core::decode::warnings::DecodeWarning>,
+//! }
+//! ```
+//!
+//! Neither does a field that is not an `Option`:
+//!
+//! ```compile_fail
+//! #[derive(Default, athena_core::Model)]
+//! pub struct Pong {
+//!     pub pong: bool, // error: a model field is written `Option<T>`
+//!     pub extra: serde_json::Map<String, serde_json::Value>,
+//!     decode_warnings: Vec<athena_core::decode::warnings::DecodeWarning>,
+//! }
+//! ```
+//!
+//! A new scalar type implements [`ScalarField`] and then [`FieldValue`] through
+//! [`ScalarVisitor`] (or [`FieldValue`] by hand); its `decode` must never fail for a shape it
+//! cannot hold, but return [`Decoded::Raw`] instead.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
-use athena_core::codec::{AthenaDate, AthenaDateTime, AthenaTime, DepartmentTimeZone, Money};
-use athena_core::decode::warnings::{self, Segment};
-use athena_core::ids;
-use athena_core::phi::Phi;
+use crate::codec::{AthenaDate, AthenaDateTime, AthenaTime, DepartmentTimeZone, Money};
+use crate::decode::warnings::{self, Segment};
+use crate::ids;
+use crate::phi::Phi;
 use serde::Deserialize;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{
@@ -83,10 +137,17 @@ pub trait FieldValue: Sized {
 }
 
 /// A seed decoding one value through [`FieldValue`].
-pub(crate) struct FieldSeed<T>(PhantomData<fn() -> T>);
+pub struct FieldSeed<T>(PhantomData<fn() -> T>);
+
+impl<T> Default for FieldSeed<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl<T> FieldSeed<T> {
-    pub(crate) fn new() -> Self {
+    /// A seed for `T`.
+    pub fn new() -> Self {
         FieldSeed(PhantomData)
     }
 }
@@ -100,7 +161,7 @@ impl<'de, T: FieldValue> DeserializeSeed<'de> for FieldSeed<T> {
 
 /// Reads the value of the model field `key` into `slot`, or into `extra` (with a warning)
 /// when its shape is not the one expected.
-pub(crate) fn read_field<'de, A: MapAccess<'de>, T: FieldValue>(
+pub fn read_field<'de, A: MapAccess<'de>, T: FieldValue>(
     map: &mut A,
     slot: &mut Option<T>,
     extra: &mut serde_json::Map<String, Value>,
@@ -130,19 +191,24 @@ pub(crate) fn read_field<'de, A: MapAccess<'de>, T: FieldValue>(
 }
 
 /// An object key, borrowed from the input when possible (no allocation for modelled keys).
-pub(crate) enum Key<'de> {
+#[derive(Debug)]
+pub enum Key<'de> {
+    /// Borrowed from the input.
     Borrowed(&'de str),
+    /// Unescaped or from an owned input.
     Owned(String),
 }
 
 impl Key<'_> {
-    pub(crate) fn as_str(&self) -> &str {
+    /// The key text.
+    pub fn as_str(&self) -> &str {
         match self {
             Key::Borrowed(s) => s,
             Key::Owned(s) => s,
         }
     }
-    pub(crate) fn into_owned(self) -> String {
+    /// The key as an owned string.
+    pub fn into_owned(self) -> String {
         match self {
             Key::Borrowed(s) => s.to_owned(),
             Key::Owned(s) => s,
@@ -182,7 +248,7 @@ fn raw_seq<'de, A: SeqAccess<'de>>(seq: A) -> Result<Value, A::Error> {
 }
 
 /// A scalar field type: how each JSON scalar maps to it (`None` = a shape it cannot hold).
-pub(crate) trait ScalarField: Sized {
+pub trait ScalarField: Sized {
     /// The kind expected.
     const WHAT: &'static str;
     /// From text; `Some(None)` for blank.
@@ -204,10 +270,18 @@ pub(crate) trait ScalarField: Sized {
 }
 
 /// Decodes any JSON value into a [`ScalarField`], keeping unfitting shapes raw.
-pub(crate) struct ScalarVisitor<T>(PhantomData<fn() -> T>);
+#[derive(Debug)]
+pub struct ScalarVisitor<T>(PhantomData<fn() -> T>);
+
+impl<T> Default for ScalarVisitor<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl<T> ScalarVisitor<T> {
-    pub(crate) fn new() -> Self {
+    /// A visitor for `T`.
+    pub fn new() -> Self {
         ScalarVisitor(PhantomData)
     }
 }
@@ -277,10 +351,10 @@ fn parse_text<T: FromStr>(s: &str) -> Option<Option<T>> {
 /// number (the number's text is parsed).
 macro_rules! scalar_field {
     ($($ty:ty => $what:literal),* $(,)?) => {$(
-        impl $crate::de::ScalarField for $ty {
+        impl ScalarField for $ty {
             const WHAT: &'static str = $what;
             fn from_text(s: &str) -> Option<Option<Self>> {
-                $crate::de::parse_text_pub(s)
+                parse_text(s)
             }
             fn from_u64(v: u64) -> Option<Self> {
                 v.to_string().parse().ok()
@@ -292,22 +366,13 @@ macro_rules! scalar_field {
                 v.to_string().parse().ok()
             }
         }
-        impl $crate::de::FieldValue for $ty {
+        impl FieldValue for $ty {
             const EXPECTED: &'static str = $what;
-            fn decode<'de, D: serde::Deserializer<'de>>(
-                d: D,
-            ) -> Result<$crate::de::Decoded<Self>, D::Error> {
-                d.deserialize_any($crate::de::ScalarVisitor::<$ty>::new())
+            fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Decoded<Self>, D::Error> {
+                d.deserialize_any(ScalarVisitor::<$ty>::new())
             }
         }
     )*};
-}
-#[allow(unused_imports)] // for models that add a `FromStr` scalar
-pub(crate) use scalar_field;
-
-/// [`parse_text`] for [`scalar_field!`].
-pub(crate) fn parse_text_pub<T: FromStr>(s: &str) -> Option<Option<T>> {
-    parse_text(s)
 }
 
 scalar_field!(
@@ -380,11 +445,7 @@ impl ScalarField for bool {
         if t.is_empty() {
             return Some(None);
         }
-        match t.to_ascii_lowercase().as_str() {
-            "true" | "t" | "y" | "yes" | "1" => Some(Some(true)),
-            "false" | "f" | "n" | "no" | "0" => Some(Some(false)),
-            _ => None,
-        }
+        super::bool_word(t).map(Some)
     }
     fn from_u64(v: u64) -> Option<Self> {
         match v {
@@ -563,7 +624,8 @@ impl<'de, T: FieldValue + serde::Serialize> Visitor<'de> for ListVisitor<T> {
 
 /// A model used as a field: an object decodes through the model; anything else is kept raw
 /// (and reported here, at the field's own path).
-pub(crate) struct NestedModelVisitor<T>(pub(crate) PhantomData<fn() -> T>);
+#[derive(Debug)]
+pub struct NestedModelVisitor<T>(pub PhantomData<fn() -> T>);
 
 impl<'de, T: Deserialize<'de>> Visitor<'de> for NestedModelVisitor<T> {
     type Value = Decoded<T>;
@@ -607,230 +669,59 @@ fn not_an_object<T>(raw: Value) -> Decoded<T> {
     Decoded::Raw(raw)
 }
 
-/// The wire name of a model field: its identifier without `r#`, or the `as "…"` name.
-macro_rules! wire_name {
-    ($field:ident) => {{
-        const W: &str = {
-            const NAME: &str = stringify!($field);
-            const BYTES: &[u8] = NAME.as_bytes();
-            // `r#type` → `type`.
-            if BYTES.len() > 2 && BYTES[0] == b'r' && BYTES[1] == b'#' {
-                match std::str::from_utf8(BYTES.split_at(2).1) {
-                    Ok(rest) => rest,
-                    Err(_) => NAME,
-                }
-            } else {
-                NAME
-            }
-        };
-        W
-    }};
-    ($field:ident $wire:literal) => {
-        $wire
-    };
+// ---------------------------------------------------------------------------------------------
+// What `#[derive(Model)]` expands to calls these; not for hand use.
+// ---------------------------------------------------------------------------------------------
+
+/// How a model reads its modelled fields: implemented by `#[derive(Model)]`.
+#[doc(hidden)]
+pub trait ModelFields: Default {
+    /// The model's name, for `expecting` messages.
+    const NAME: &'static str;
+    /// Reads the value of `key` if the model types it; `Ok(false)` leaves it unread.
+    fn read_known<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
+    /// The map of fields not modelled (and modelled fields kept raw).
+    fn extra_mut(&mut self) -> &mut serde_json::Map<String, Value>;
+    /// Stores the warnings reported while decoding this value.
+    fn set_decode_warnings(&mut self, found: Vec<warnings::DecodeWarning>);
 }
-pub(crate) use wire_name;
 
-/// Defines a model: every field `Option<T>` decoded through [`FieldValue`], absent fields
-/// omitted on output, an `extra` map keeping unknown fields (and modelled fields of an
-/// unexpected shape, verbatim), the decode warnings of the value, a `Debug` that shows
-/// modelled fields (PHI fields print `<redacted>`) and only the *names* of extra fields, and
-/// `FIELD_NAMES`, the wire names it models. Write `name as "WireName": Type` for a wire name
-/// that is not the identifier.
-macro_rules! model {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $(
-                $(#[$fmeta:meta])*
-                $field:ident $(as $wire:literal)? : $ty:ty
-            ),* $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Default, serde::Serialize)]
-        #[non_exhaustive]
-        pub struct $name {
-            $(
-                $(#[$fmeta])*
-                #[serde(skip_serializing_if = "Option::is_none")]
-                $(#[serde(rename = $wire)])?
-                pub $field: Option<$ty>,
-            )*
-            /// Every field athena sent that this SDK does not model — and every modelled field
-            /// that arrived in a shape its type cannot hold (see `decode_warnings`) — kept
-            /// verbatim so a round trip loses nothing. May hold PHI: `Debug` shows only the
-            /// keys.
-            #[serde(flatten)]
-            pub extra: serde_json::Map<String, serde_json::Value>,
-            #[serde(skip)]
-            decode_warnings: Vec<athena_core::decode::warnings::DecodeWarning>,
-        }
-
-        impl $name {
-            /// The wire names of the fields this model types (the rest land in `extra`).
-            pub const FIELD_NAMES: &'static [&'static str] =
-                &[$($crate::de::wire_name!($field $($wire)?)),*];
-
-            /// Fields of this value (or of values nested in it) that athena sent in a shape
-            /// their type cannot hold: each was left `None` and kept verbatim in the `extra`
-            /// map of the value that models it. Paths are relative to this value
-            /// (`patient.dob`); never the value itself.
-            pub fn decode_warnings(&self) -> &[athena_core::decode::warnings::DecodeWarning] {
-                &self.decode_warnings
-            }
-        }
-
-        impl std::fmt::Debug for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                let mut s = f.debug_struct(stringify!($name));
-                $(
-                    if let Some(v) = &self.$field {
-                        s.field(stringify!($field), v);
-                    }
-                )*
-                s.field("extra_keys", &self.extra.keys().collect::<Vec<_>>());
-                if !self.decode_warnings.is_empty() {
-                    s.field("decode_warnings", &self.decode_warnings);
-                }
-                s.finish()
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct ModelVisitor;
-                impl<'de> serde::de::Visitor<'de> for ModelVisitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("an object (", stringify!($name), ")"))
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> Result<$name, A::Error> {
-                        let scope = athena_core::decode::warnings::scope();
-                        let mut out = $name::default();
-                        while let Some(key) = map.next_key::<$crate::de::Key<'de>>()? {
-                            let k = key.as_str();
-                            $(
-                                if k == $crate::de::wire_name!($field $($wire)?) {
-                                    $crate::de::read_field(
-                                        &mut map,
-                                        &mut out.$field,
-                                        &mut out.extra,
-                                        $crate::de::wire_name!($field $($wire)?),
-                                    )?;
-                                    continue;
-                                }
-                            )*
-                            let value: serde_json::Value = map.next_value()?;
-                            out.extra.insert(key.into_owned(), value);
-                        }
-                        out.decode_warnings = scope.since();
-                        Ok(out)
-                    }
-                }
-                d.deserialize_map(ModelVisitor)
-            }
-        }
-
-        impl $crate::de::FieldValue for $name {
-            const EXPECTED: &'static str = "an object";
-            const NESTED: bool = true;
-            fn decode<'de, D: serde::Deserializer<'de>>(
-                d: D,
-            ) -> Result<$crate::de::Decoded<Self>, D::Error> {
-                d.deserialize_any($crate::de::NestedModelVisitor::<$name>(std::marker::PhantomData))
-            }
-        }
-    };
+/// Deserializes a model: modelled keys through [`FieldValue`], every other key into `extra`.
+#[doc(hidden)]
+pub fn deserialize_model<'de, M: ModelFields, D: Deserializer<'de>>(d: D) -> Result<M, D::Error> {
+    d.deserialize_map(ModelVisitor::<M>(PhantomData))
 }
-pub(crate) use model;
 
-/// Defines an open enum over athena's codes: known variants plus `Other(String)`, decoded
-/// from the code text and written back unchanged.
-macro_rules! open_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $code:literal ),* $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )*
-            /// A code this SDK does not know yet, kept verbatim.
-            Other(String),
-        }
-
-        impl $name {
-            /// athena's code for this value.
-            pub fn code(&self) -> &str {
-                match self {
-                    $( $name::$variant => $code, )*
-                    $name::Other(s) => s,
-                }
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(match s.trim() {
-                    $( c if c.eq_ignore_ascii_case($code) => $name::$variant, )*
-                    other => $name::Other(other.to_owned()),
-                })
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.code())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                use serde::de::Error as _;
-                match <String as $crate::de::FieldValue>::decode(d)? {
-                    $crate::de::Decoded::Value(text) => {
-                        Ok(text.parse().unwrap_or_else(|e: std::convert::Infallible| match e {}))
-                    }
-                    $crate::de::Decoded::Absent => Ok($name::Other(String::new())),
-                    $crate::de::Decoded::Raw(_) => Err(D::Error::custom(concat!(
-                        "wrong JSON type; expected a code (",
-                        stringify!($name),
-                        ")"
-                    ))),
-                }
-            }
-        }
-
-        impl $crate::de::FieldValue for $name {
-            const EXPECTED: &'static str = concat!("a code (", stringify!($name), ")");
-            fn decode<'de, D: serde::Deserializer<'de>>(
-                d: D,
-            ) -> Result<$crate::de::Decoded<Self>, D::Error> {
-                Ok(match <String as $crate::de::FieldValue>::decode(d)? {
-                    $crate::de::Decoded::Value(s) if !s.trim().is_empty() => $crate::de::Decoded::Value(
-                        s.parse().unwrap_or_else(|e: std::convert::Infallible| match e {}),
-                    ),
-                    $crate::de::Decoded::Value(_) | $crate::de::Decoded::Absent => {
-                        $crate::de::Decoded::Absent
-                    }
-                    $crate::de::Decoded::Raw(raw) => $crate::de::Decoded::Raw(raw),
-                })
-            }
-        }
-    };
+/// Decodes a model used as a field (an object; anything else is kept raw and reported).
+#[doc(hidden)]
+pub fn decode_nested<'de, M: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Decoded<M>, D::Error> {
+    d.deserialize_any(NestedModelVisitor::<M>(PhantomData))
 }
-pub(crate) use open_enum;
+
+struct ModelVisitor<M>(PhantomData<fn() -> M>);
+
+impl<'de, M: ModelFields> Visitor<'de> for ModelVisitor<M> {
+    type Value = M;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "an object ({})", M::NAME)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<M, A::Error> {
+        let scope = warnings::scope();
+        let mut out = M::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if out.read_known(key.as_str(), &mut map)? {
+                continue;
+            }
+            let value: Value = map.next_value()?;
+            out.extra_mut().insert(key.into_owned(), value);
+        }
+        out.set_decode_warnings(scope.since());
+        Ok(out)
+    }
+}
