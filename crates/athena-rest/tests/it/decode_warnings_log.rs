@@ -1,6 +1,7 @@
 //! The `tracing` event for a field kept raw names the route template and the JSON path, never
-//! the value. Alone in its test binary: `tracing`'s per-callsite interest cache is
-//! process-wide, and other tests decoding on other threads without a subscriber would race it.
+//! the value. The subscriber is scoped to this test's thread (`with_default`), and the
+//! per-callsite interest cache is rebuilt while it is installed, so tests decoding on other
+//! threads without a subscriber cannot hide the event from it.
 
 use athena_core::decode::Endpoint;
 use athena_core::paging::decode_page;

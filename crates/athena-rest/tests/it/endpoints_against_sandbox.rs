@@ -1,7 +1,7 @@
 //! Every endpoint against the testkit sandbox (an independent fake of athena), with its
 //! error paths.
 
-mod common;
+use crate::common;
 
 use athena_core::ErrorKind;
 use athena_core::codec::{AthenaDate, Money};

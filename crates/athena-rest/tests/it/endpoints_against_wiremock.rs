@@ -2,7 +2,7 @@
 //! check-in requirements) and error bodies replayed from real recordings, against wiremock.
 //! A catch-all mock names any request nobody expected.
 
-mod common;
+use crate::common;
 
 use athena_core::ErrorKind;
 use athena_core::ids::*;

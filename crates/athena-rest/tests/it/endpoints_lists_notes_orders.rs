@@ -4,7 +4,7 @@
 //! redaction, and decoding of the recorded bodies in `shared/fixtures` (skipped with a notice
 //! when absent).
 
-mod common;
+use crate::common;
 
 use athena_core::codec::{AthenaDate, AthenaTime};
 use athena_core::ids::{

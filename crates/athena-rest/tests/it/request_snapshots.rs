@@ -1,6 +1,6 @@
 //! What each builder puts on the wire (`Request::describe_for_snapshot`), pinned with insta.
 
-mod common;
+use crate::common;
 
 use athena_core::codec::{AthenaDate, AthenaTime, Money};
 use athena_core::ids::*;
