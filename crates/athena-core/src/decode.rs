@@ -50,7 +50,7 @@ pub(crate) fn explain_failure<T: DeserializeOwned>(
     first: &serde_json::Error,
     endpoint: Endpoint,
 ) -> Error {
-    if let Some(err) = reported_failure(body).or_else(|| bare_string_failure(body)) {
+    if let Some(err) = failure_in_body(body) {
         return err.with_endpoint(endpoint.method, endpoint.route);
     }
     // Re-run with path tracking; the fast path above pays nothing for it.
@@ -62,6 +62,17 @@ pub(crate) fn explain_failure<T: DeserializeOwned>(
     Error::new(ErrorKind::Decode, format!("at `{path}`: {inner}"))
         .with_endpoint(endpoint.method, endpoint.route)
         .with_source(ValueFreeSerdeError(describe_serde_error(first)))
+}
+
+/// athena's ways of reporting a failure in the body of a 2xx answer, checked once for every
+/// decoder (single values here, pages in [`paging`](crate::paging)): the
+/// `{"success": false|"false", "errormessage": …}` object ([`reported_failure`]) or a bare
+/// JSON string where data was expected (`"Invalid PROVIDERID input"`). Call it only after the
+/// body failed to decode as what was asked for: a bare string *is* the data when a string was
+/// asked for. `None` when the body is neither.
+pub fn failure_in_body(body: &[u8]) -> Option<Error> {
+    let body = body.trim_ascii();
+    reported_failure(body).or_else(|| bare_string_failure(body))
 }
 
 /// athena's "HTTP 200 but failed" object: `{"success": false|"false", "errormessage": …}`.
@@ -251,6 +262,25 @@ mod tests {
             Some("Invalid PROVIDERID input")
         );
         assert!(!err.to_string().contains("PROVIDERID"));
+    }
+
+    #[test]
+    fn one_failure_check_for_both_shapes() {
+        let reported = failure_in_body(br#" {"success":"N","errormessage":"No such slot"} "#);
+        assert_eq!(reported.map(|e| e.kind()), Some(ErrorKind::Unsuccessful));
+        let bare = failure_in_body(br#""Invalid PROVIDERID input""#).unwrap();
+        assert_eq!(
+            bare.api_error().unwrap().error_message(),
+            Some("Invalid PROVIDERID input")
+        );
+        for data in [
+            &br#"{"success":"true"}"#[..],
+            br#"{"patients":[],"totalcount":0}"#,
+            br#"[{"success":false}]"#,
+            b"42",
+        ] {
+            assert!(failure_in_body(data).is_none());
+        }
     }
 
     #[test]

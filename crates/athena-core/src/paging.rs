@@ -23,7 +23,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, Map
 
 use crate::client::Client;
 use crate::decode::warnings::{self, DecodeWarning, Segment};
-use crate::decode::{Endpoint, describe_serde_error, reported_failure};
+use crate::decode::{Endpoint, describe_serde_error, failure_in_body};
 use crate::error::{Error, ErrorKind, Result};
 use crate::request::Request;
 
@@ -162,19 +162,8 @@ pub fn decode_page<T: DeserializeOwned>(
         }
         Err(e) => e,
     };
-    if let Some(err) = reported_failure(body) {
+    if let Some(err) = failure_in_body(body) {
         return Err(err.with_endpoint(endpoint.method, endpoint.route));
-    }
-    if body.first() == Some(&b'"') {
-        let text: Option<String> = serde_json::from_slice(body).ok();
-        if text.is_some() {
-            return Err(Error::new(
-                ErrorKind::Unsuccessful,
-                "athena answered with a bare error string",
-            )
-            .with_api_error(Some(crate::ApiError::default().with_error_message(text)))
-            .with_endpoint(endpoint.method, endpoint.route));
-        }
     }
     // Again with path tracking, for an error that names where it went wrong.
     let mut track = serde_path_to_error::Track::new();

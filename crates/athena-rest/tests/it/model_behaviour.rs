@@ -1,7 +1,9 @@
 //! Model behaviour: lenient decoding, unknown fields kept, PHI redacted, open enums.
 
+use athena_core::codec::AthenaDate;
 use athena_rest::models::{
-    Appointment, AppointmentStatus, ClaimPayer, ClaimStatus, DenialReasonCode, Patient, RemarkCode,
+    Appointment, AppointmentStatus, ClaimPayer, ClaimStatus, DenialReasonCode, Insurance, Patient,
+    Pong, RemarkCode,
 };
 
 #[test]
@@ -72,4 +74,44 @@ fn open_enums_keep_unknown_codes() {
     let back = serde_json::to_value(&payer).unwrap();
     assert_eq!(back["status"], "NEWSTATUS");
     assert_eq!(back["remarkcodes"][1], "ZZ9");
+}
+
+#[test]
+fn phi_fields_have_plain_accessors() {
+    let p: Patient = serde_json::from_str(
+        r#"{"firstname":"Waylon","lastname":"","dob":"03/04/1970","ssn":null,"status":"active"}"#,
+    )
+    .unwrap();
+    assert_eq!(p.firstname(), Some("Waylon"));
+    // Text keeps a blank as `Some("")` (an exact round trip); `null` and absent are `None`.
+    assert_eq!(p.lastname(), Some(""));
+    assert_eq!(p.ssn(), None);
+    assert_eq!(p.middlename(), None);
+    assert_eq!(p.dob(), Some(&AthenaDate::new(1970, 3, 4).unwrap()));
+    // The accessor reads the same value the field holds.
+    assert_eq!(
+        p.firstname.as_ref().map(|v| v.expose().as_str()),
+        p.firstname()
+    );
+    let i: Insurance =
+        serde_json::from_str(r#"{"insurancepolicyholderdob":"12/31/1960","policynumber":77}"#)
+            .unwrap();
+    assert_eq!(i.policynumber(), Some("77"));
+    assert_eq!(
+        i.insurancepolicyholderdob()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("12/31/1960")
+    );
+}
+
+#[test]
+fn a_renamed_field_reads_and_writes_its_wire_name() {
+    assert_eq!(Pong::FIELD_NAMES, ["Pong"]);
+    let pong: Pong = serde_json::from_str(r#"{"Pong":"true","pong":"x"}"#).unwrap();
+    assert_eq!(pong.pong, Some(true));
+    // The Rust name is not the wire name: `pong` is an unknown field, kept.
+    assert_eq!(pong.extra["pong"], "x");
+    let back = serde_json::to_value(&pong).unwrap();
+    assert_eq!(back, serde_json::json!({"Pong": true, "pong": "x"}));
 }
