@@ -65,7 +65,7 @@ pub use ids::*;
 pub use paging::{Page, PageLink, Paginator};
 pub use request::{Body, Request};
 pub use retry::{RetryPolicy, RetrySafety};
-pub use transport::RawResponse;
+pub use transport::{BodyStream, RawResponse, StreamOptions, StreamedResponse};
 
 /// The README's code blocks, compiled as doctests.
 #[cfg(doctest)]
