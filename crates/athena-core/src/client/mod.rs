@@ -143,21 +143,14 @@ impl Client {
 
     /// The bearer token this client would send now: from its cache, or fetched once
     /// (single-flight) when the cached one is missing or about to expire; `None` for an
-    /// anonymous client. For requests the transport cannot carry, such as streamed Bulk Data
-    /// file downloads: send it only to this client's origin ([`Client::base_url`]).
+    /// anonymous client. To warm the cache or to see what the server granted
+    /// ([`AccessToken::scope`], [`AccessToken::expires_at`]): every call, streamed downloads
+    /// included ([`Client::execute_streamed`]), attaches the token itself, and a rejected one
+    /// is evicted by the transport, never by the caller.
     pub async fn access_token(&self) -> Result<Option<AccessToken>> {
         match &self.inner.tokens {
             Some(tokens) => tokens.token().await.map(Some),
             None => Ok(None),
-        }
-    }
-
-    /// Tells the cache the server rejected `token` (a 401 on a request sent outside the
-    /// transport); the next [`Client::access_token`] fetches a new one unless another caller
-    /// already replaced it.
-    pub async fn reject_access_token(&self, token: &AccessToken) {
-        if let Some(tokens) = &self.inner.tokens {
-            tokens.reject(token).await;
         }
     }
 

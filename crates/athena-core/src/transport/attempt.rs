@@ -7,8 +7,8 @@ use bytes::Bytes;
 use secrecy::ExposeSecret;
 use url::Url;
 
-use super::call::BodyMode;
 use super::failure::{CauseWithoutUrl, outcome_of};
+use super::options::BodyMode;
 use crate::auth::AccessToken;
 use crate::client::Client;
 use crate::request::{Body, Request};

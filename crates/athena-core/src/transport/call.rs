@@ -8,126 +8,14 @@ use std::time::{Duration, Instant};
 
 use super::attempt::{Attempt, Head, Prepared};
 use super::failure::{is_fhir_json, send_error, status_error};
-use super::response::{BodyStream, RawResponse, StreamOptions, StreamedResponse};
+use super::options::{BodyMode, CallOptions, Finish};
+use super::response::Answer;
 use crate::auth::AccessToken;
 use crate::client::{Client, join_path};
 use crate::error::{ApiError, Error, ErrorKind, Result};
 use crate::request::Request;
 use crate::retry::retry_after::parse_retry_after;
-use crate::retry::{AttemptOutcome, Decision, RetryPolicy, RetryReason, classify};
-
-/// What a final response that is not a success becomes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Finish {
-    /// An [`Error`] (typed from the status and athena's error body).
-    SuccessOnly,
-    /// The response itself, handed to a caller that decodes its own error bodies.
-    AnyStatus,
-}
-
-/// How an attempt reads its body.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum BodyMode {
-    /// Read in full within the attempt timeout.
-    Buffered,
-    /// A 2xx body is left open and handed out as a stream; `idle` bounds the head and each
-    /// body chunk; up to `max_redirects` redirects are followed.
-    Streamed { idle: Duration, max_redirects: u32 },
-}
-
-/// The options of one call.
-pub(super) struct CallOptions {
-    pub(super) finish: Finish,
-    pub(super) body: BodyMode,
-    pub(super) policy: RetryPolicy,
-}
-
-impl CallOptions {
-    /// A buffered call with the client's retry policy.
-    pub(super) fn buffered(client: &Client, finish: Finish) -> Self {
-        CallOptions {
-            finish,
-            body: BodyMode::Buffered,
-            policy: client.inner.policy,
-        }
-    }
-
-    /// A streamed call as `options` says.
-    pub(super) fn streamed(client: &Client, options: &StreamOptions) -> Self {
-        CallOptions {
-            finish: if options.any_status {
-                Finish::AnyStatus
-            } else {
-                Finish::SuccessOnly
-            },
-            body: BodyMode::Streamed {
-                idle: options
-                    .idle_timeout
-                    .unwrap_or(client.inner.timeouts.attempt),
-                max_redirects: options.max_redirects,
-            },
-            policy: options.retry.unwrap_or(client.inner.policy),
-        }
-    }
-
-    /// The idle timeout of a streamed body (the attempt timeout otherwise).
-    pub(super) fn idle(&self) -> Duration {
-        match self.body {
-            BodyMode::Streamed { idle, .. } => idle,
-            BodyMode::Buffered => Duration::MAX,
-        }
-    }
-}
-
-/// The response a call hands back.
-pub(super) struct Answer {
-    pub(super) status: u16,
-    pub(super) headers: http::HeaderMap,
-    pub(super) body: bytes::Bytes,
-    pub(super) open: Option<reqwest::Response>,
-    pub(super) attempts: u32,
-}
-
-impl Answer {
-    fn new(head: Head, attempts: u32) -> Self {
-        Answer {
-            status: head.status,
-            headers: head.headers,
-            body: head.body,
-            open: head.open,
-            attempts,
-        }
-    }
-
-    /// athena's `X-Request-Id`.
-    pub(super) fn request_id(&self) -> Option<&str> {
-        super::response::request_id(&self.headers)
-    }
-
-    /// The buffered response.
-    pub(super) fn into_raw(self) -> RawResponse {
-        RawResponse {
-            status: self.status,
-            headers: self.headers,
-            body: self.body,
-            attempts: self.attempts,
-        }
-    }
-
-    /// The streamed response: the open body, or the body already read.
-    pub(super) fn into_streamed(self, request: &Request, idle: Duration) -> StreamedResponse {
-        let body = match self.open {
-            Some(open) => BodyStream::open(open, idle, request.method_str(), request.route()),
-            None => BodyStream::read(self.body),
-        };
-        StreamedResponse {
-            status: self.status,
-            headers: self.headers,
-            attempts: self.attempts,
-            body,
-        }
-    }
-}
+use crate::retry::{AttemptOutcome, Decision, RetryReason, classify};
 
 /// One logical call in progress: what the loop's steps share.
 struct Call<'a> {

@@ -10,6 +10,7 @@
 mod attempt;
 mod call;
 mod failure;
+mod options;
 mod response;
 mod span;
 
@@ -21,7 +22,7 @@ use crate::client::Client;
 use crate::decode::{Endpoint, decode_json};
 use crate::error::{ApiError, Error, ErrorKind, Result};
 use crate::request::Request;
-use call::{CallOptions, Finish};
+use options::{CallOptions, Finish};
 
 impl Client {
     /// Sends `request` through auth, rate limiting and retries; returns the 2xx response or
@@ -130,7 +131,11 @@ impl Client {
     }
 
     /// Runs the loop for `request` inside its span, recorded once the call ends.
-    async fn traced_call(&self, request: &Request, options: &CallOptions) -> Result<call::Answer> {
+    async fn traced_call(
+        &self,
+        request: &Request,
+        options: &CallOptions,
+    ) -> Result<response::Answer> {
         use tracing::Instrument;
         let span = span::open(request);
         let result = self.call(request, options).instrument(span.clone()).await;

@@ -8,8 +8,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures::Stream;
 
+use super::attempt::Head;
 use super::failure::body_failure;
 use crate::error::Result;
+use crate::request::Request;
 use crate::retry::RetryPolicy;
 
 /// A response, body read in full: always 2xx from [`Client::execute`](crate::Client::execute);
@@ -207,4 +209,54 @@ impl std::fmt::Debug for BodyStream {
 /// athena's `X-Request-Id`.
 pub(super) fn request_id(headers: &http::HeaderMap) -> Option<&str> {
     headers.get("x-request-id").and_then(|v| v.to_str().ok())
+}
+
+/// The response a call hands back.
+pub(super) struct Answer {
+    pub(super) status: u16,
+    pub(super) headers: http::HeaderMap,
+    pub(super) body: bytes::Bytes,
+    pub(super) open: Option<reqwest::Response>,
+    pub(super) attempts: u32,
+}
+
+impl Answer {
+    pub(super) fn new(head: Head, attempts: u32) -> Self {
+        Answer {
+            status: head.status,
+            headers: head.headers,
+            body: head.body,
+            open: head.open,
+            attempts,
+        }
+    }
+
+    /// athena's `X-Request-Id`.
+    pub(super) fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
+    /// The buffered response.
+    pub(super) fn into_raw(self) -> RawResponse {
+        RawResponse {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            attempts: self.attempts,
+        }
+    }
+
+    /// The streamed response: the open body, or the body already read.
+    pub(super) fn into_streamed(self, request: &Request, idle: Duration) -> StreamedResponse {
+        let body = match self.open {
+            Some(open) => BodyStream::open(open, idle, request.method_str(), request.route()),
+            None => BodyStream::read(self.body),
+        };
+        StreamedResponse {
+            status: self.status,
+            headers: self.headers,
+            attempts: self.attempts,
+            body,
+        }
+    }
 }

@@ -6,7 +6,7 @@
 
 use tracing::Span;
 
-use super::call::Answer;
+use super::response::Answer;
 use crate::error::Result;
 use crate::request::Request;
 
