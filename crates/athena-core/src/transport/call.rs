@@ -99,13 +99,17 @@ impl<'a> Call<'a> {
         let deadline = started
             .checked_add(client.inner.timeouts.overall)
             .unwrap_or_else(|| far_future(started));
+        // No token for a URL on another origin: it would not be sent there.
+        let authenticated = request.is_authenticated()
+            && client.inner.tokens.is_some()
+            && client.is_own_origin(&url);
         Ok(Call {
             client,
             request,
             options,
             prepared: Prepared::new(request, url),
             deadline,
-            authenticated: request.is_authenticated() && client.inner.tokens.is_some(),
+            authenticated,
             attempts: 0,
             retries: 0,
             refreshed: false,
@@ -191,10 +195,16 @@ impl<'a> Call<'a> {
     /// refresh), else a wait or the call's result.
     async fn after(&mut self, attempt: Attempt, token: Option<&AccessToken>) -> Option<Next> {
         let (outcome, retry_after) = self.observe(&attempt);
+        // A 401 from another origin (after a redirect) is not about our token.
+        let authenticated = self.authenticated
+            && match &attempt {
+                Attempt::Response(head) => head.same_origin,
+                Attempt::Failed { .. } => true,
+            };
         let decision = classify(
             outcome,
             self.request.safety(),
-            self.authenticated,
+            authenticated,
             self.refreshed,
         );
         let status = match &attempt {

@@ -206,6 +206,11 @@ async fn the_token_never_leaves_the_client_origin() {
         .unwrap();
     assert_eq!(body_of(response).await, b"{}\n".to_vec());
     assert_eq!(foreign.authorizations(), vec![None]);
+    assert_eq!(
+        c.token_requests_sent(),
+        0,
+        "no token fetched for another origin"
+    );
 
     // A redirect from the API origin to the storage host: not followed by default (a 3xx is
     // final), followed when asked, and the hop never carries the token.
@@ -332,4 +337,38 @@ async fn a_broken_or_stalled_body_ends_the_stream_and_is_not_retried() {
             "{text}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_401_from_another_origin_does_not_refresh_our_token() {
+    let api = MockServer::start().await;
+    let issued = mount_tokens(&api).await;
+    let storage = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(FILE))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&storage)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/fhir/r4/files/2"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}{FILE}", storage.uri()).as_str()),
+        )
+        .mount(&api)
+        .await;
+    let clock = ManualClock::new();
+    let c = client(&api.uri(), &clock);
+    let request = Request::to_link(
+        http::Method::GET,
+        ROUTE,
+        url::Url::parse(&format!("{}/fhir/r4/files/2", api.uri())).unwrap(),
+    );
+    let e = c
+        .execute_streamed(&request, &StreamOptions::new().follow_redirects(1))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unauthorized);
+    assert_eq!(e.attempts(), 1, "not replayed");
+    assert_eq!(issued.load(Ordering::SeqCst), 1, "no refresh");
 }
