@@ -17,7 +17,7 @@ pub enum Environment {
     Preview,
     /// Any other origin (a proxy, the local `athena-testkit` sandbox). `http` is allowed only
     /// for loopback hosts. No QPS default, and no token-request quota unless its token
-    /// endpoint is an athena host (see [`TokenQuota::Auto`]).
+    /// endpoint is an athena host (see [`TokenQuota::Auto`](crate::auth::TokenQuota::Auto)).
     Custom(Url),
 }
 

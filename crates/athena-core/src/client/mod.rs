@@ -185,7 +185,7 @@ impl Client {
 
     /// The client's token endpoint door (for custom token sources and the 3-legged flow):
     /// the same one every call of this client and its clones uses, so the token quota
-    /// ([`TokenQuota`]) and the request count are shared, never rebuilt per call.
+    /// ([`TokenQuota`](crate::auth::TokenQuota)) and the request count are shared, never rebuilt per call.
     pub fn token_endpoint(&self) -> TokenEndpoint {
         self.inner.token_endpoint.clone()
     }

@@ -1,8 +1,8 @@
 //! Bulk Data `$export` (FHIR Bulk Data Access IG 1.0–3.0 and the post-3.0 `outcome` rename).
 //!
-//! 1. [`FhirClient::export_group`] kicks off `Group/a-1.c-{practice}/$export` with
+//! 1. [`FhirClient::export_group`](crate::FhirClient::export_group) kicks off `Group/a-1.c-{practice}/$export` with
 //!    `Prefer: respond-async` and gets the polling URL from `Content-Location`
-//!    ([`FhirClient::export_group_id`] any Group, [`FhirClient::export_patients`]
+//!    ([`FhirClient::export_group_id`](crate::FhirClient::export_group_id) any Group, [`FhirClient::export_patients`](crate::FhirClient::export_patients)
 //!    `Patient/$export`; [`ExportOptions`] carries every kick-off parameter, as a query or a
 //!    `POST`ed `Parameters`). A kick-off starts a job, so it is never resent once it may
 //!    have reached the server (only a 429, the over-QPS 403 and a connect failure are
@@ -17,7 +17,7 @@
 //!    `wait` keeps [`PollPolicy::deadline`] whatever `Retry-After` says.
 //! 3. [`Manifest`] accepts both `error` and `outcome`; `wait` follows a paged manifest's
 //!    `next` links and returns every page's files in one manifest.
-//! 4. [`FhirClient::download`] streams one NDJSON file as typed resources with flat memory
+//! 4. [`FhirClient::download`](crate::FhirClient::download) streams one NDJSON file as typed resources with flat memory
 //!    (line by line; gzip accepted whether as `Content-Encoding` or as a gzip body). The
 //!    bearer token is sent **only** when `requiresAccessToken` is true and **only** to the
 //!    FHIR server's origin; a file elsewhere with `requiresAccessToken: true` is refused.
