@@ -1,5 +1,5 @@
 // A test-only OAuth 2.0 / OpenID Connect authorization server (panva's oidc-provider) on
-// loopback, for athena-core's interop tests (crates/athena-core/tests/auth_oidc_interop.rs).
+// loopback, for athena-core's interop tests (crates/athena-core/tests/it/auth_oidc_interop.rs).
 //
 // It listens on 127.0.0.1 on an ephemeral port and prints ONE line of JSON on stdout:
 //   {"issuer": "http://127.0.0.1:PORT", "keys": {"RS384": <private JWK>, "ES384": <private JWK>}}

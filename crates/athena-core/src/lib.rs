@@ -65,7 +65,7 @@ pub use ids::*;
 pub use paging::{Page, PageLink, Paginator};
 pub use request::{Body, Request};
 pub use retry::{RetryPolicy, RetrySafety};
-pub use transport::RawResponse;
+pub use transport::{BodyStream, RawResponse, StreamOptions, StreamedResponse};
 
 /// Derives a lenient, PHI-safe model of an athena JSON object from a plain struct of
 /// `Option` fields: see [`codec::lenient::field`] for the rules and an example.

@@ -53,6 +53,17 @@ pub struct Request {
     headers: Vec<(http::HeaderName, http::HeaderValue)>,
     /// An absolute URL from the server (a FHIR `next` link, a bulk status URL) sent as is.
     link: Option<url::Url>,
+    /// Which origins the link may name.
+    link_scope: LinkScope,
+}
+
+/// Which origins a link request may be sent to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LinkScope {
+    /// Only the client's own origin ([`Request::to_link`]).
+    ClientOrigin,
+    /// Any origin; the token goes only to the client's ([`Request::to_external`]).
+    AnyOrigin,
 }
 
 impl Request {
@@ -71,6 +82,7 @@ impl Request {
             accept: "application/json",
             headers: Vec::new(),
             link: None,
+            link_scope: LinkScope::ClientOrigin,
         }
     }
 
@@ -90,9 +102,27 @@ impl Request {
         request
     }
 
-    /// The absolute URL of a [`Request::to_link`] request (contains ids: do not log).
+    /// A request to an absolute URL that may be on **another** origin than the client's (a
+    /// Bulk Data file on a storage host), logged and reported as `route`, never as the URL.
+    ///
+    /// The bearer token (and any `Authorization` or `Cookie` header set here) is sent only
+    /// when the URL is on the client's own origin; elsewhere the request goes without it.
+    /// Mark it [`Request::anonymous`] when no token is wanted even on the client's origin.
+    pub fn to_external(method: Method, route: &'static str, url: url::Url) -> Self {
+        let mut request = Self::to_link(method, route, url);
+        request.link_scope = LinkScope::AnyOrigin;
+        request
+    }
+
+    /// The absolute URL of a [`Request::to_link`] or [`Request::to_external`] request
+    /// (contains ids: do not log).
     pub fn link_url(&self) -> Option<&url::Url> {
         self.link.as_ref()
+    }
+
+    /// True for a [`Request::to_external`] request (its URL may be on another origin).
+    pub fn is_external(&self) -> bool {
+        self.link_scope == LinkScope::AnyOrigin
     }
 
     /// A GET.
@@ -375,6 +405,7 @@ impl fmt::Debug for Request {
             )
             .field("safety", &self.safety)
             .field("link", &self.link.is_some())
+            .field("external", &self.is_external())
             .finish()
     }
 }

@@ -53,10 +53,8 @@ pub struct FhirClient {
 
 #[derive(Debug)]
 struct Inner {
-    /// Carries every JSON call (and holds the token cache).
+    /// Carries every call, Bulk Data file downloads included (and holds the token cache).
     core: athena_core::Client,
-    /// Streams Bulk Data files.
-    http: reqwest::Client,
     base: Url,
     practice: PracticeId,
     /// Set: decode leniently and report each issue here.
@@ -80,7 +78,6 @@ pub struct FhirClientBuilder {
     practice: Option<PracticeId>,
     auth: Option<(athena_core::Client, Arc<dyn TokenSource>)>,
     core: Option<athena_core::Client>,
-    http: Option<reqwest::Client>,
     lenient: Option<LenientHook>,
 }
 
@@ -93,7 +90,6 @@ impl FhirClient {
             practice: None,
             auth: None,
             core: None,
-            http: None,
             lenient: None,
         }
     }
@@ -126,7 +122,6 @@ impl FhirClient {
         Ok(Self {
             inner: Arc::new(Inner {
                 core,
-                http: reqwest::Client::new(),
                 base,
                 practice,
                 lenient: None,
@@ -148,11 +143,6 @@ impl FhirClient {
     /// budget and runtime).
     pub fn core(&self) -> &athena_core::Client {
         &self.inner.core
-    }
-
-    /// The HTTP client for streamed bulk downloads.
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
     }
 
     /// True when `url` has the FHIR server's scheme, host and port.
@@ -490,13 +480,6 @@ impl FhirClientBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (connection pool, timeouts) for streamed Bulk Data file
-    /// downloads instead of a new one. JSON calls go through the core client.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
-        self
-    }
-
     /// Builds the client. Fails without a practice, with a malformed base URL, or with a base
     /// on another origin than the core client's. Without a core client or token source, the
     /// client is anonymous (an anonymous core client on the base's origin, which must be
@@ -537,7 +520,6 @@ impl FhirClientBuilder {
         Ok(FhirClient {
             inner: Arc::new(Inner {
                 core,
-                http: self.http.unwrap_or_default(),
                 base,
                 practice,
                 lenient: self.lenient,

@@ -94,7 +94,7 @@ impl AccessToken {
 
     /// How long before expiry this token should be replaced: a minute, or half the lifetime
     /// for tokens that live less than two minutes.
-    pub fn refresh_margin(&self) -> Duration {
+    pub(crate) fn refresh_margin(&self) -> Duration {
         let lifetime = self
             .expires_at
             .duration_since(self.obtained_at)
@@ -103,7 +103,7 @@ impl AccessToken {
     }
 
     /// True while the token is usable at `now` without a refresh.
-    pub fn is_fresh_at(&self, now: SystemTime) -> bool {
+    pub(crate) fn is_fresh_at(&self, now: SystemTime) -> bool {
         now + self.refresh_margin() < self.expires_at
     }
 

@@ -1,9 +1,9 @@
 //! Trace output carries route templates, never PHI.
 //!
-//! Alone in its binary: tracing caches per-callsite interest, so a test running without a
-//! subscriber in parallel could hide these events from the scoped subscriber.
+//! The subscriber is scoped to the test's own thread (`tracing::subscriber::with_default` around a
+//! current-thread runtime), so the test shares its binary with the others.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -27,8 +27,8 @@ impl Write for Capture {
     }
 }
 
-#[tokio::test]
-async fn trace_output_carries_route_templates_not_phi() {
+#[test]
+fn trace_output_carries_route_templates_not_phi() {
     let capture = Capture::default();
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -36,8 +36,14 @@ async fn trace_output_carries_route_templates_not_phi() {
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    tracing::subscriber::with_default(subscriber, || runtime.block_on(scenario(capture)));
+}
 
+async fn scenario(capture: Capture) {
     let server = server().await;
     let clock = ManualClock::new();
     let c = client(&server, &clock);

@@ -910,14 +910,27 @@ async fn a_derived_client_has_its_own_token_and_shares_the_budget() {
         rest.retry_budget_available() < budget,
         "the derived client's retries spend the shared budget"
     );
-    // After a rejection the cache no longer serves the token: it is fetched again.
+    // After a rejection (a 401 on the REST client's call) the cache no longer serves the
+    // token: it is fetched again, by the transport.
     let anonymous = Client::builder()
         .base_url(server.uri())
         .anonymous()
         .build()
         .unwrap();
     assert!(anonymous.access_token().await.unwrap().is_none());
-    rest.reject_access_token(&rest_token).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/195900/departments"))
+        .respond_with(ResponseTemplate::new(401))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/195900/departments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .mount(&server)
+        .await;
+    let departments = Request::get("/v1/{practiceid}/departments").path_param("practiceid", 195900);
+    assert_eq!(rest.execute(&departments).await.unwrap().attempts(), 2);
     rest.access_token().await.unwrap();
     assert_eq!(rest.token_requests_sent(), 2);
 }

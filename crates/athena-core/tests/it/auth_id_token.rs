@@ -21,9 +21,9 @@ use url::Url;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const IDP_KEY: &str = include_str!("keys/test-idp-es384.pkcs8.pem");
-const IDP_JWK: &str = include_str!("keys/test-idp-es384.public.jwk.json");
-const OTHER_KEY: &str = include_str!("keys/other-es384.pkcs8.pem");
+const IDP_KEY: &str = include_str!("../keys/test-idp-es384.pkcs8.pem");
+const IDP_JWK: &str = include_str!("../keys/test-idp-es384.public.jwk.json");
+const OTHER_KEY: &str = include_str!("../keys/other-es384.pkcs8.pem");
 const KID: &str = "test-idp-es384";
 const CLIENT: &str = "app-7";
 const REDIRECT: &str = "https://app.example.com/callback";

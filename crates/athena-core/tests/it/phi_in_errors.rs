@@ -1,6 +1,6 @@
 //! PHI never reaches an error message or a log line.
 
-mod common;
+use crate::common;
 
 use athena_core::Request;
 use athena_core::runtime::ManualClock;

@@ -1,8 +1,8 @@
 //! A wait for a token-request slot is never silent: it is logged at WARN with the wait and
 //! the quota.
 //!
-//! Alone in its binary: tracing caches per-callsite interest, so a test running without a
-//! subscriber in parallel could hide these events from the subscriber installed here.
+//! The subscriber is scoped to the test's own thread (`tracing::subscriber::with_default` around a
+//! current-thread runtime), so the test shares its binary with the others.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -26,8 +26,8 @@ impl Write for Capture {
     }
 }
 
-#[tokio::test]
-async fn waiting_for_the_token_quota_is_logged_at_warn() {
+#[test]
+fn waiting_for_the_token_quota_is_logged_at_warn() {
     let capture = Capture::default();
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -35,8 +35,14 @@ async fn waiting_for_the_token_quota_is_logged_at_warn() {
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    tracing::subscriber::with_default(subscriber, || runtime.block_on(scenario(capture)));
+}
 
+async fn scenario(capture: Capture) {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/oauth2/v1/token"))
