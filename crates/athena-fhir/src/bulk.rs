@@ -45,7 +45,7 @@ use athena_core::retry::{
 
 use crate::FhirClient;
 use crate::client::{prefer_respond_async, route};
-use crate::error::{FhirError, Result};
+use crate::error::{FhirError, Repr, Result};
 use crate::r4::Resource;
 
 /// Kick-off parameters (Bulk Data Access 2.0.0 §"Query Parameters").
@@ -350,9 +350,7 @@ impl FhirClient {
         options: &ExportOptions,
     ) -> Result<ExportJob> {
         if !crate::search::is_fhir_id(group_id) {
-            return Err(FhirError::Export(
-                "a Group id must be 1-64 of A-Z a-z 0-9 - .".into(),
-            ));
+            return Err(Repr::Export("a Group id must be 1-64 of A-Z a-z 0-9 - .".into()).into());
         }
         self.kick_off(&format!("Group/{group_id}/$export"), options)
             .await
@@ -375,7 +373,7 @@ impl FhirClient {
         let (name, value) = prefer_respond_async();
         let request = if options.uses_post() {
             let url = self.url(path, &[])?;
-            let body = serde_json::to_vec(&options.to_parameters()).map_err(FhirError::Decode)?;
+            let body = serde_json::to_vec(&options.to_parameters()).map_err(FhirError::encode)?;
             self.request(Method::POST, route::EXPORT, url)
                 .json_body(body)
                 .header(
@@ -390,16 +388,17 @@ impl FhirClient {
         .retry_safety(RetrySafety::NotIdempotent);
         let resp = self.send(&request).await?;
         if resp.status() != 202 {
-            return Err(FhirError::Export(format!(
+            return Err(Repr::Export(format!(
                 "kick-off answered {} instead of 202",
                 resp.status()
-            )));
+            ))
+            .into());
         }
         let location = resp
             .headers()
             .get("content-location")
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| FhirError::Export("kick-off without Content-Location".into()))?;
+            .ok_or_else(|| Repr::Export("kick-off without Content-Location".into()))?;
         let status_url = self.resolve_link(location)?;
         Ok(ExportJob {
             client: self.clone(),
@@ -507,7 +506,7 @@ const ERROR_BODY_LIMIT: usize = 64 * 1024;
 /// is retried is what the core transport retries for a `GET` ([`athena_core::retry::classify`]:
 /// 408, 429, 500, 502, 503, 504, 529, a 403 whose body is not JSON, connect failures, timeouts
 /// and lost connections); a 401 refreshes the token once and replays once; anything else
-/// (404, 410, other 4xx) ends the stream at once with [`FhirError::Server`].
+/// (404, 410, other 4xx) ends the stream at once with a [`crate::FhirErrorKind::Server`] error.
 ///
 /// Waits are [`RetryPolicy::delay`] (full jitter, at least the server's `Retry-After`, given
 /// up when that exceeds the policy's limit) on the core client's
@@ -603,11 +602,12 @@ impl Download {
             if self.lines.ended {
                 self.done = true;
                 if self.lines.line < self.handed_out {
-                    return Some(Err(FhirError::Export(format!(
+                    return Some(Err(Repr::Export(format!(
                         "the file ended at line {} on a retried download, but line {} had \
                          already been read: it changed between attempts",
                         self.lines.line, self.handed_out
-                    ))));
+                    ))
+                    .into()));
                 }
                 return None;
             }
@@ -644,10 +644,11 @@ impl Download {
     /// Requests the file until a 2xx head arrives (then `self.body` is set) or an attempt
     /// fails for good.
     async fn open(&mut self) -> Result<()> {
-        let url = Url::parse(&self.url)
-            .map_err(|e| FhirError::Url(format!("a manifest file URL is not valid: {e}")))?;
+        let url = Url::parse(&self.url).map_err(|e| {
+            FhirError::from(Repr::Url("a manifest file URL is not valid".into())).with_source(e)
+        })?;
         if self.requires_token && !self.client.is_same_origin(&url) {
-            return Err(FhirError::ForeignOrigin(url.origin().ascii_serialization()));
+            return Err(Repr::ForeignOrigin(url.origin().ascii_serialization()).into());
         }
         loop {
             let token = if self.requires_token {
@@ -777,11 +778,12 @@ impl Download {
                     && (differs(&first.0, &now.0)
                         || (first.0.is_none() && differs(&first.1, &now.1)))
                 {
-                    return Err(FhirError::Export(
+                    return Err(Repr::Export(
                         "the file changed between download attempts (ETag or Last-Modified \
                          differs): resources may be missing or repeated"
                             .into(),
-                    ));
+                    )
+                    .into());
                 }
                 Ok(())
             }
@@ -810,7 +812,7 @@ fn transport_failure(e: reqwest::Error, attempts: u32) -> Failed {
     Failed {
         outcome,
         retry_after: None,
-        error: FhirError::Request(
+        error: FhirError::from_core(
             athena_core::Error::new(
                 kind,
                 format!("Bulk Data file download: {what} (attempt {attempts})"),
@@ -826,7 +828,7 @@ fn idle_failure(idle: Duration, attempts: u32) -> Failed {
     Failed {
         outcome: AttemptOutcome::TimedOut,
         retry_after: None,
-        error: FhirError::Request(
+        error: FhirError::from_core(
             athena_core::Error::new(
                 ErrorKind::Timeout,
                 format!(
@@ -857,7 +859,7 @@ pub fn ndjson<S, B, E>(bytes: S) -> impl Stream<Item = Result<Resource>> + Send 
 where
     S: Stream<Item = std::result::Result<B, E>> + Send + 'static,
     B: AsRef<[u8]>,
-    E: Into<FhirError>,
+    E: std::error::Error + Send + Sync + 'static,
 {
     let state = LineState {
         input: Box::pin(bytes),
@@ -883,7 +885,7 @@ where
                 }
                 Some(Err(e)) => {
                     st.done = true;
-                    return Some((Err(e.into()), st));
+                    return Some((Err(FhirError::transport(e)), st));
                 }
                 None => {
                     st.done = true;
@@ -896,10 +898,10 @@ where
     })
 }
 
-impl From<reqwest::Error> for FhirError {
-    fn from(e: reqwest::Error) -> Self {
-        // reqwest's messages name the URL (query strings, ids): drop it.
-        FhirError::Transport(e.without_url())
+impl FhirError {
+    /// A failed byte stream ([`crate::FhirErrorKind::Transport`]); the cause is its source.
+    pub(crate) fn transport(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        FhirError::from(Repr::Transport).with_source(e)
     }
 }
 
@@ -1075,7 +1077,7 @@ impl ExportJob {
     ///
     /// `policy.deadline` always holds: a wait that would end past it (whatever `Retry-After`
     /// asked, `1e300` or a 30-digit number included) is not started and the call ends with
-    /// [`FhirError::Export`].
+    /// [`crate::FhirErrorKind::Export`].
     pub async fn wait(
         &self,
         policy: &PollPolicy,
@@ -1106,9 +1108,9 @@ impl ExportJob {
             let elapsed = runtime.clock.now().saturating_duration_since(started);
             let remaining = policy.deadline.saturating_sub(elapsed);
             if delay > remaining {
-                return Err(FhirError::Export(
-                    "the export did not finish before the deadline".into(),
-                ));
+                return Err(
+                    Repr::Export("the export did not finish before the deadline".into()).into(),
+                );
             }
             runtime.sleeper.sleep(delay).await;
         }
@@ -1121,9 +1123,10 @@ impl ExportJob {
         let mut pages = 1usize;
         while let Some(next) = manifest.next_link().map(str::to_owned) {
             if !seen.insert(next.clone()) || pages >= MAX_MANIFEST_PAGES {
-                return Err(FhirError::Export(
+                return Err(Repr::Export(
                     "the paged manifest's next links loop or never end".into(),
-                ));
+                )
+                .into());
             }
             let page = self.client.manifest_page(&next).await?;
             manifest.append_page(page);
@@ -1184,7 +1187,7 @@ impl ResumeState {
     pub fn save(&self, path: &Path) -> Result<()> {
         let tmp = path.with_extension("tmp");
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&serde_json::to_vec(self).map_err(FhirError::Decode)?)?;
+        f.write_all(&serde_json::to_vec(self).map_err(FhirError::encode)?)?;
         f.sync_all()?;
         std::fs::rename(tmp, path)?;
         Ok(())
