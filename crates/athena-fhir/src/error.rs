@@ -656,6 +656,16 @@ mod tests {
     }
 
     #[test]
+    fn is_send_sync_and_small() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<FhirError>();
+        assert_eq!(
+            std::mem::size_of::<FhirError>(),
+            std::mem::size_of::<usize>()
+        );
+    }
+
+    #[test]
     fn io_and_transport_causes_go_through_source_only() {
         let e = FhirError::from(std::io::Error::other("Secret path /home/x"));
         assert_eq!(e.kind(), FhirErrorKind::Io);

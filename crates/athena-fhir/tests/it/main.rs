@@ -4,6 +4,7 @@
 mod bulk_protocol;
 mod choice_twice;
 mod client;
+mod constructor;
 mod download_retry;
 mod hardening;
 mod large_export;
