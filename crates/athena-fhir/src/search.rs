@@ -238,7 +238,7 @@ pub struct Search {
 }
 
 impl Search {
-    fn start(resource_type: &'static str) -> Self {
+    pub(crate) fn start(resource_type: &'static str) -> Self {
         Self {
             resource_type,
             params: Vec::new(),

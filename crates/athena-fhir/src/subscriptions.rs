@@ -34,7 +34,7 @@ use crate::FhirClient;
 use crate::client::{FHIR_JSON, route};
 use crate::error::{FhirError, Repr, Result};
 use crate::r4::{
-    Element, Extension, ExtensionValue, Meta, Subscription, SubscriptionChannel,
+    Element, Extension, ExtensionValue, Meta, Resource, Subscription, SubscriptionChannel,
     SubscriptionChannelType, SubscriptionStatusCode,
 };
 use crate::search::{Search, is_fhir_id};
@@ -249,6 +249,30 @@ impl Subscriptions {
         self.client.read("Subscription", id).await
     }
 
+    /// `GET /fhir/r4/SubscriptionTopic`: the topics athena offers (`Patient.create`,
+    /// `Appointment.check-in`, …), every page. `SubscriptionTopic` is an R5 resource served
+    /// through the backport, so it is read here rather than generated.
+    pub async fn topics(&self) -> Result<Vec<Topic>> {
+        let pages = self
+            .client
+            .search_pages(&Search::start("SubscriptionTopic"));
+        futures::pin_mut!(pages);
+        let mut topics = Vec::new();
+        while let Some(bundle) = pages.try_next().await? {
+            for resource in bundle.entry.into_iter().filter_map(|e| e.resource) {
+                if let Resource::Other(other) = resource
+                    && other.resource_type() == "SubscriptionTopic"
+                {
+                    let topic: Topic = serde_json::from_str(other.raw().get()).map_err(|e| {
+                        FhirError::decode_body::<Topic>(other.raw().get().as_bytes(), &e)
+                    })?;
+                    topics.push(topic);
+                }
+            }
+        }
+        Ok(topics)
+    }
+
     /// `DELETE /fhir/r4/Subscription/{id}` (athena answers 204). Idempotent, so retried like
     /// a read.
     pub async fn delete(&self, id: &str) -> Result<()> {
@@ -259,6 +283,41 @@ impl Subscriptions {
             .request(Method::DELETE, route::SUBSCRIPTION_ID, url)
             .retry_safety(RetrySafety::Idempotent);
         self.client.send(&request).await.map(|_| ())
+    }
+}
+
+/// A topic athena offers for subscriptions (a `SubscriptionTopic`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct Topic {
+    url: Option<String>,
+    name: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+}
+
+impl Topic {
+    /// The canonical URL: what a subscription's `criteria` names.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The topic name to pass to [`Subscriptions::create_signed`] (`Patient.create`): the
+    /// `name`, or else the last segment of the URL.
+    pub fn name(&self) -> Option<&str> {
+        self.name
+            .as_deref()
+            .or_else(|| self.url.as_deref()?.rsplit('/').next())
+            .filter(|n| !n.is_empty())
+    }
+
+    /// The human title, if any.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    /// The description, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
     }
 }
 

@@ -161,3 +161,47 @@ async fn list_is_typed_and_delete_checks_the_id() {
     assert_eq!(err.kind(), FhirErrorKind::Url);
     assert!(!err.to_string().contains("Patient"), "{err}");
 }
+
+#[tokio::test]
+async fn topics_are_read_from_subscription_topic_on_every_page() {
+    let server = MockServer::start().await;
+    let topic = |url: &str| serde_json::json!({"resourceType": "SubscriptionTopic", "url": url});
+    Mock::given(method("GET"))
+        .and(path("/fhir/r4/SubscriptionTopic"))
+        .and(query_param("cursor", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "entry": [{"resource": topic(&format!("{}Appointment.check-in", subscriptions::TOPIC_BASE))}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/fhir/r4/SubscriptionTopic"))
+        .and(query_param("ah-practice", AH_PRACTICE))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "resourceType": "Bundle",
+            "type": "searchset",
+            "link": [{"relation": "next",
+                "url": format!("{}/fhir/r4/SubscriptionTopic?cursor=2", server.uri())}],
+            "entry": [
+                {"resource": {"resourceType": "SubscriptionTopic", "name": "Patient.create",
+                    "title": "Patient created", "url": "urn:x"}},
+                {"resource": {"resourceType": "OperationOutcome", "issue": []}}
+            ]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let clock = ManualClock::new();
+    let fhir = client(&server, &clock);
+    let topics = fhir.subscriptions().topics().await.expect("topics");
+    let names: Vec<_> = topics.iter().map(|t| t.name()).collect();
+    assert_eq!(
+        names,
+        [Some("Patient.create"), Some("Appointment.check-in")]
+    );
+    assert_eq!(topics[0].title(), Some("Patient created"));
+    assert_eq!(topics[0].url(), Some("urn:x"));
+}
