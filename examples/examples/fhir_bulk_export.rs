@@ -395,7 +395,7 @@ async fn download(
                 Ok(r) => r,
                 // One unreadable line does not spoil the file; anything else ends the run
                 // with the state file saying which files are finished.
-                Err(athena_fhir::FhirError::Decode(_)) => {
+                Err(e) if e.kind() == athena_fhir::FhirErrorKind::Decode => {
                     bad += 1;
                     continue;
                 }

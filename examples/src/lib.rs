@@ -288,14 +288,17 @@ pub fn fhir_base(origin: &str) -> String {
 pub async fn connect_fhir() -> Result<FhirSession, BoxError> {
     init_tracing();
     let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    let session = if let Some(client_id) = var("ATHENA_CLIENT_ID") {
-        let core = Client::from_env()?;
+    let session = if var("ATHENA_CLIENT_ID").is_some() {
+        let scope = var("ATHENA_FHIR_SCOPE").unwrap_or_else(|| DEFAULT_FHIR_SCOPE.to_owned());
+        // The FHIR client is authenticated as its core client: give that one the FHIR scopes.
+        let core = athena_core::ClientBuilder::from_env()?
+            .scope(scope)
+            .build()?;
         let practice = core
             .default_practice()
             .ok_or("ATHENA_PRACTICE_ID is not set (the preview sandbox practice is 195900)")?
             .id();
-        let secret = var("ATHENA_CLIENT_SECRET").ok_or("ATHENA_CLIENT_SECRET is not set")?;
-        let scope = var("ATHENA_FHIR_SCOPE").unwrap_or_else(|| DEFAULT_FHIR_SCOPE.to_owned());
+        var("ATHENA_CLIENT_SECRET").ok_or("ATHENA_CLIENT_SECRET is not set")?;
         let base = fhir_base(core.base_url().as_str());
         let description = format!(
             "athenahealth {} FHIR R4 at {base} (practice {practice}, scopes from {})",
@@ -306,10 +309,7 @@ pub async fn connect_fhir() -> Result<FhirSession, BoxError> {
                 "DEFAULT_FHIR_SCOPE"
             },
         );
-        let fhir = FhirClient::builder(base)
-            .practice(practice)
-            .client_credentials(core, client_id, secret, scope)?
-            .build()?;
+        let fhir = FhirClient::new(&core.practice(practice));
         FhirSession {
             fhir,
             practice,
@@ -324,15 +324,12 @@ pub async fn connect_fhir() -> Result<FhirSession, BoxError> {
             .build()?;
         let practice = PracticeId::new(sandbox.practice_id());
         seed_preview_test_patients(&core.practice(practice)).await?;
-        let fhir = FhirClient::builder(sandbox.fhir_base())
-            .practice(practice)
-            .client_credentials(
-                core,
-                sandbox.client_id(),
-                sandbox.client_secret(),
-                DEFAULT_FHIR_SCOPE,
-            )?
+        let fhir_core = Client::builder()
+            .base_url(sandbox.base_url())
+            .client_credentials(sandbox.client_id(), sandbox.client_secret())
+            .scope(DEFAULT_FHIR_SCOPE)
             .build()?;
+        let fhir = FhirClient::new(&fhir_core.practice(practice));
         let description = format!(
             "the local athena-testkit sandbox's FHIR R4 server at {} (practice {practice}; set \
              ATHENA_CLIENT_ID, ATHENA_CLIENT_SECRET and ATHENA_PRACTICE_ID to use athenahealth's \

@@ -22,7 +22,7 @@ use athena_core::{Client, Error, ErrorKind, PracticeId, Request};
 use athena_fhir::bulk::{ExportJob, ExportOptions, Manifest, PollPolicy};
 use athena_fhir::r4::Patient;
 use athena_fhir::search::Search;
-use athena_fhir::{FhirClient, FhirError};
+use athena_fhir::{FhirClient, FhirError, FhirErrorKind};
 use athena_rest::prelude::*;
 use athena_testkit::{Fault, FaultRule, RetryAfter, Sandbox, ops};
 use futures::StreamExt as _;
@@ -285,16 +285,17 @@ impl From<Error> for Failure {
 
 impl From<FhirError> for Failure {
     fn from(e: FhirError) -> Self {
-        let (label, attempts) = match &e {
-            FhirError::Server { status, .. } => (format!("Server {status}"), None),
-            FhirError::Request(c) => (
+        let core = e.core_error();
+        let (label, attempts) = match (e.kind(), core) {
+            (FhirErrorKind::Server, _) => (format!("Server {}", e.status().unwrap_or(0)), None),
+            (FhirErrorKind::Request, Some(c)) => (
                 format!("Request/{:?}", c.kind()),
                 (c.kind() != ErrorKind::Decode).then(|| c.attempts()),
             ),
-            FhirError::Auth(c) => (format!("Auth/{:?}", c.kind()), None),
-            FhirError::Transport(_) => ("Transport".to_owned(), None),
-            FhirError::Decode(_) => ("Decode".to_owned(), None),
-            FhirError::Export(_) => ("Export".to_owned(), None),
+            (FhirErrorKind::Auth, Some(c)) => (format!("Auth/{:?}", c.kind()), None),
+            (FhirErrorKind::Transport, _) => ("Transport".to_owned(), None),
+            (FhirErrorKind::Decode, _) => ("Decode".to_owned(), None),
+            (FhirErrorKind::Export, _) => ("Export".to_owned(), None),
             _ => ("other FhirError".to_owned(), None),
         };
         Failure { label, attempts }
@@ -439,8 +440,7 @@ async fn prepare(
         status_url: None,
         manifest: None,
     };
-    let fhir = FhirClient::from_core(setup.clone(), PracticeId::new(sandbox.practice_id()))
-        .expect("FHIR client");
+    let fhir = FhirClient::new(&setup.practice(PracticeId::new(sandbox.practice_id())));
     // Generated feed changes book slots too: pick a slot that is open now.
     let mut open_slot = || {
         let id = sandbox
@@ -639,8 +639,7 @@ async fn run_cell(sandbox: &Sandbox, kind: Kind, case: &Case, p: &Prepared) -> C
                 .once(),
         ),
     }
-    let fhir = FhirClient::from_core(client.clone(), PracticeId::new(sandbox.practice_id()))
-        .expect("FHIR client");
+    let fhir = FhirClient::new(&client.practice(PracticeId::new(sandbox.practice_id())));
     let before = sandbox.stats();
     ATTEMPTS.store(0, Ordering::SeqCst);
     let result = match kind {

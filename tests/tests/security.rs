@@ -125,8 +125,7 @@ async fn the_fhir_client_never_sends_the_token_across_a_redirect() {
         .scope("system/Patient.rs")
         .build()
         .expect("core client");
-    let fhir = athena_fhir::FhirClient::from_core(core, athena_core::PracticeId::new(195900))
-        .expect("fhir client");
+    let fhir = athena_fhir::FhirClient::new(&core.practice(athena_core::PracticeId::new(195900)));
     let result = fhir.read_patient(athena_core::PatientId::new(1)).await;
     assert!(result.is_err(), "a redirect is not the patient");
     // JSON calls go through the core transport: the redirect is not followed at all.

@@ -153,7 +153,7 @@ fn child() {
             .build()
             .expect("core client");
         let practice = PracticeId::new(var("ATHENA_BULK_RSS_PRACTICE").parse().expect("id"));
-        let fhir = FhirClient::from_core(core, practice).expect("fhir client");
+        let fhir = FhirClient::new(&core.practice(practice));
         let job = fhir
             .export_group(&ExportOptions::default())
             .await

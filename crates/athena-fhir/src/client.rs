@@ -4,16 +4,16 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use athena_core::auth::{ClientCredentials, TokenSource};
-use athena_core::{FhirId, PatientId, PracticeId, RawResponse, Request};
+use athena_core::{FhirId, PatientId, Practice, PracticeId, RawResponse, Request};
 use futures::Stream;
 use reqwest::Method;
 use reqwest::header::{HeaderName, HeaderValue};
-use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::error::{FhirError, Result};
+#[allow(unused_imports)] // Named in doc links.
+use crate::error::FhirErrorKind;
+use crate::error::{FhirError, Repr, Result};
 use crate::r4::{
     Bundle, CapabilityStatement, Issue, Parameters, Patient, Resource, SearchEntryMode,
 };
@@ -34,6 +34,8 @@ pub(crate) mod route {
     pub(crate) const EXPORT: &str = "/fhir/r4/{group}/$export";
     pub(crate) const EXPORT_STATUS: &str = "/fhir/r4/{export-status}";
     pub(crate) const EXPORT_MANIFEST: &str = "/fhir/r4/{export-manifest-page}";
+    pub(crate) const SUBSCRIPTION: &str = "/fhir/r4/Subscription";
+    pub(crate) const SUBSCRIPTION_ID: &str = "/fhir/r4/Subscription/{id}";
 }
 
 /// A FHIR R4 client for one athenaOne practice. Cheap to clone.
@@ -44,7 +46,7 @@ pub(crate) mod route {
 /// token once and replays once), retries with full jitter, `Retry-After`, retry budget and
 /// overall deadline, and its `athena.request` tracing span, which names a route template such
 /// as `/fhir/r4/{type}/{id}`, never the URL. A non-2xx answer that retries did not cure is
-/// decoded into [`FhirError::Server`] with its `OperationOutcome`. POST operations are not
+/// decoded into a [`FhirErrorKind::Server`] error with its `OperationOutcome`. POST operations are not
 /// retried once they may have reached the server.
 #[derive(Clone, Debug)]
 pub struct FhirClient {
@@ -71,32 +73,13 @@ impl std::fmt::Debug for LenientHook {
     }
 }
 
-/// Builds a [`FhirClient`].
-#[derive(Debug)]
-pub struct FhirClientBuilder {
-    base: String,
-    practice: Option<PracticeId>,
-    auth: Option<(athena_core::Client, Arc<dyn TokenSource>)>,
-    core: Option<athena_core::Client>,
-    lenient: Option<LenientHook>,
-}
-
 impl FhirClient {
-    /// A builder for the FHIR server at `base` (e.g.
-    /// `https://api.preview.platform.athenahealth.com/fhir/r4`; a trailing slash is added).
-    pub fn builder(base: impl Into<String>) -> FhirClientBuilder {
-        FhirClientBuilder {
-            base: base.into(),
-            practice: None,
-            auth: None,
-            core: None,
-            lenient: None,
-        }
-    }
-
-    /// The FHIR server of `core`'s origin (`{base}/fhir/r4/`), authenticated as `core` is (give
-    /// it FHIR scopes with [`athena_core::ClientBuilder::scope`], e.g. `system/Patient.rs`),
-    /// sharing its limiter, retry budget, token cache and runtime.
+    /// The FHIR server of `practice`'s client environment (`{base}/fhir/r4/`), authenticated
+    /// as that client is (give it FHIR scopes with [`athena_core::ClientBuilder::scope`], e.g.
+    /// `system/Patient.rs`), sharing its limiter, retry budget, token cache and runtime. Every
+    /// request carries `ah-practice=Organization/a-1.Practice-{id}`. This is the one
+    /// constructor; [`with_base`](Self::with_base) points it at another FHIR base on the same
+    /// origin and [`lenient`](Self::lenient) relaxes decoding.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -107,26 +90,74 @@ impl FhirClient {
     ///     .client_credentials(sandbox.client_id(), sandbox.client_secret())
     ///     .scope("system/Patient.rs system/Observation.rs")
     ///     .build()?;
-    /// let practice = athena_core::PracticeId::new(sandbox.practice_id());
-    /// let fhir = athena_fhir::FhirClient::from_core(core, practice)?;
+    /// let practice = core.practice(athena_core::PracticeId::new(sandbox.practice_id()));
+    /// let fhir = athena_fhir::FhirClient::new(&practice);
     /// let patient = fhir.read_patient(athena_core::PatientId::new(1)).await?;
-    /// assert_eq!(patient.id.as_deref(), Some(format!("a-{}.E-1", practice).as_str()));
+    /// assert_eq!(patient.id.as_deref(), Some(format!("a-{}.E-1", practice.id()).as_str()));
     /// # Ok(()) }
     /// ```
-    pub fn from_core(core: athena_core::Client, practice: PracticeId) -> Result<Self> {
-        let base = format!(
-            "{}/fhir/r4/",
-            core.base_url().as_str().trim_end_matches('/')
-        );
-        let base = Url::parse(&base).map_err(|e| FhirError::Url(format!("FHIR base: {e}")))?;
-        Ok(Self {
+    pub fn new(practice: &Practice) -> Self {
+        let core = practice.client().clone();
+        let mut base = core.base_url().clone();
+        // The core client validated its base (http(s), no query): setting a path cannot fail.
+        let path = format!("{}/fhir/r4/", base.path().trim_end_matches('/'));
+        base.set_path(&path);
+        Self {
             inner: Arc::new(Inner {
                 core,
                 base,
-                practice,
+                practice: practice.id(),
                 lenient: None,
             }),
+        }
+    }
+
+    /// This client at another FHIR base on the core client's origin (a site-specific base such
+    /// as `{origin}/{practiceid}/brand/{brandid}/csg/{csg}/fhir/r4`, or a proxy path); a
+    /// trailing slash is added. Fails with [`FhirErrorKind::Url`] for a malformed URL or
+    /// another origin: the bearer token never leaves the core client's origin.
+    pub fn with_base(self, base: &str) -> Result<Self> {
+        let mut base = base.trim().to_owned();
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        let base = Url::parse(&base).map_err(|e| {
+            FhirError::from(Repr::Url("the FHIR base is not a valid URL".into())).with_source(e)
+        })?;
+        if base.origin() != self.inner.core.base_url().origin() {
+            return Err(
+                Repr::Url("the FHIR base must be on the core client's origin".into()).into(),
+            );
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(Repr::Url("the FHIR base must not have a query or fragment".into()).into());
+        }
+        let inner = &self.inner;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                core: inner.core.clone(),
+                base,
+                practice: inner.practice,
+                lenient: inner.lenient.clone(),
+            }),
         })
+    }
+
+    /// This client decoding every answer leniently (see [`crate::r4::decode_lenient`]): a
+    /// single value where the specification requires an array is kept as a one-element array
+    /// and `on_issue` is told (the issue names the element, never the value), instead of the
+    /// whole read, search page or NDJSON line failing. For servers known not to conform; the
+    /// default is strict.
+    pub fn lenient(self, on_issue: impl Fn(&Issue) + Send + Sync + 'static) -> Self {
+        let inner = &self.inner;
+        Self {
+            inner: Arc::new(Inner {
+                core: inner.core.clone(),
+                base: inner.base.clone(),
+                practice: inner.practice,
+                lenient: Some(LenientHook(Arc::new(on_issue))),
+            }),
+        }
     }
 
     /// The FHIR base URL (always ending in `/`).
@@ -155,12 +186,15 @@ impl FhirClient {
     pub fn resolve_link(&self, link: &str) -> Result<Url> {
         let url = self.inner.base.join(link).map_err(|e| {
             // The link may carry search values: name the problem, not the link.
-            FhirError::Url(format!("a link from the server is not a valid URL: {e}"))
+            FhirError::from(Repr::Url(
+                "a link from the server is not a valid URL".into(),
+            ))
+            .with_source(e)
         })?;
         if self.is_same_origin(&url) {
             Ok(url)
         } else {
-            Err(FhirError::ForeignOrigin(url.origin().ascii_serialization()))
+            Err(Repr::ForeignOrigin(url.origin().ascii_serialization()).into())
         }
     }
 
@@ -170,7 +204,7 @@ impl FhirClient {
             .inner
             .base
             .join(path.trim_start_matches('/'))
-            .map_err(|e| FhirError::Url(format!("invalid FHIR path: {e}")))?;
+            .map_err(|e| FhirError::from(Repr::Url("invalid FHIR path".into())).with_source(e))?;
         if !query.is_empty() {
             let mut q = url.query_pairs_mut();
             for (k, v) in query {
@@ -199,7 +233,7 @@ impl FhirClient {
         if let Some(url) = request.link_url()
             && !self.is_same_origin(url)
         {
-            return Err(FhirError::ForeignOrigin(url.origin().ascii_serialization()));
+            return Err(Repr::ForeignOrigin(url.origin().ascii_serialization()).into());
         }
         self.inner
             .core
@@ -214,7 +248,8 @@ impl FhirClient {
         if (200..300).contains(&response.status()) {
             Ok(response)
         } else {
-            Err(FhirError::from_response(response.status(), response.body()))
+            let now = self.inner.core.runtime().clock.system_now();
+            Err(FhirError::from_raw(&response, now))
         }
     }
 
@@ -233,9 +268,16 @@ impl FhirClient {
         }
     }
 
+    /// [`decode`](Self::decode) with a failure turned into a [`FhirError`] naming the type
+    /// and JSON path.
+    pub(crate) fn decode_typed<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T> {
+        self.decode(body)
+            .map_err(|e| FhirError::decode_body::<T>(body, &e))
+    }
+
     async fn get_json<T: DeserializeOwned>(&self, route: &'static str, url: Url) -> Result<T> {
         let response = self.send(&self.request(Method::GET, route, url)).await?;
-        self.decode(response.body()).map_err(FhirError::decode)
+        self.decode_typed(response.body())
     }
 
     /// `GET [base]/{resource_type}/{id}` decoded as `T` (e.g. [`crate::r4::Observation`]).
@@ -273,7 +315,7 @@ impl FhirClient {
 
     /// Every page of a search, following the Bundle's `next` link (athena's `cursor`
     /// included). A `next` link on another origin ends the stream with
-    /// [`FhirError::ForeignOrigin`]; the token is never sent there.
+    /// [`FhirErrorKind::ForeignOrigin`]; the token is never sent there.
     pub fn search_pages(
         &self,
         search: &Search,
@@ -314,7 +356,7 @@ impl FhirClient {
     /// yields every entry as is (`_include`d resources and `OperationOutcome`s too);
     /// `search_stream::<Condition>` yields `Condition`s, skips entries of other types that
     /// the server marked `include` or `outcome`, and yields
-    /// [`FhirError::UnexpectedResource`] in place of a matching entry of another type (the
+    /// a [`FhirErrorKind::UnexpectedResource`] error in place of a matching entry of another type (the
     /// stream goes on; stop at the first error if you prefer).
     ///
     /// ```
@@ -329,8 +371,8 @@ impl FhirClient {
     ///     .client_credentials(sandbox.client_id(), sandbox.client_secret())
     ///     .scope("system/Condition.rs")
     ///     .build()?;
-    /// let practice = athena_core::PracticeId::new(sandbox.practice_id());
-    /// let fhir = athena_fhir::FhirClient::from_core(core, practice)?;
+    /// let practice = core.practice(athena_core::PracticeId::new(sandbox.practice_id()));
+    /// let fhir = athena_fhir::FhirClient::new(&practice);
     /// let patient = fhir.patient_id(athena_core::PatientId::new(1));
     /// let search = Search::for_patient::<Condition>(&patient);
     /// let conditions: Vec<Condition> = fhir.search_stream::<Condition>(&search).try_collect().await?;
@@ -361,10 +403,11 @@ impl FhirClient {
                             Ok(r) => items.push_back(Ok(r)),
                             Err(_) if aside => {}
                             Err(other) => {
-                                items.push_back(Err(FhirError::UnexpectedResource {
+                                items.push_back(Err(Repr::UnexpectedResource {
                                     expected: R::WANTED.unwrap_or("any"),
                                     found: other.resource_type().to_owned(),
-                                }));
+                                }
+                                .into()));
                             }
                         }
                     }
@@ -385,14 +428,14 @@ impl FhirClient {
             // POST: not idempotent, so never resent once it may have reached the server.
             Some(p) => self
                 .request(Method::POST, route::OPERATION, url)
-                .json_body(serde_json::to_vec(p).map_err(FhirError::Decode)?)
+                .json_body(serde_json::to_vec(p).map_err(FhirError::encode)?)
                 .header(
                     reqwest::header::CONTENT_TYPE,
                     HeaderValue::from_static(FHIR_JSON),
                 ),
         };
         let response = self.send(&request).await?;
-        self.decode(response.body()).map_err(FhirError::decode)
+        self.decode_typed(response.body())
     }
 
     /// `GET [base]/.well-known/smart-configuration` (anonymous).
@@ -401,12 +444,14 @@ impl FhirClient {
             .inner
             .base
             .join(".well-known/smart-configuration")
-            .map_err(|e| FhirError::Url(e.to_string()))?;
+            .map_err(|e| {
+                FhirError::from(Repr::Url("invalid SMART configuration URL".into())).with_source(e)
+            })?;
         let request = Request::to_link(Method::GET, route::SMART, url)
             .accept("application/json")
             .anonymous();
         let response = self.send(&request).await?;
-        self.decode(response.body()).map_err(FhirError::decode)
+        self.decode_typed(response.body())
     }
 
     /// `GET [base]/metadata`.
@@ -422,108 +467,4 @@ pub(crate) fn prefer_respond_async() -> (HeaderName, HeaderValue) {
         HeaderName::from_static("prefer"),
         HeaderValue::from_static("respond-async"),
     )
-}
-
-impl FhirClientBuilder {
-    /// The practice (required): sets `ah-practice` on every request.
-    pub fn practice(mut self, practice: PracticeId) -> Self {
-        self.practice = Some(practice);
-        self
-    }
-
-    /// Tokens from `source`, fetched through `core`'s token endpoint (its limiter applies).
-    /// Requests go through a client derived from `core` (same origin, limiter, retry budget,
-    /// policy and runtime; see [`athena_core::Client::with_token_source`]); the FHIR base must
-    /// be on `core`'s origin.
-    pub fn token_source(mut self, core: athena_core::Client, source: Arc<dyn TokenSource>) -> Self {
-        self.auth = Some((core, source));
-        self
-    }
-
-    /// Sends through `core` as is (its token source, limiter, retries); the FHIR base must be
-    /// on `core`'s origin. Overrides [`token_source`](Self::token_source) and
-    /// [`client_credentials`](Self::client_credentials).
-    pub fn core_client(mut self, core: athena_core::Client) -> Self {
-        self.core = Some(core);
-        self
-    }
-
-    /// athena's client credentials against `core`'s `/oauth2/v1/token`, with `scope`
-    /// (e.g. `system/Patient.read system/Observation.read`).
-    pub fn client_credentials(
-        self,
-        core: athena_core::Client,
-        client_id: impl Into<String>,
-        client_secret: impl Into<String>,
-        scope: impl Into<String>,
-    ) -> Result<Self> {
-        let token_url = core
-            .base_url()
-            .join("oauth2/v1/token")
-            .map_err(|e| FhirError::Url(format!("token URL: {e}")))?;
-        let source = ClientCredentials::new(
-            client_id,
-            SecretString::from(client_secret.into()),
-            token_url,
-        )
-        .with_scope(scope);
-        Ok(self.token_source(core, Arc::new(source)))
-    }
-
-    /// Decodes every answer leniently (see [`crate::r4::decode_lenient`]): a single value
-    /// where the specification requires an array is kept as a one-element array and
-    /// `on_issue` is told (the issue names the element, never the value), instead of the
-    /// whole read, search page or NDJSON line failing. For servers known not to conform;
-    /// the default is strict.
-    pub fn lenient(mut self, on_issue: impl Fn(&Issue) + Send + Sync + 'static) -> Self {
-        self.lenient = Some(LenientHook(Arc::new(on_issue)));
-        self
-    }
-
-    /// Builds the client. Fails without a practice, with a malformed base URL, or with a base
-    /// on another origin than the core client's. Without a core client or token source, the
-    /// client is anonymous (an anonymous core client on the base's origin, which must be
-    /// `https`, or `http` to a loopback host).
-    pub fn build(self) -> Result<FhirClient> {
-        let mut base = self.base;
-        if !base.ends_with('/') {
-            base.push('/');
-        }
-        let base = Url::parse(&base).map_err(|e| FhirError::Url(format!("FHIR base: {e}")))?;
-        let practice = self
-            .practice
-            .ok_or_else(|| FhirError::Url("a practice is required (ah-practice)".into()))?;
-        let same_origin = |core: &athena_core::Client| {
-            if core.base_url().origin() == base.origin() {
-                Ok(())
-            } else {
-                Err(FhirError::Url(
-                    "the FHIR base must be on the core client's origin".into(),
-                ))
-            }
-        };
-        let core = match (self.core, self.auth) {
-            (Some(core), _) => {
-                same_origin(&core)?;
-                core
-            }
-            (None, Some((core, source))) => {
-                same_origin(&core)?;
-                core.with_token_source(source)
-            }
-            (None, None) => athena_core::Client::builder()
-                .base_url(base.origin().ascii_serialization())
-                .anonymous()
-                .build()
-                .map_err(FhirError::from_core)?,
-        };
-        Ok(FhirClient {
-            inner: Arc::new(Inner {
-                core,
-                base,
-                practice,
-                lenient: self.lenient,
-            }),
-        })
-    }
 }

@@ -8,12 +8,15 @@
 //!   origin. Every JSON call goes through [`athena_core::Client`]: its QPS limiter, token
 //!   cache (401 → refresh once), retries with `Retry-After`, retry budget, deadline and
 //!   PHI-safe spans (route templates such as `/fhir/r4/{type}/{id}`, never URLs). Build it
-//!   with [`FhirClient::from_core`] or [`FhirClient::builder`].
+//!   with [`FhirClient::new`] from an [`athena_core::Practice`]. Failures are one opaque
+//!   [`FhirError`] with a [`FhirErrorKind`].
 //! - [`smart`] — `.well-known/smart-configuration` and SMART v1/v2 scopes.
 //! - [`bulk`] — Bulk Data `$export`: kick-off, polling that honours `Retry-After` and
 //!   surfaces `X-Progress`, manifest (`error` and `outcome`), streaming NDJSON download with
 //!   flat memory (a 1 GiB export peaks well under 100 MB RSS:
 //!   `cargo bench -p athena-fhir --bench bulk_rss`), resume and cancel.
+//! - [`subscriptions`] — athena's FHIR event Subscriptions: create (signed), list, delete,
+//!   as typed [`r4::Subscription`]s ([`FhirClient::subscriptions`]).
 //! - [`us_core`] — US Core 3.1.1 helpers: race/ethnicity/birth sex, vital signs and labs by
 //!   LOINC, problem-list vs encounter-diagnosis, profile checks.
 //!
@@ -33,16 +36,10 @@
 //! let core = athena_core::Client::builder()
 //!     .base_url(sandbox.base_url())
 //!     .client_credentials(sandbox.client_id(), sandbox.client_secret())
+//!     .scope("system/Patient.read system/Observation.read")
 //!     .build()?;
-//! let fhir = FhirClient::builder(sandbox.fhir_base())
-//!     .practice(PracticeId::new(195900)) // ah-practice=Organization/a-1.Practice-195900, always
-//!     .client_credentials(
-//!         core,
-//!         sandbox.client_id(),
-//!         sandbox.client_secret(),
-//!         "system/Patient.read system/Observation.read",
-//!     )?
-//!     .build()?;
+//! // ah-practice=Organization/a-1.Practice-195900 on every request; FHIR base `{base}/fhir/r4`.
+//! let fhir = FhirClient::new(&core.practice(PracticeId::new(195900)));
 //!
 //! // athena patient 2 is FHIR `Patient/a-195900.E-2`.
 //! let patient = fhir.read_patient(PatientId::new(2)).await?;
@@ -69,8 +66,10 @@ mod error;
 pub mod r4;
 pub mod search;
 pub mod smart;
+pub mod subscriptions;
 pub mod us_core;
 
-pub use client::{FhirClient, FhirClientBuilder};
-pub use error::{FhirError, Result};
+pub use client::FhirClient;
+pub use error::{FhirError, FhirErrorKind, Result};
 pub use search::FhirPatientId;
+pub use subscriptions::Subscriptions;

@@ -92,7 +92,8 @@ searchable!(
         DocumentReference, Encounter, FamilyMemberHistory, Goal, Immunization, Media, MedicationDispense,
         MedicationRequest, Observation, Procedure, Provenance, QuestionnaireResponse, RelatedPerson,
         ServiceRequest, Specimen;
-    administrative: Location, Medication, Organization, Practitioner, PractitionerRole, Questionnaire;
+    administrative: Location, Medication, Organization, Practitioner, PractitionerRole, Questionnaire,
+        Subscription;
     other: Patient, Binary, Group
 );
 
@@ -186,9 +187,10 @@ impl FhirPatientId {
         if is_fhir_id(id) {
             Ok(Self(id.to_owned()))
         } else {
-            Err(crate::FhirError::InvalidSearch(
+            Err(crate::error::Repr::InvalidSearch(
                 "a FHIR patient id must be 1-64 of A-Z a-z 0-9 - .".into(),
-            ))
+            )
+            .into())
         }
     }
 
@@ -220,9 +222,9 @@ impl TryFrom<athena_core::FhirId> for FhirPatientId {
     fn try_from(id: athena_core::FhirId) -> crate::Result<Self> {
         match id {
             athena_core::FhirId::Patient { .. } => Ok(Self(id.to_string())),
-            _ => Err(crate::FhirError::InvalidSearch(
-                "the FHIR id is not a patient's".into(),
-            )),
+            _ => Err(
+                crate::error::Repr::InvalidSearch("the FHIR id is not a patient's".into()).into(),
+            ),
         }
     }
 }
@@ -236,7 +238,7 @@ pub struct Search {
 }
 
 impl Search {
-    fn start(resource_type: &'static str) -> Self {
+    pub(crate) fn start(resource_type: &'static str) -> Self {
         Self {
             resource_type,
             params: Vec::new(),

@@ -13,9 +13,9 @@
 //!   database plugs in through the trait (see its docs).
 //! - [`ChangeEvent`] with a stable [`IdempotencyKey`], and a bounded [`Deduper`].
 //! - [`push`] — FHIR Subscription notifications: HMAC verification, Bundle parsing into
-//!   [`ChangeEvent`]s, a queueing receiver any HTTP framework can call, `/fhir/r4/Subscription`
-//!   management (signed with `X-Hub-Secret` via
-//!   [`FhirSubscriptions::create_signed`](push::FhirSubscriptions::create_signed)).
+//!   [`ChangeEvent`]s, a queueing receiver any HTTP framework can call. Creating the
+//!   `/fhir/r4/Subscription`s themselves (signed with `X-Hub-Secret`) is athena-fhir's
+//!   `FhirClient::subscriptions().create_signed(..)`.
 //! - `webhook_server` (feature `webhook-server`, on by default, no extra dependencies) — a
 //!   small HTTP/1.1 endpoint that answers athena within its 2 s and queues verified events.
 //!

@@ -3,7 +3,9 @@
 //! Framework-free: [`verify_signature`] checks `X-Hub-Signature: sha256=<hex>` (HMAC-SHA256 of
 //! the raw body, constant-time), [`parse_notification`] turns the id-only `history` Bundle into
 //! [`ChangeEvent`]s, and [`WebhookReceiver`] does both, drops replays and queues the events
-//! without waiting, so any HTTP framework can answer within athena's 2 s.
+//! without waiting, so any HTTP framework can answer within athena's 2 s. Creating, listing
+//! and deleting the subscriptions themselves is `athena_fhir::subscriptions`
+//! (`FhirClient::subscriptions()`), with typed `Subscription` resources.
 //!
 //! **Replay protection and its limit.** athena signs the body but sends no timestamp or nonce,
 //! so a captured notification stays valid forever. The receiver remembers the last N bundle
@@ -16,10 +18,10 @@
 use std::fmt;
 use std::sync::Mutex;
 
-use athena_core::{Client, PracticeId, Request, RetrySafety};
+use athena_core::PracticeId;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::Sha256;
 use tokio::sync::mpsc;
 
@@ -339,110 +341,10 @@ impl WebhookReceiver {
     }
 }
 
-/// FHIR Subscription management (`/fhir/r4/Subscription`).
-#[derive(Debug, Clone)]
-pub struct FhirSubscriptions {
-    client: Client,
-}
-
-/// The FHIR topic URL host used by athena.
-pub const TOPIC_BASE: &str = "https://api.platform.athenahealth.com/fhir/r4/SubscriptionTopic/";
-
-impl FhirSubscriptions {
-    /// Subscription calls over `client`.
-    pub fn new(client: Client) -> Self {
-        FhirSubscriptions { client }
-    }
-
-    /// The JSON body of a rest-hook, id-only subscription to `topic` (`Patient.create`) for
-    /// `practice`, delivered to `endpoint`.
-    pub fn subscription_body(topic: &str, practice: PracticeId, endpoint: &str) -> Value {
-        json!({
-            "resourceType": "Subscription",
-            "meta": {"profile": ["http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription"]},
-            "status": "requested",
-            "reason": format!("athena-rs {topic}"),
-            "criteria": format!("{TOPIC_BASE}{topic}"),
-            "_criteria": {"extension": [{
-                "url": "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria",
-                "valueString": format!("ah-practice=Organization/a-1.Practice-{practice}")
-            }]},
-            "channel": {
-                "type": "rest-hook",
-                "endpoint": endpoint,
-                "payload": "application/fhir+json",
-                "_payload": {"extension": [{
-                    "url": "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content",
-                    "valueCode": "id-only"
-                }]}
-            }
-        })
-    }
-
-    /// `POST /fhir/r4/Subscription` with the signing secret athena will use for
-    /// `X-Hub-Signature` (sent as the `X-Hub-Secret` request header); returns the created
-    /// resource. Give the same secret to [`WebhookReceiver::new`].
-    pub async fn create_signed(
-        &self,
-        topic: &str,
-        practice: PracticeId,
-        endpoint: &str,
-        secret: &secrecy::SecretString,
-    ) -> athena_core::Result<Value> {
-        use secrecy::ExposeSecret;
-        let body = Self::subscription_body(topic, practice, endpoint);
-        let req = Request::post("/fhir/r4/Subscription")
-            .json_body(serde_json::to_vec(&body).unwrap_or_default())
-            .accept("application/fhir+json")
-            .retry_safety(RetrySafety::NotIdempotent)
-            .try_header("X-Hub-Secret", secret.expose_secret())?;
-        self.client.send_json(&req).await
-    }
-
-    /// `POST /fhir/r4/Subscription` without a signing secret (athena then sends unsigned
-    /// notifications, which [`WebhookReceiver`] rejects: prefer
-    /// [`create_signed`](Self::create_signed)); returns the created resource.
-    pub async fn create(
-        &self,
-        topic: &str,
-        practice: PracticeId,
-        endpoint: &str,
-    ) -> athena_core::Result<Value> {
-        let body = Self::subscription_body(topic, practice, endpoint);
-        let req = Request::post("/fhir/r4/Subscription")
-            .json_body(serde_json::to_vec(&body).unwrap_or_default())
-            .accept("application/fhir+json")
-            .retry_safety(RetrySafety::NotIdempotent);
-        self.client.send_json(&req).await
-    }
-
-    /// `GET /fhir/r4/Subscription`: the Bundle's resources.
-    pub async fn list(&self) -> athena_core::Result<Vec<Value>> {
-        let req = Request::get("/fhir/r4/Subscription").accept("application/fhir+json");
-        let bundle: Value = self.client.send_json(&req).await?;
-        Ok(bundle
-            .get("entry")
-            .and_then(Value::as_array)
-            .map(|e| {
-                e.iter()
-                    .filter_map(|x| x.get("resource").cloned())
-                    .collect()
-            })
-            .unwrap_or_default())
-    }
-
-    /// `DELETE /fhir/r4/Subscription/{id}`.
-    pub async fn delete(&self, id: &str) -> athena_core::Result<()> {
-        let req = Request::delete("/fhir/r4/Subscription/{id}")
-            .path_param("id", id)
-            .retry_safety(RetrySafety::Idempotent);
-        self.client.execute(&req).await.map(|_| ())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// The recorded notification bundle (read at run time; `None` skips the test).
     fn fixture() -> Option<String> {
@@ -613,23 +515,5 @@ mod tests {
         rx.recv().await.unwrap();
         let retry = recv.handle(Some(&sign(b"k", b.as_bytes())), b.as_bytes());
         assert_eq!((retry.status, retry.queued), (200, 1));
-    }
-
-    #[test]
-    fn subscription_body_has_practice_filter_and_id_only() {
-        let b = FhirSubscriptions::subscription_body(
-            "Patient.create",
-            PracticeId::new(195900),
-            "https://example.invalid/hook",
-        );
-        assert_eq!(
-            b["_criteria"]["extension"][0]["valueString"],
-            "ah-practice=Organization/a-1.Practice-195900"
-        );
-        assert_eq!(
-            b["channel"]["_payload"]["extension"][0]["valueCode"],
-            "id-only"
-        );
-        assert_eq!(b["channel"]["type"], "rest-hook");
     }
 }

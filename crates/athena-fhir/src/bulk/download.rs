@@ -14,7 +14,7 @@ use athena_core::{BodyStream, ErrorKind, Request, StreamOptions};
 use super::manifest::{Manifest, OutputFile};
 use super::ndjson::Lines;
 use crate::FhirClient;
-use crate::error::{FhirError, Result};
+use crate::error::{FhirError, Repr, Result};
 use crate::r4::Resource;
 
 /// The route template download errors and spans name (file URLs may carry ids; they are never
@@ -84,7 +84,7 @@ impl FhirClient {
 /// not JSON, connect failures, timeouts and lost connections), `Retry-After`, retry budget,
 /// overall deadline and `athena.request` span (route `/fhir/r4/{bulk-file}`) as every other
 /// call, with `retry` as its policy; anything else (404, 410, other 4xx) ends the stream at
-/// once with [`FhirError::Server`]. During the body, a broken or stalled connection requests
+/// once with [`crate::FhirErrorKind::Server`]. During the body, a broken or stalled connection requests
 /// the file again and the lines already handed out are skipped (counted, not re-decoded), so
 /// no resource is yielded twice or lost.
 ///
@@ -175,11 +175,11 @@ impl Download {
             if self.lines.ended {
                 self.done = true;
                 if self.lines.line < self.handed_out {
-                    return Some(Err(FhirError::Export(format!(
+                    return Some(Err(FhirError::from(Repr::Export(format!(
                         "the file ended at line {} on a retried download, but line {} had \
                          already been read: it changed between attempts",
                         self.lines.line, self.handed_out
-                    ))));
+                    )))));
                 }
                 return None;
             }
@@ -207,10 +207,12 @@ impl Download {
     /// origin.
     fn request(&self) -> Result<Request> {
         let url = Url::parse(&self.url)
-            .map_err(|e| FhirError::Url(format!("a manifest file URL is not valid: {e}")))?;
+            .map_err(|e| {
+                FhirError::from(Repr::Url("a manifest file URL is not valid".into())).with_source(e)
+            })?;
         let request = if self.requires_token {
             if !self.client.is_same_origin(&url) {
-                return Err(FhirError::ForeignOrigin(url.origin().ascii_serialization()));
+                return Err(FhirError::from(Repr::ForeignOrigin(url.origin().ascii_serialization())));
             }
             Request::to_link(Method::GET, BULK_FILE_ROUTE, url)
         } else {
@@ -306,11 +308,11 @@ impl Download {
                     && (differs(&first.0, &now.0)
                         || (first.0.is_none() && differs(&first.1, &now.1)))
                 {
-                    return Err(FhirError::Export(
+                    return Err(FhirError::from(Repr::Export(
                         "the file changed between download attempts (ETag or Last-Modified \
                          differs): resources may be missing or repeated"
                             .into(),
-                    ));
+                    )));
                 }
                 Ok(())
             }

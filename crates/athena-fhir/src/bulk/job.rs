@@ -10,7 +10,7 @@ use url::Url;
 use super::manifest::Manifest;
 use crate::FhirClient;
 use crate::client::route;
-use crate::error::{FhirError, Result};
+use crate::error::{FhirError, Repr, Result};
 
 /// A running export: its polling (status) URL.
 #[derive(Clone, Debug)]
@@ -150,7 +150,7 @@ impl ExportJob {
     ///
     /// `policy.deadline` always holds: a wait that would end past it (whatever `Retry-After`
     /// asked, `1e300` or a 30-digit number included) is not started and the call ends with
-    /// [`FhirError::Export`].
+    /// [`crate::FhirErrorKind::Export`].
     pub async fn wait(
         &self,
         policy: &PollPolicy,
@@ -181,9 +181,9 @@ impl ExportJob {
             let elapsed = runtime.clock.now().saturating_duration_since(started);
             let remaining = policy.deadline.saturating_sub(elapsed);
             if delay > remaining {
-                return Err(FhirError::Export(
+                return Err(FhirError::from(Repr::Export(
                     "the export did not finish before the deadline".into(),
-                ));
+                )));
             }
             runtime.sleeper.sleep(delay).await;
         }
@@ -196,9 +196,9 @@ impl ExportJob {
         let mut pages = 1usize;
         while let Some(next) = manifest.next_link().map(str::to_owned) {
             if !seen.insert(next.clone()) || pages >= MAX_MANIFEST_PAGES {
-                return Err(FhirError::Export(
+                return Err(FhirError::from(Repr::Export(
                     "the paged manifest's next links loop or never end".into(),
-                ));
+                )));
             }
             let page = self.client.manifest_page(&next).await?;
             manifest.append_page(page);

@@ -8,7 +8,7 @@ use super::job::ExportJob;
 use super::options::ExportOptions;
 use crate::FhirClient;
 use crate::client::{prefer_respond_async, route};
-use crate::error::{FhirError, Result};
+use crate::error::{FhirError, Repr, Result};
 
 impl FhirClient {
     /// Kicks off `[base]/Group/a-1.c-{practice}/$export` (the practice's own bulk group).
@@ -25,9 +25,9 @@ impl FhirClient {
         options: &ExportOptions,
     ) -> Result<ExportJob> {
         if !crate::search::is_fhir_id(group_id) {
-            return Err(FhirError::Export(
+            return Err(FhirError::from(Repr::Export(
                 "a Group id must be 1-64 of A-Z a-z 0-9 - .".into(),
-            ));
+            )));
         }
         self.kick_off(&format!("Group/{group_id}/$export"), options)
             .await
@@ -50,7 +50,7 @@ impl FhirClient {
         let (name, value) = prefer_respond_async();
         let request = if options.uses_post() {
             let url = self.url(path, &[])?;
-            let body = serde_json::to_vec(&options.to_parameters()).map_err(FhirError::Decode)?;
+            let body = serde_json::to_vec(&options.to_parameters()).map_err(FhirError::encode)?;
             self.request(Method::POST, route::EXPORT, url)
                 .json_body(body)
                 .header(
@@ -65,16 +65,16 @@ impl FhirClient {
         .retry_safety(RetrySafety::NotIdempotent);
         let resp = self.send(&request).await?;
         if resp.status() != 202 {
-            return Err(FhirError::Export(format!(
+            return Err(FhirError::from(Repr::Export(format!(
                 "kick-off answered {} instead of 202",
                 resp.status()
-            )));
+            ))));
         }
         let location = resp
             .headers()
             .get("content-location")
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| FhirError::Export("kick-off without Content-Location".into()))?;
+            .ok_or_else(|| FhirError::from(Repr::Export("kick-off without Content-Location".into())))?;
         let status_url = self.resolve_link(location)?;
         Ok(ExportJob {
             client: self.clone(),

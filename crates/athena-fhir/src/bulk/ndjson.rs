@@ -5,7 +5,7 @@ use std::io::Write as _;
 
 use futures::{Stream, StreamExt};
 
-use crate::error::{FhirError, Result};
+use crate::error::{FhirError, Repr, Result};
 use crate::r4::Resource;
 
 /// Decodes an NDJSON byte stream (plain or gzip) into resources, one line at a time.
@@ -13,7 +13,7 @@ pub fn ndjson<S, B, E>(bytes: S) -> impl Stream<Item = Result<Resource>> + Send 
 where
     S: Stream<Item = std::result::Result<B, E>> + Send + 'static,
     B: AsRef<[u8]>,
-    E: Into<FhirError>,
+    E: std::error::Error + Send + Sync + 'static,
 {
     let state = LineState {
         input: Box::pin(bytes),
@@ -39,7 +39,7 @@ where
                 }
                 Some(Err(e)) => {
                     st.done = true;
-                    return Some((Err(e.into()), st));
+                    return Some((Err(FhirError::transport(e)), st));
                 }
                 None => {
                     st.done = true;
@@ -52,10 +52,10 @@ where
     })
 }
 
-impl From<reqwest::Error> for FhirError {
-    fn from(e: reqwest::Error) -> Self {
-        // reqwest's messages name the URL (query strings, ids): drop it.
-        FhirError::Transport(e.without_url())
+impl FhirError {
+    /// A failed byte stream ([`crate::FhirErrorKind::Transport`]); the cause is its source.
+    pub(crate) fn transport(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        FhirError::from(Repr::Transport).with_source(e)
     }
 }
 

@@ -49,7 +49,7 @@ impl ResumeState {
     pub fn save(&self, path: &Path) -> Result<()> {
         let tmp = path.with_extension("tmp");
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&serde_json::to_vec(self).map_err(FhirError::Decode)?)?;
+        f.write_all(&serde_json::to_vec(self).map_err(FhirError::encode)?)?;
         f.sync_all()?;
         std::fs::rename(tmp, path)?;
         Ok(())

@@ -17,7 +17,7 @@ async fn a_generated_export_streams_through_the_client() {
         .client_credentials(server.client_id(), server.client_secret())
         .build()
         .expect("core");
-    let fhir = FhirClient::from_core(core, PracticeId::new(server.practice_id())).expect("fhir");
+    let fhir = FhirClient::new(&core.practice(PracticeId::new(server.practice_id())));
     let job = fhir
         .export_group(&ExportOptions::default())
         .await
