@@ -81,7 +81,7 @@ builder!(
 );
 pure_build!(GetCheckInRequiredFields);
 
-send::send_as!(GetCheckInRequiredFields => CheckInRequiredFields, json);
+send::get_one!(GetCheckInRequiredFields => CheckInRequiredFields, json);
 
 /// The providers handler (`practice.providers()`).
 #[derive(Debug, Clone)]
