@@ -42,7 +42,8 @@
 //!
 //! - **Setters are athena's parameter names**, lower-case as on the wire (`.lastname()`,
 //!   `.dob()`, `.departmentid()`, `.appointmenttypeid()`, `.providerid()`), typed (ids,
-//!   dates, times, money), with the same name and type for the same parameter everywhere
+//!   dates, times, money, and enums such as [`PatientStatus`] where athena documents a fixed
+//!   set of codes), with the same name and type for the same parameter everywhere
 //!   (`limit(u32)`, `offset(u64)`). Required parameters are the handler method's arguments. A
 //!   parameter whose value is a JSON array inside the form is filled one element at a time by
 //!   the singular of its name (`claimcharges` → `.claimcharge()`, `customfields` →
@@ -102,6 +103,7 @@ pub mod models;
 
 pub use de::{Decoded, FieldValue};
 pub use endpoints::ext::{DepartmentExt, PracticeExt};
+pub use endpoints::values::{Laterality, PatientStatus, ProblemStatus, ResultStatus};
 
 /// Everything needed to call endpoints: `use athena_rest::prelude::*;`.
 pub mod prelude {

@@ -13,6 +13,7 @@ use athena_core::ids::{
 };
 use athena_core::runtime::{ManualClock, Runtime};
 use athena_core::{Client, ErrorKind, PracticeId, RetrySafety};
+use athena_rest::endpoints::values::ResultStatus;
 use athena_rest::models::*;
 use athena_rest::prelude::*;
 use athena_testkit::ops;
@@ -283,7 +284,7 @@ async fn documents_of_a_patient() {
         .add()
         .attachmentcontents(b"%PDF-1.4 lab")
         .attachmenttype("PDF")
-        .resultstatus("Final")
+        .resultstatus(ResultStatus::Final)
         .internalnote("faxed in")
         .observationdate(AthenaDate::from(sb.today()))
         .send()

@@ -6,6 +6,7 @@ use athena_core::codec::{AthenaDate, AthenaTime, Money};
 use athena_core::ids::*;
 use athena_core::{ErrorKind, Request, RetrySafety};
 use athena_rest::endpoints::claims::ClaimCharge;
+use athena_rest::endpoints::values::{PatientStatus, ProblemStatus};
 use athena_rest::prelude::*;
 
 fn d(y: i32, m: u32, day: u32) -> AthenaDate {
@@ -26,11 +27,15 @@ fn patients() {
         pats.search()
             .lastname("Smith")
             .dob(d(1985, 1, 15))
-            .status("active")
+            .status(PatientStatus::Active)
             .limit(50)
             .build(),
     );
-    let err = pats.search().status("active").build().unwrap_err();
+    let err = pats
+        .search()
+        .status(PatientStatus::Active)
+        .build()
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     snap(
         "patients_get",
@@ -186,7 +191,10 @@ fn chart() {
     snap("chart_encounters", chart.encounters().build());
     snap(
         "chart_add_problem",
-        chart.add_problem(38_341_003).status("CHRONIC").build(),
+        chart
+            .add_problem(38_341_003)
+            .status(ProblemStatus::Chronic)
+            .build(),
     );
     snap(
         "chart_add_vitals",

@@ -6,6 +6,7 @@ use athena_core::ids::{EncounterId, PatientId};
 use athena_core::{Department, Practice, Request, Result, RetrySafety};
 use http::Method;
 
+use super::values::{Laterality, ProblemStatus};
 use crate::models::{
     AllergyList, Encounter, EncounterSummary, LabResult, MedicationList, Problem, ProblemCreated,
     Success, Vital, VitalsCreated,
@@ -239,10 +240,10 @@ pure_build!(AddProblem);
 impl AddProblem {
     param!(/// Onset date.
         form startdate(AthenaDate) => "startdate");
-    param!(/// `CHRONIC` or `ACUTE`.
-        form_str status => "status");
-    param!(/// Laterality (`LEFT`, `RIGHT`, `BILATERAL`).
-        form_str laterality => "laterality");
+    param!(/// Chronic or acute.
+        form status(ProblemStatus) => "status");
+    param!(/// Laterality.
+        form laterality(Laterality) => "laterality");
     param!(/// Note.
         form_str note => "note");
 }

@@ -7,6 +7,7 @@ use athena_core::{Department, Request, Result, RetrySafety};
 use base64::Engine as _;
 use http::Method;
 
+use super::values::ResultStatus;
 use crate::models::{
     EncounterDocument, EncounterDocumentCreated, LabResultDocument, LabResultDocumentCreated,
     Prescription,
@@ -239,8 +240,8 @@ impl AddLabResultDocument {
         form priority(u8) => "priority");
     param!(/// Result notes.
         form_str resultnotes => "resultnotes");
-    param!(/// `Final`, `Partial`, `Pending`, `Preliminary`, `Corrected`, `Cancelled`.
-        form_str resultstatus => "resultstatus");
+    param!(/// Final, partial, pending…
+        form resultstatus(ResultStatus) => "resultstatus");
     param!(/// The order this result answers.
         form tietoorderid(u64) => "tietoorderid");
     param!(/// Provider.

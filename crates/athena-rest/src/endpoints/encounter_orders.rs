@@ -7,6 +7,7 @@ use athena_core::{Practice, Request, RetrySafety};
 use http::Method;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::values::Laterality;
 use crate::models::{EncounterDiagnosis, EncounterOrderGroup, OrderCreated};
 use crate::send::{self, builder, param, pure_build};
 
@@ -152,8 +153,8 @@ pure_build!(AddEncounterDiagnosis);
 impl AddEncounterDiagnosis {
     param!(/// ICD-10 codes to attach (comma-separated); athena picks when left out.
         form_str icd10codes => "icd10codes");
-    param!(/// Laterality (`LEFT`, `RIGHT`, `BILATERAL`).
-        form_str laterality => "laterality");
+    param!(/// Laterality.
+        form laterality(Laterality) => "laterality");
     param!(/// Note.
         form_str note => "note");
 }

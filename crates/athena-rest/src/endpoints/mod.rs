@@ -15,3 +15,4 @@ pub mod reference;
 #[cfg(test)]
 mod rule_tests;
 pub mod scheduling;
+pub mod values;

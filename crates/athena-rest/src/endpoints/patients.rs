@@ -5,6 +5,7 @@ use athena_core::ids::{DepartmentId, PatientId};
 use athena_core::{Practice, Request, Result, RetrySafety};
 use http::Method;
 
+use super::values::PatientStatus;
 use crate::models::{
     BestMatch, CustomFieldDefinition, CustomFieldValue, CustomFieldsUpdated, Patient,
     PatientIdResponse,
@@ -187,8 +188,8 @@ impl SearchPatients {
         str zip => "zip");
     criterion!(/// Registration department (`-1`: none).
         departmentid(DepartmentId) => "departmentid");
-    param!(/// `active`, `inactive`, `prospective`, `deleted`.
-        query_str status => "status");
+    param!(/// Registration status.
+        query status(PatientStatus) => "status");
     param!(/// Leave balances out of the answer.
         query omitbalances(bool) => "omitbalances");
     param!(/// Page size (default 10, max 1000).
@@ -266,8 +267,8 @@ macro_rules! patient_fields {
             form_str zip => "zip");
         param!(/// SSN.
             form_str ssn => "ssn");
-        param!(/// Status (`active`, `inactive`, `prospective`, `deleted`).
-            form_str status => "status");
+        param!(/// Registration status ([`PatientStatus::Deleted`] deletes the patient).
+            form status(PatientStatus) => "status");
     };
 }
 

@@ -22,6 +22,7 @@ use super::patients::*;
 use super::practice::*;
 use super::reference::*;
 use super::scheduling::*;
+use super::values::PatientStatus;
 use crate::prelude::*;
 
 /// One builder declared in an endpoint file.
@@ -379,7 +380,7 @@ fn build_errors_name_the_parameter_never_the_value() {
         &[],
     );
     assert_names(
-        p.patients().search().status("active").build(),
+        p.patients().search().status(PatientStatus::Active).build(),
         "lastname",
         &[],
     );

@@ -9,8 +9,8 @@ use athena_core::{Department, Error, ErrorKind, Practice, Request, Result, Retry
 use http::Method;
 
 use crate::models::{
-    Appointment, AppointmentReason, AppointmentType, CancelledAppointment, CheckInRequirements,
-    Success,
+    Appointment, AppointmentReason, AppointmentStatus, AppointmentType, CancelledAppointment,
+    CheckInRequirements, Success,
 };
 use crate::send::{self, builder, param, pure_build};
 
@@ -146,8 +146,8 @@ impl BookedAppointments {
         query providerid(ProviderId) => "providerid");
     param!(/// Only this patient's.
         query patientid(PatientId) => "patientid");
-    param!(/// Only this status (`f`, `x`, `2`, `3`, `4`).
-        query_str appointmentstatus => "appointmentstatus");
+    param!(/// Only this status.
+        query appointmentstatus(AppointmentStatus) => "appointmentstatus");
     param!(/// Embed the patient.
         query showpatientdetail(bool) => "showpatientdetail");
     param!(/// Include insurance.
