@@ -228,7 +228,7 @@ async fn run(args: &mut Args) -> Result<(), Failure> {
                     .department(department)
                     .appointments()
                     .open()
-                    .reason_any();
+                    .reasonid_any();
                 if let Some(s) = args.option("--start")? {
                     open = open.startdate(date(&s, "--start")?);
                 }

@@ -103,7 +103,12 @@ async fn main() -> Result<(), BoxError> {
     println!("   vitals:      {} sets", vitals.items().len());
 
     // 5. Open slots in the department (any web-schedulable reason).
-    let open = department.appointments().open().reason_any().send().await?;
+    let open = department
+        .appointments()
+        .open()
+        .reasonid_any()
+        .send()
+        .await?;
     println!(
         "\n5. {} open slots in department #{department_id}; the first few:",
         open.items().len()

@@ -60,7 +60,7 @@ async fn main() -> Result<(), BoxError> {
             .department(id)
             .appointments()
             .open()
-            .reason_any()
+            .reasonid_any()
             .send()
             .await?;
         if open.items().len() >= 3 {
@@ -130,7 +130,8 @@ async fn main() -> Result<(), BoxError> {
         .appointments()
         .checkin_requirements(appointment)
         .send()
-        .await?;
+        .await?
+        .into_items();
     println!(
         "\n4. Check-in: {} section(s), {} required and incomplete",
         requirements.len(),

@@ -162,9 +162,9 @@ async fn seed_preview_test_patients(practice: &athena_core::Practice) -> Result<
         }
         chart
             .add_vitals()
-            .reading("VITALS.BLOODPRESSURE.SYSTOLIC", "128")
-            .reading("VITALS.BLOODPRESSURE.DIASTOLIC", "82")
-            .reading("VITALS.WEIGHT", "81000")
+            .vital("VITALS.BLOODPRESSURE.SYSTOLIC", "128")
+            .vital("VITALS.BLOODPRESSURE.DIASTOLIC", "82")
+            .vital("VITALS.WEIGHT", "81000")
             .send()
             .await?;
     }

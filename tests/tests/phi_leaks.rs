@@ -194,7 +194,7 @@ async fn no_phi_in_logs_errors_or_panics() {
     let slots = dept
         .appointments()
         .open()
-        .reason_any()
+        .reasonid_any()
         .send()
         .await
         .expect("slots");

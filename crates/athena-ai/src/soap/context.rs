@@ -380,7 +380,7 @@ async fn find_visit(
 ) -> Result<FoundVisit, String> {
     let practice = department.practice();
     match visit {
-        Visit::Encounter(id) => match practice.encounters().get(id).send_opt().await {
+        Visit::Encounter(id) => match practice.encounters().get(id).send_optional().await {
             Ok(Some(e)) => Ok(FoundVisit::Encounter(Box::new(e))),
             Ok(None) => Err("encounter not found".into()),
             Err(e) => Err(kind(&e)),

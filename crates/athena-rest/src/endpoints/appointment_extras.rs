@@ -2,8 +2,7 @@
 
 use athena_core::codec::{AthenaDate, AthenaTime};
 use athena_core::ids::{AppointmentId, AppointmentTypeId, PatientId, ProviderId, ReasonId};
-use athena_core::{Department, Page, Practice, Request, Result, RetrySafety};
-use futures::Stream;
+use athena_core::{Department, Practice, Request, Result, RetrySafety};
 use http::Method;
 
 use crate::models::{AppointmentNote, SlotsCreated, Success, WaitlistCreated, WaitlistEntry};
@@ -33,12 +32,12 @@ impl AppointmentNotes {
             .path_param("appointmentid", self.appointment)
     }
 
-    /// `GET /appointments/{appointmentid}/notes` (item key `notes`).
+    /// `GET /v1/{practiceid}/appointments/{appointmentid}/notes` (item key `notes`).
     pub fn list(&self) -> ListAppointmentNotes {
         ListAppointmentNotes::new(self.practice.client(), self.request(Method::GET))
     }
 
-    /// `POST /appointments/{appointmentid}/notes`: adds a note. Never retried once the request
+    /// `POST /v1/{practiceid}/appointments/{appointmentid}/notes`: adds a note. Never retried once the request
     /// may have reached athena (a replay would add the note twice).
     pub fn add(&self, notetext: impl Into<String>) -> AddAppointmentNote {
         AddAppointmentNote::new(
@@ -51,7 +50,7 @@ impl AppointmentNotes {
 }
 
 builder!(
-    /// `GET /appointments/{appointmentid}/notes`. See [`AppointmentNotes::list`].
+    /// `GET /v1/{practiceid}/appointments/{appointmentid}/notes`. See [`AppointmentNotes::list`].
     ListAppointmentNotes
 );
 pure_build!(ListAppointmentNotes);
@@ -61,23 +60,12 @@ impl ListAppointmentNotes {
         query showdeleted(bool) => "showdeleted");
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<AppointmentNote>> {
-        send::page(&self.client, &self.req, "notes").await
-    }
-    /// Every note, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<AppointmentNote>> + Send + 'static {
-        send::stream(&self.client, self.req, "notes")
-    }
-    /// The pages, lazily.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<AppointmentNote>>> + Send + 'static {
-        send::pages(&self.client, self.req, "notes")
-    }
 }
 
+send::list!(ListAppointmentNotes => AppointmentNote, "notes");
+
 builder!(
-    /// `POST /appointments/{appointmentid}/notes`. See [`AppointmentNotes::add`].
+    /// `POST /v1/{practiceid}/appointments/{appointmentid}/notes`. See [`AppointmentNotes::add`].
     AddAppointmentNote
 );
 pure_build!(AddAppointmentNote);
@@ -85,12 +73,9 @@ pure_build!(AddAppointmentNote);
 impl AddAppointmentNote {
     param!(/// Show the note on the schedule.
         form displayonschedule(bool) => "displayonschedule");
-
-    /// Sends; `{"success":"false"}` is [`ErrorKind::Unsuccessful`](athena_core::ErrorKind::Unsuccessful).
-    pub async fn send(self) -> Result<Success> {
-        send::json(&self.client, &self.req).await
-    }
 }
+
+send::send_as!(AddAppointmentNote => Success, json);
 
 /// Creating open slots in a department (`department.slots()`).
 #[derive(Debug, Clone)]
@@ -103,7 +88,7 @@ impl DepartmentSlots {
         DepartmentSlots { department }
     }
 
-    /// `POST /appointments/open`: opens one slot per [`CreateSlots::time`] for `provider` on
+    /// `POST /v1/{practiceid}/appointments/open`: opens one slot per [`CreateSlots::time`] for `provider` on
     /// `date`; set an appointment type or a reason. Never retried once the request may have
     /// reached athena (a replay would open the slots twice).
     pub fn create(&self, provider: ProviderId, date: AthenaDate) -> CreateSlots {
@@ -123,7 +108,7 @@ impl DepartmentSlots {
     }
 }
 
-/// `POST /appointments/open`. See [`DepartmentSlots::create`].
+/// `POST /v1/{practiceid}/appointments/open`. See [`DepartmentSlots::create`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send`"]
 pub struct CreateSlots {
@@ -134,21 +119,22 @@ pub struct CreateSlots {
 }
 
 impl CreateSlots {
-    /// Adds a start time (department-local); several times open several slots.
-    pub fn time(mut self, time: AthenaTime) -> Self {
+    /// Adds one element of `appointmenttime` (a department-local start time); several
+    /// times open several slots.
+    pub fn appointmenttime(mut self, time: AthenaTime) -> Self {
         if !self.times.contains(&time) {
             self.times.push(time);
         }
         self
     }
     /// The slots' appointment type.
-    pub fn appointment_type(mut self, id: AppointmentTypeId) -> Self {
+    pub fn appointmenttypeid(mut self, id: AppointmentTypeId) -> Self {
         self.req = self.req.set_form("appointmenttypeid", id);
         self.kind_set = true;
         self
     }
     /// The slots' reason (athena maps it to a type).
-    pub fn reason(mut self, id: ReasonId) -> Self {
+    pub fn reasonid(mut self, id: ReasonId) -> Self {
         self.req = self.req.set_form("reasonid", id);
         self.kind_set = true;
         self
@@ -158,15 +144,12 @@ impl CreateSlots {
     /// time or without an appointment type or reason.
     pub fn build(&self) -> Result<Request> {
         if self.times.is_empty() {
-            return Err(send::invalid(
-                &self.req,
-                "a slot needs at least one start time",
-            ));
+            return Err(send::missing(&self.req, "appointmenttime"));
         }
         if !self.kind_set {
             return Err(send::invalid(
                 &self.req,
-                "a slot needs an appointment type or a reason",
+                "a slot needs `appointmenttypeid` or `reasonid`",
             ));
         }
         let times = self
@@ -177,13 +160,9 @@ impl CreateSlots {
             .join(",");
         Ok(self.req.clone().form("appointmenttime", times))
     }
-
-    /// Sends; read the new slots with [`SlotsCreated::slots`].
-    pub async fn send(self) -> Result<SlotsCreated> {
-        let req = self.build()?;
-        send::json(&self.client, &req).await
-    }
 }
+
+send::send_as!(CreateSlots => SlotsCreated, json);
 
 /// A department's appointment waitlist (`department.waitlist()`).
 #[derive(Debug, Clone)]
@@ -196,7 +175,7 @@ impl DepartmentWaitlist {
         DepartmentWaitlist { department }
     }
 
-    /// `GET /appointments/waitlist?departmentid=`: the entries waiting for this department.
+    /// `GET /v1/{practiceid}/appointments/waitlist?departmentid=`: the entries waiting for this department.
     /// Models unverified: see [`WaitlistEntry`].
     pub fn list(&self) -> ListWaitlist {
         ListWaitlist::new(
@@ -208,7 +187,7 @@ impl DepartmentWaitlist {
         )
     }
 
-    /// `POST /appointments/waitlist`: puts a patient on the waitlist. Never retried once the
+    /// `POST /v1/{practiceid}/appointments/waitlist`: puts a patient on the waitlist. Never retried once the
     /// request may have reached athena (a replay would add a second entry).
     pub fn add(&self, patient: PatientId) -> AddToWaitlist {
         AddToWaitlist::new(
@@ -224,16 +203,16 @@ impl DepartmentWaitlist {
 }
 
 builder!(
-    /// `POST /appointments/waitlist`. See [`DepartmentWaitlist::add`].
+    /// `POST /v1/{practiceid}/appointments/waitlist`. See [`DepartmentWaitlist::add`].
     AddToWaitlist
 );
 pure_build!(AddToWaitlist);
 
 impl AddToWaitlist {
     param!(/// Wanted provider.
-        form provider(ProviderId) => "providerid");
+        form providerid(ProviderId) => "providerid");
     param!(/// Wanted appointment type.
-        form appointment_type(AppointmentTypeId) => "appointmenttypeid");
+        form appointmenttypeid(AppointmentTypeId) => "appointmenttypeid");
     param!(/// `NORMAL` or `HIGH`.
         form_str priority => "priority");
     param!(/// Note for the scheduler.
@@ -242,46 +221,32 @@ impl AddToWaitlist {
         form hourfrom(u8) => "hourfrom");
     param!(/// Latest hour of the day that suits (0-23).
         form hourto(u8) => "hourto");
-
-    /// Sends.
-    pub async fn send(self) -> Result<WaitlistCreated> {
-        send::json(&self.client, &self.req).await
-    }
 }
+
+send::send_as!(AddToWaitlist => WaitlistCreated, json);
 
 /// Item keys tried for `GET /appointments/waitlist`.
 const WAITLIST_KEYS: &[&str] = &["waitlists", "waitlist", "waitlistentries"];
 
 builder!(
-    /// `GET /appointments/waitlist`. See [`DepartmentWaitlist::list`].
+    /// `GET /v1/{practiceid}/appointments/waitlist`. See [`DepartmentWaitlist::list`].
     ListWaitlist
 );
 pure_build!(ListWaitlist);
 
 impl ListWaitlist {
     param!(/// Only this patient's entries.
-        query patient(PatientId) => "patientid");
+        query patientid(PatientId) => "patientid");
     param!(/// Only entries wanting this provider.
-        query provider(ProviderId) => "providerid");
+        query providerid(ProviderId) => "providerid");
     param!(/// Only entries wanting this appointment type.
-        query appointment_type(AppointmentTypeId) => "appointmenttypeid");
+        query appointmenttypeid(AppointmentTypeId) => "appointmenttypeid");
     param!(/// Only entries of this priority (`LOW`, `NORMAL`, `HIGH`).
         query_str priority => "priority");
     param!(/// Page size.
         query limit(u32) => "limit");
     param!(/// Starting point (0-based).
-        query offset(u32) => "offset");
-
-    /// One page (items under `waitlists`, `waitlist`, `waitlistentries`, or a bare array).
-    pub async fn send(self) -> Result<Page<WaitlistEntry>> {
-        super::billing_history::loose_page(&self.client, &self.req, WAITLIST_KEYS).await
-    }
-    /// Every entry, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<WaitlistEntry>> + Send + 'static {
-        super::billing_history::loose_stream(self.client, self.req, WAITLIST_KEYS)
-    }
-    /// The pages, lazily.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<WaitlistEntry>>> + Send + 'static {
-        super::billing_history::loose_pages(self.client, self.req, WAITLIST_KEYS)
-    }
+        query offset(u64) => "offset");
 }
+
+send::list!(ListWaitlist => WaitlistEntry, loose WAITLIST_KEYS);

@@ -154,7 +154,7 @@ impl ClaimTransactions {
         ClaimTransactions { practice, claim }
     }
 
-    /// `GET /claims/{claimid}/claimtransactions`: charges, payments, adjustments and
+    /// `GET /v1/{practiceid}/claims/{claimid}/claimtransactions`: charges, payments, adjustments and
     /// transfers on the claim. Models unverified: see [`ClaimTransactionEntry`].
     pub fn list(&self) -> ListClaimTransactions {
         ListClaimTransactions::new(
@@ -170,7 +170,7 @@ impl ClaimTransactions {
 }
 
 builder!(
-    /// `GET /claims/{claimid}/claimtransactions`. See [`ClaimTransactions::list`].
+    /// `GET /v1/{practiceid}/claims/{claimid}/claimtransactions`. See [`ClaimTransactions::list`].
     ListClaimTransactions
 );
 pure_build!(ListClaimTransactions);
@@ -179,21 +179,10 @@ impl ListClaimTransactions {
     param!(/// Page size.
         query limit(u32) => "limit");
     param!(/// Starting point (0-based).
-        query offset(u32) => "offset");
-
-    /// One page (items under `claimtransactions`, `transactions`, or a bare array).
-    pub async fn send(self) -> Result<Page<ClaimTransactionEntry>> {
-        loose_page(&self.client, &self.req, CLAIM_TRANSACTION_KEYS).await
-    }
-    /// Every transaction, lazily.
-    pub fn stream(self) -> BoxStream<'static, Result<ClaimTransactionEntry>> {
-        loose_stream(self.client, self.req, CLAIM_TRANSACTION_KEYS)
-    }
-    /// The pages, lazily.
-    pub fn pages(self) -> BoxStream<'static, Result<Page<ClaimTransactionEntry>>> {
-        loose_pages(self.client, self.req, CLAIM_TRANSACTION_KEYS)
-    }
+        query offset(u64) => "offset");
 }
+
+send::list!(ListClaimTransactions => ClaimTransactionEntry, loose CLAIM_TRANSACTION_KEYS);
 
 /// Patient payments and receipts (`practice.patient_payments()`).
 #[derive(Debug, Clone)]
@@ -206,7 +195,7 @@ impl PatientPayments {
         PatientPayments { practice }
     }
 
-    /// `GET /patients/paymenthistory`: the payments of `patients` posted between `start`
+    /// `GET /v1/{practiceid}/patients/paymenthistory`: the payments of `patients` posted between `start`
     /// and `end` (both required by athena). `InvalidInput` at `build` without any patient
     /// or with `end` before `start`. Models unverified: see [`PaymentHistoryEntry`].
     pub fn history(
@@ -228,11 +217,12 @@ impl PatientPayments {
                 .query("patientidlist", list)
                 .query("startdate", start)
                 .query("enddate", end),
-            ok: !patients.is_empty() && start <= end,
+            no_patient: patients.is_empty(),
+            reversed: start > end,
         }
     }
 
-    /// `GET /patients/{patientid}/receipts`: a patient's e-payment receipts in a
+    /// `GET /v1/{practiceid}/patients/{patientid}/receipts`: a patient's e-payment receipts in a
     /// department (item key `receipts`, documented).
     pub fn receipts(&self, patient: PatientId, department: DepartmentId) -> ListReceipts {
         ListReceipts::new(
@@ -248,13 +238,15 @@ impl PatientPayments {
     }
 }
 
-/// `GET /patients/paymenthistory`. See [`PatientPayments::history`].
+/// `GET /v1/{practiceid}/patients/paymenthistory`: patients' payments between two dates.
+/// See [`PatientPayments::history`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send`"]
 pub struct PaymentHistory {
     client: Client,
     req: Request,
-    ok: bool,
+    no_patient: bool,
+    reversed: bool,
 }
 
 impl PaymentHistory {
@@ -263,43 +255,24 @@ impl PaymentHistory {
     param!(/// Page size.
         query limit(u32) => "limit");
     param!(/// Starting point (0-based).
-        query offset(u32) => "offset");
+        query offset(u64) => "offset");
 
     /// The request; `InvalidInput` without a patient or with `enddate` before `startdate`.
     pub fn build(&self) -> Result<Request> {
-        if self.ok {
-            Ok(self.req.clone())
+        if self.no_patient {
+            Err(send::missing(&self.req, "patientidlist"))
+        } else if self.reversed {
+            Err(send::invalid(&self.req, "`enddate` is before `startdate`"))
         } else {
-            Err(send::invalid(
-                &self.req,
-                "payment history needs at least one patient and startdate <= enddate",
-            ))
-        }
-    }
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<PaymentHistoryEntry>> {
-        let req = self.build()?;
-        loose_page(&self.client, &req, PAYMENT_HISTORY_KEYS).await
-    }
-    /// Every payment, lazily.
-    pub fn stream(self) -> BoxStream<'static, Result<PaymentHistoryEntry>> {
-        match self.build() {
-            Ok(req) => loose_stream(self.client, req, PAYMENT_HISTORY_KEYS),
-            Err(e) => send::failed_stream(e),
-        }
-    }
-    /// The pages, lazily; a request that cannot be built yields its error once.
-    pub fn pages(self) -> BoxStream<'static, Result<Page<PaymentHistoryEntry>>> {
-        match self.build() {
-            Ok(req) => loose_pages(self.client, req, PAYMENT_HISTORY_KEYS),
-            Err(e) => send::failed_stream(e),
+            Ok(self.req.clone())
         }
     }
 }
 
+send::list!(PaymentHistory => PaymentHistoryEntry, loose PAYMENT_HISTORY_KEYS);
+
 builder!(
-    /// `GET /patients/{patientid}/receipts`. See [`PatientPayments::receipts`].
+    /// `GET /v1/{practiceid}/patients/{patientid}/receipts`. See [`PatientPayments::receipts`].
     ListReceipts
 );
 pure_build!(ListReceipts);
@@ -307,17 +280,6 @@ pure_build!(ListReceipts);
 impl ListReceipts {
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<PaymentReceipt>> {
-        send::page(&self.client, &self.req, "receipts").await
-    }
-    /// Every receipt, lazily.
-    pub fn stream(self) -> BoxStream<'static, Result<PaymentReceipt>> {
-        send::stream(&self.client, self.req, "receipts")
-    }
-    /// The pages, lazily.
-    pub fn pages(self) -> BoxStream<'static, Result<Page<PaymentReceipt>>> {
-        send::pages(&self.client, self.req, "receipts")
-    }
 }
+
+send::list!(ListReceipts => PaymentReceipt, "receipts");

@@ -3,10 +3,10 @@
 
 use athena_core::codec::AthenaDate;
 use athena_core::ids::{EncounterId, PatientId};
-use athena_core::{Department, Page, Practice, Request, Result, RetrySafety};
-use futures::Stream;
+use athena_core::{Department, Practice, Request, Result, RetrySafety};
 use http::Method;
 
+use super::values::{Laterality, ProblemStatus};
 use crate::models::{
     AllergyList, Encounter, EncounterSummary, LabResult, MedicationList, Problem, ProblemCreated,
     Success, Vital, VitalsCreated,
@@ -45,16 +45,16 @@ impl Chart {
         self.department.client()
     }
 
-    /// `GET /chart/{patientid}/problems`.
+    /// `GET /v1/{practiceid}/chart/{patientid}/problems`.
     pub fn problems(&self) -> ListProblems {
         ListProblems::new(
             self.client(),
             self.request(Method::GET, "/v1/{practiceid}/chart/{patientid}/problems"),
         )
     }
-    /// `GET /chart/{patientid}/medications` (athena's array of arrays).
-    pub fn medications(&self) -> ListMedications {
-        ListMedications::new(
+    /// `GET /v1/{practiceid}/chart/{patientid}/medications` (athena's array of arrays).
+    pub fn medications(&self) -> GetMedications {
+        GetMedications::new(
             self.client(),
             self.request(
                 Method::GET,
@@ -62,28 +62,28 @@ impl Chart {
             ),
         )
     }
-    /// `GET /chart/{patientid}/allergies`.
-    pub fn allergies(&self) -> ListAllergies {
-        ListAllergies::new(
+    /// `GET /v1/{practiceid}/chart/{patientid}/allergies`.
+    pub fn allergies(&self) -> GetAllergies {
+        GetAllergies::new(
             self.client(),
             self.request(Method::GET, "/v1/{practiceid}/chart/{patientid}/allergies"),
         )
     }
-    /// `GET /chart/{patientid}/vitals`.
+    /// `GET /v1/{practiceid}/chart/{patientid}/vitals`.
     pub fn vitals(&self) -> ListVitals {
         ListVitals::new(
             self.client(),
             self.request(Method::GET, "/v1/{practiceid}/chart/{patientid}/vitals"),
         )
     }
-    /// `GET /chart/{patientid}/labresults` (item key `results`), with analytes.
+    /// `GET /v1/{practiceid}/chart/{patientid}/labresults` (item key `results`), with analytes.
     pub fn lab_results(&self) -> ListLabResults {
         ListLabResults::new(
             self.client(),
             self.request(Method::GET, "/v1/{practiceid}/chart/{patientid}/labresults"),
         )
     }
-    /// `GET /chart/{patientid}/encounters`.
+    /// `GET /v1/{practiceid}/chart/{patientid}/encounters`.
     pub fn encounters(&self) -> ListEncounters {
         ListEncounters::new(
             self.client(),
@@ -91,7 +91,7 @@ impl Chart {
         )
     }
 
-    /// `POST /chart/{patientid}/problems`: adds a problem by SNOMED code. A 200 with
+    /// `POST /v1/{practiceid}/chart/{patientid}/problems`: adds a problem by SNOMED code. A 200 with
     /// `success:false` (e.g. an unknown code) is [`ErrorKind::Unsuccessful`](athena_core::ErrorKind::Unsuccessful).
     pub fn add_problem(&self, snomedcode: u64) -> AddProblem {
         AddProblem::new(
@@ -102,7 +102,7 @@ impl Chart {
         )
     }
 
-    /// `POST /chart/{patientid}/vitals`: records readings (`vitals` is JSON in the form).
+    /// `POST /v1/{practiceid}/chart/{patientid}/vitals`: records readings (`vitals` is JSON in the form).
     pub fn add_vitals(&self) -> AddVitals {
         AddVitals {
             client: self.client().clone(),
@@ -114,7 +114,7 @@ impl Chart {
         }
     }
 
-    /// `PUT /chart/{patientid}/allergies`: sets allergies (`allergies` is JSON in the form).
+    /// `PUT /v1/{practiceid}/chart/{patientid}/allergies`: sets allergies (`allergies` is JSON in the form).
     pub fn update_allergies(&self) -> UpdateAllergies {
         UpdateAllergies {
             client: self.client().clone(),
@@ -127,7 +127,8 @@ impl Chart {
 }
 
 builder!(
-    /// `GET /chart/{patientid}/problems`.
+    /// `GET /v1/{practiceid}/chart/{patientid}/problems`: a patient's problems
+    /// (`lastupdated`, `sectionnote`… are in [`Page::extra`]). See [`Chart::problems`].
     ListProblems
 );
 pure_build!(ListProblems);
@@ -137,57 +138,42 @@ impl ListProblems {
         query showdiagnosisinfo(bool) => "showdiagnosisinfo");
     param!(/// Include inactive problems.
         query showinactive(bool) => "showinactive");
-
-    /// Sends; `lastupdated`, `sectionnote`… are in [`Page::extra`].
-    pub async fn send(self) -> Result<Page<Problem>> {
-        send::page(&self.client, &self.req, "problems").await
-    }
-    /// Every item across pages, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Problem>> + Send + 'static {
-        send::stream(&self.client, self.req, "problems")
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Problem>>> + Send + 'static {
-        send::pages(&self.client, self.req, "problems")
-    }
 }
 
-builder!(
-    /// `GET /chart/{patientid}/medications`.
-    ListMedications
-);
-pure_build!(ListMedications);
+send::list!(ListProblems => Problem, "problems");
 
-impl ListMedications {
+builder!(
+    /// `GET /v1/{practiceid}/chart/{patientid}/medications`: a patient's medication section
+    /// (one value, not a paged list). See [`Chart::medications`].
+    GetMedications
+);
+pure_build!(GetMedications);
+
+impl GetMedications {
     param!(/// `PRESCRIPTION`, `ENTERED`, `DOWNLOADED`.
         query_str medicationtype => "medicationtype");
     param!(/// Include no-longer-active medications.
         query showndc(bool) => "showndc");
-
-    /// Sends.
-    pub async fn send(self) -> Result<MedicationList> {
-        send::json(&self.client, &self.req).await
-    }
 }
 
-builder!(
-    /// `GET /chart/{patientid}/allergies`.
-    ListAllergies
-);
-pure_build!(ListAllergies);
+send::get_one!(GetMedications => MedicationList, json);
 
-impl ListAllergies {
+builder!(
+    /// `GET /v1/{practiceid}/chart/{patientid}/allergies`: a patient's allergy section (one
+    /// value, not a paged list). See [`Chart::allergies`].
+    GetAllergies
+);
+pure_build!(GetAllergies);
+
+impl GetAllergies {
     param!(/// Include inactive allergies.
         query showinactive(bool) => "showinactive");
-
-    /// Sends.
-    pub async fn send(self) -> Result<AllergyList> {
-        send::json(&self.client, &self.req).await
-    }
 }
 
+send::get_one!(GetAllergies => AllergyList, json);
+
 builder!(
-    /// `GET /chart/{patientid}/vitals`.
+    /// `GET /v1/{practiceid}/chart/{patientid}/vitals`.
     ListVitals
 );
 pure_build!(ListVitals);
@@ -199,23 +185,12 @@ impl ListVitals {
         query enddate(AthenaDate) => "enddate");
     param!(/// Page size (default 1000, max 10000).
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<Vital>> {
-        send::page(&self.client, &self.req, "vitals").await
-    }
-    /// Every item across pages, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Vital>> + Send + 'static {
-        send::stream(&self.client, self.req, "vitals")
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Vital>>> + Send + 'static {
-        send::pages(&self.client, self.req, "vitals")
-    }
 }
 
+send::list!(ListVitals => Vital, "vitals");
+
 builder!(
-    /// `GET /chart/{patientid}/labresults`.
+    /// `GET /v1/{practiceid}/chart/{patientid}/labresults`.
     ListLabResults
 );
 pure_build!(ListLabResults);
@@ -233,23 +208,12 @@ impl ListLabResults {
         query hideduplicate(bool) => "hideduplicate");
     param!(/// Page size (default 1000, max 10000).
         query limit(u32) => "limit");
-
-    /// One page (item key `results`).
-    pub async fn send(self) -> Result<Page<LabResult>> {
-        send::page(&self.client, &self.req, "results").await
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<LabResult>>> + Send + 'static {
-        send::pages(&self.client, self.req, "results")
-    }
-    /// Every result, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<LabResult>> + Send + 'static {
-        send::stream(&self.client, self.req, "results")
-    }
 }
 
+send::list!(ListLabResults => LabResult, "results");
+
 builder!(
-    /// `GET /chart/{patientid}/encounters`.
+    /// `GET /v1/{practiceid}/chart/{patientid}/encounters`.
     ListEncounters
 );
 pure_build!(ListEncounters);
@@ -263,23 +227,12 @@ impl ListEncounters {
         query showallstatuses(bool) => "showallstatuses");
     param!(/// Page size (default 1000, max 10000).
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<Encounter>> {
-        send::page(&self.client, &self.req, "encounters").await
-    }
-    /// Every item across pages, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Encounter>> + Send + 'static {
-        send::stream(&self.client, self.req, "encounters")
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Encounter>>> + Send + 'static {
-        send::pages(&self.client, self.req, "encounters")
-    }
 }
 
+send::list!(ListEncounters => Encounter, "encounters");
+
 builder!(
-    /// `POST /chart/{patientid}/problems`.
+    /// `POST /v1/{practiceid}/chart/{patientid}/problems`.
     AddProblem
 );
 pure_build!(AddProblem);
@@ -287,20 +240,17 @@ pure_build!(AddProblem);
 impl AddProblem {
     param!(/// Onset date.
         form startdate(AthenaDate) => "startdate");
-    param!(/// `CHRONIC` or `ACUTE`.
-        form_str status => "status");
-    param!(/// Laterality (`LEFT`, `RIGHT`, `BILATERAL`).
-        form_str laterality => "laterality");
+    param!(/// Chronic or acute.
+        form status(ProblemStatus) => "status");
+    param!(/// Laterality.
+        form laterality(Laterality) => "laterality");
     param!(/// Note.
         form_str note => "note");
-
-    /// Sends.
-    pub async fn send(self) -> Result<ProblemCreated> {
-        send::json(&self.client, &self.req).await
-    }
 }
 
-/// `POST /chart/{patientid}/vitals`. See [`Chart::add_vitals`].
+send::send_as!(AddProblem => ProblemCreated, json);
+
+/// `POST /v1/{practiceid}/chart/{patientid}/vitals`. See [`Chart::add_vitals`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send`"]
 pub struct AddVitals {
@@ -310,12 +260,8 @@ pub struct AddVitals {
 }
 
 impl AddVitals {
-    /// Adds a reading: a clinical element (`VITALS.WEIGHT`) and its value.
-    pub fn reading(
-        mut self,
-        clinicalelementid: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
+    /// Adds one element of `vitals`: a clinical element (`VITALS.WEIGHT`) and its value.
+    pub fn vital(mut self, clinicalelementid: impl Into<String>, value: impl Into<String>) -> Self {
         self.readings.push(serde_json::json!({
             "clinicalelementid": clinicalelementid.into(),
             "value": value.into(),
@@ -331,20 +277,16 @@ impl AddVitals {
     /// The request (`vitals` is a JSON array of reading groups); `InvalidInput` when empty.
     pub fn build(&self) -> Result<Request> {
         if self.readings.is_empty() {
-            return Err(send::invalid(&self.req, "no vital reading to record"));
+            return Err(send::missing(&self.req, "vitals"));
         }
         let json = serde_json::json!([self.readings]).to_string();
         Ok(self.req.clone().form("vitals", json))
     }
-
-    /// Sends.
-    pub async fn send(self) -> Result<VitalsCreated> {
-        let req = self.build()?;
-        send::json(&self.client, &req).await
-    }
 }
 
-/// `PUT /chart/{patientid}/allergies`. See [`Chart::update_allergies`].
+send::send_as!(AddVitals => VitalsCreated, json);
+
+/// `PUT /v1/{practiceid}/chart/{patientid}/allergies`. See [`Chart::update_allergies`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send`"]
 pub struct UpdateAllergies {
@@ -354,7 +296,7 @@ pub struct UpdateAllergies {
 }
 
 impl UpdateAllergies {
-    /// Adds or updates an allergy by allergen id.
+    /// Adds one element of `allergies`: an allergy by allergen id, with an optional note.
     pub fn allergy(mut self, allergenid: u64, note: Option<&str>) -> Self {
         let mut a = serde_json::json!({ "allergenid": allergenid });
         if let Some(n) = note {
@@ -374,17 +316,15 @@ impl UpdateAllergies {
         self
     }
 
-    /// The request (`allergies` is a JSON array inside the form).
-    pub fn build(&self) -> Request {
+    /// The request (`allergies` is a JSON array inside the form). Never fails: an empty
+    /// `allergies` with `nkda` is how athena records "no known drug allergies".
+    pub fn build(&self) -> Result<Request> {
         let json = serde_json::Value::Array(self.allergies.clone()).to_string();
-        self.req.clone().form("allergies", json)
-    }
-
-    /// Sends.
-    pub async fn send(self) -> Result<Success> {
-        send::json(&self.client, &self.build()).await
+        Ok(self.req.clone().form("allergies", json))
     }
 }
+
+send::send_as!(UpdateAllergies => Success, json);
 
 /// Encounters by id (`practice.encounters()`).
 #[derive(Debug, Clone)]
@@ -396,7 +336,7 @@ impl Encounters {
     pub(crate) fn new(practice: Practice) -> Self {
         Encounters { practice }
     }
-    /// `GET /chart/encounter/{encounterid}` (a one-element array).
+    /// `GET /v1/{practiceid}/chart/encounter/{encounterid}` (a one-element array).
     pub fn get(&self, id: EncounterId) -> GetEncounter {
         GetEncounter::new(
             self.practice.client(),
@@ -408,7 +348,7 @@ impl Encounters {
                 .path_param("encounterid", id),
         )
     }
-    /// `GET /chart/encounters/{encounterid}/summary` → `summaryhtml`.
+    /// `GET /v1/{practiceid}/chart/encounters/{encounterid}/summary` → `summaryhtml`.
     pub fn summary(&self, id: EncounterId) -> GetEncounterSummary {
         GetEncounterSummary::new(
             self.practice.client(),
@@ -423,24 +363,15 @@ impl Encounters {
 }
 
 builder!(
-    /// `GET /chart/encounter/{encounterid}`.
+    /// `GET /v1/{practiceid}/chart/encounter/{encounterid}`.
     GetEncounter
 );
 pure_build!(GetEncounter);
 
-impl GetEncounter {
-    /// Sends.
-    pub async fn send(self) -> Result<Encounter> {
-        send::one(&self.client, &self.req).await
-    }
-    /// Sends; a 404 is `Ok(None)`.
-    pub async fn send_opt(self) -> Result<Option<Encounter>> {
-        send::opt(self.send().await)
-    }
-}
+send::get_one!(GetEncounter => Encounter);
 
 builder!(
-    /// `GET /chart/encounters/{encounterid}/summary`.
+    /// `GET /v1/{practiceid}/chart/encounters/{encounterid}/summary`.
     GetEncounterSummary
 );
 pure_build!(GetEncounterSummary);
@@ -450,9 +381,6 @@ impl GetEncounterSummary {
         query mobile(bool) => "mobile");
     param!(/// Leave amendments out.
         query skipamendments(bool) => "skipamendments");
-
-    /// Sends.
-    pub async fn send(self) -> Result<EncounterSummary> {
-        send::json(&self.client, &self.req).await
-    }
 }
+
+send::get_one!(GetEncounterSummary => EncounterSummary, json);

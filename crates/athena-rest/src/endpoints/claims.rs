@@ -3,8 +3,7 @@
 
 use athena_core::codec::{AthenaDate, Money};
 use athena_core::ids::{AppointmentId, ClaimId, DepartmentId, InsuranceId, PatientId, ProviderId};
-use athena_core::{Department, Page, Practice, Request, Result, RetrySafety};
-use futures::Stream;
+use athena_core::{Department, Practice, Request, Result, RetrySafety};
 use http::Method;
 
 use crate::models::{Claim, ClaimsCreated, PaymentRecorded};
@@ -20,7 +19,7 @@ impl Claims {
     pub(crate) fn new(practice: Practice) -> Self {
         Claims { practice }
     }
-    /// `GET /claims`.
+    /// `GET /v1/{practiceid}/claims`.
     pub fn search(&self) -> SearchClaims {
         SearchClaims::new(
             self.practice.client(),
@@ -28,7 +27,7 @@ impl Claims {
                 .request(Method::GET, "/v1/{practiceid}/claims"),
         )
     }
-    /// `GET /claims/{claimid}` (an object).
+    /// `GET /v1/{practiceid}/claims/{claimid}` (an object).
     pub fn get(&self, claim: ClaimId) -> GetClaim {
         GetClaim::new(
             self.practice.client(),
@@ -37,7 +36,7 @@ impl Claims {
                 .path_param("claimid", claim),
         )
     }
-    /// `POST /claims`: a claim with charges (`claimcharges` is JSON in the form). Never
+    /// `POST /v1/{practiceid}/claims`: a claim with charges (`claimcharges` is JSON in the form). Never
     /// retried.
     pub fn create(
         &self,
@@ -59,7 +58,7 @@ impl Claims {
             charges: Vec::new(),
         }
     }
-    /// `GET /patients/{patientid}/claims/patientoutstanding`.
+    /// `GET /v1/{practiceid}/patients/{patientid}/claims/patientoutstanding`.
     pub fn patient_outstanding(&self, patient: PatientId) -> PatientOutstandingClaims {
         PatientOutstandingClaims::new(
             self.practice.client(),
@@ -74,20 +73,20 @@ impl Claims {
 }
 
 builder!(
-    /// `GET /claims`.
+    /// `GET /v1/{practiceid}/claims`: a claim search. See [`Claims::search`].
     SearchClaims
 );
 pure_build!(SearchClaims);
 
 impl SearchClaims {
     param!(/// Patient.
-        query patient(PatientId) => "patientid");
+        query patientid(PatientId) => "patientid");
     param!(/// Department.
-        query department(DepartmentId) => "departmentid");
+        query departmentid(DepartmentId) => "departmentid");
     param!(/// Provider.
-        query provider(ProviderId) => "providerid");
+        query providerid(ProviderId) => "providerid");
     param!(/// Appointment.
-        query appointment(AppointmentId) => "appointmentid");
+        query appointmentid(AppointmentId) => "appointmentid");
     param!(/// Service from.
         query servicestartdate(AthenaDate) => "servicestartdate");
     param!(/// Service to.
@@ -100,39 +99,22 @@ impl SearchClaims {
         query_str procedurecodes => "procedurecodes");
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<Claim>> {
-        send::page(&self.client, &self.req, "claims").await
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Claim>>> + Send + 'static {
-        send::pages(&self.client, self.req, "claims")
-    }
-    /// Every claim, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Claim>> + Send + 'static {
-        send::stream(&self.client, self.req, "claims")
-    }
 }
 
+send::list!(SearchClaims => Claim, "claims");
+
 builder!(
-    /// `GET /claims/{claimid}`.
+    /// `GET /v1/{practiceid}/claims/{claimid}`: one claim. See [`Claims::get`].
     GetClaim
 );
 pure_build!(GetClaim);
 
-impl GetClaim {
-    /// Sends.
-    pub async fn send(self) -> Result<Claim> {
-        send::one(&self.client, &self.req).await
-    }
-    /// Sends; a 404 is `Ok(None)`.
-    pub async fn send_opt(self) -> Result<Option<Claim>> {
-        send::opt(self.send().await)
-    }
-}
+send::get_one!(GetClaim => Claim);
 
-/// One charge line of a new claim.
+/// One charge line of a new claim: one element of `POST /claims`'s `claimcharges`.
+///
+/// A plain value; [`CreateClaim::build`] checks it (a non-blank `procedurecode`, at least one
+/// unit, at most four ICD-10 codes: athena has `icd10code1`…`icd10code4`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimCharge {
     /// CPT/HCPCS code.
@@ -156,11 +138,29 @@ impl ClaimCharge {
         }
     }
 
+    /// What is wrong with this charge (a value-free message naming the parameter).
+    fn problem(&self, index: usize) -> Option<String> {
+        let at = format!("claimcharges[{index}]");
+        if self.procedurecode.trim().is_empty() {
+            Some(format!("`{at}.procedurecode` is required"))
+        } else if self.units == 0 {
+            Some(format!("`{at}.units` must be at least 1"))
+        } else if self.icd10codes.len() > 4 {
+            Some(format!(
+                "`{at}` has more than four ICD-10 codes (`icd10code1`..`icd10code4`)"
+            ))
+        } else if self.icd10codes.iter().any(|c| c.trim().is_empty()) {
+            Some(format!("`{at}` has a blank ICD-10 code"))
+        } else {
+            None
+        }
+    }
+
     fn to_json(&self) -> serde_json::Value {
         let mut m = serde_json::Map::new();
         m.insert("procedurecode".into(), self.procedurecode.clone().into());
         m.insert("units".into(), self.units.to_string().into());
-        for (i, code) in self.icd10codes.iter().take(4).enumerate() {
+        for (i, code) in self.icd10codes.iter().enumerate() {
             m.insert(format!("icd10code{}", i + 1), code.clone().into());
         }
         if let Some(a) = &self.unitamount {
@@ -170,7 +170,7 @@ impl ClaimCharge {
     }
 }
 
-/// `POST /claims`. See [`Claims::create`].
+/// `POST /v1/{practiceid}/claims`: creates a claim with charges. See [`Claims::create`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send`"]
 pub struct CreateClaim {
@@ -180,43 +180,46 @@ pub struct CreateClaim {
 }
 
 impl CreateClaim {
-    /// Adds a charge line.
-    pub fn charge(mut self, charge: ClaimCharge) -> Self {
+    /// Adds one element of `claimcharges` (a charge line).
+    pub fn claimcharge(mut self, charge: ClaimCharge) -> Self {
         self.charges.push(charge);
         self
     }
     param!(/// Rendering provider.
-        form rendering_provider(ProviderId) => "renderingproviderid");
+        form renderingproviderid(ProviderId) => "renderingproviderid");
     param!(/// Primary patient insurance.
-        form primary_insurance(InsuranceId) => "primarypatientinsuranceid");
+        form primarypatientinsuranceid(InsuranceId) => "primarypatientinsuranceid");
     param!(/// Secondary patient insurance.
-        form secondary_insurance(InsuranceId) => "secondarypatientinsuranceid");
+        form secondarypatientinsuranceid(InsuranceId) => "secondarypatientinsuranceid");
     param!(/// Referring provider.
-        form referring_provider(u64) => "referringproviderid");
+        form referringproviderid(u64) => "referringproviderid");
 
-    /// The request; `InvalidInput` without any charge.
+    /// The request; `InvalidInput` without any charge, or with a charge that is not valid
+    /// (the message names the charge and the parameter, e.g. `claimcharges[1].units`).
     pub fn build(&self) -> Result<Request> {
         if self.charges.is_empty() {
-            return Err(send::invalid(
-                &self.req,
-                "a claim needs at least one charge",
-            ));
+            return Err(send::missing(&self.req, "claimcharges"));
+        }
+        if let Some(problem) = self
+            .charges
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| c.problem(i))
+        {
+            return Err(send::invalid(&self.req, problem));
         }
         let json =
             serde_json::Value::Array(self.charges.iter().map(ClaimCharge::to_json).collect())
                 .to_string();
         Ok(self.req.clone().form("claimcharges", json))
     }
-
-    /// Sends; `success:false` is [`ErrorKind::Unsuccessful`](athena_core::ErrorKind::Unsuccessful).
-    pub async fn send(self) -> Result<ClaimsCreated> {
-        let req = self.build()?;
-        send::json(&self.client, &req).await
-    }
 }
 
+send::send_as!(CreateClaim => ClaimsCreated, json);
+
 builder!(
-    /// `GET /patients/{patientid}/claims/patientoutstanding`.
+    /// `GET /v1/{practiceid}/patients/{patientid}/claims/patientoutstanding`: a patient's
+    /// outstanding claims. See [`Claims::patient_outstanding`].
     PatientOutstandingClaims
 );
 pure_build!(PatientOutstandingClaims);
@@ -224,20 +227,9 @@ pure_build!(PatientOutstandingClaims);
 impl PatientOutstandingClaims {
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<Claim>> {
-        send::page(&self.client, &self.req, "claims").await
-    }
-    /// Every item across pages, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Claim>> + Send + 'static {
-        send::stream(&self.client, self.req, "claims")
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Claim>>> + Send + 'static {
-        send::pages(&self.client, self.req, "claims")
-    }
 }
+
+send::list!(PatientOutstandingClaims => Claim, "claims");
 
 /// Payments posted in a department (`department.payments(patient)`).
 #[derive(Debug, Clone)]
@@ -253,7 +245,7 @@ impl DepartmentPayments {
             patient,
         }
     }
-    /// `POST /patients/{patientid}/recordpayment` (`CASH`, `CHECK`, `VISA`, …). Never
+    /// `POST /v1/{practiceid}/patients/{patientid}/recordpayment` (`CASH`, `CHECK`, `VISA`, …). Never
     /// retried: a double-posted payment is the worst bug.
     pub fn record(&self, paymentmethod: impl Into<String>) -> RecordPayment {
         RecordPayment {
@@ -274,7 +266,8 @@ impl DepartmentPayments {
     }
 }
 
-/// `POST /patients/{patientid}/recordpayment`. See [`DepartmentPayments::record`].
+/// `POST /v1/{practiceid}/patients/{patientid}/recordpayment`: records a payment. See
+/// [`DepartmentPayments::record`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send`"]
 pub struct RecordPayment {
@@ -289,7 +282,7 @@ impl RecordPayment {
     param!(/// Other amount.
         form otheramount(Money) => "otheramount");
     param!(/// Appointment the copay belongs to.
-        form appointment(AppointmentId) => "appointmentid");
+        form appointmentid(AppointmentId) => "appointmentid");
     param!(/// Check number.
         form_str checknumber => "checknumber");
     param!(/// Last four digits of the card.
@@ -297,16 +290,17 @@ impl RecordPayment {
     param!(/// Posting date.
         form postdate(AthenaDate) => "postdate");
 
-    /// Applies `amount` to a claim (`claimpayment` JSON).
-    pub fn claim_payment(mut self, claim: ClaimId, amount: Money) -> Self {
+    /// Adds one element of `claimpayment` (JSON): applies `amount` to a claim.
+    pub fn claimpayment(mut self, claim: ClaimId, amount: Money) -> Self {
         self.claims.push((claim, amount));
         self
     }
 
-    /// The request.
-    pub fn build(&self) -> Request {
+    /// The request (`claimpayment` is a JSON array inside the form, when set). Never fails:
+    /// athena checks the amounts.
+    pub fn build(&self) -> Result<Request> {
         if self.claims.is_empty() {
-            return self.req.clone();
+            return Ok(self.req.clone());
         }
         let json = serde_json::Value::Array(
             self.claims
@@ -315,11 +309,8 @@ impl RecordPayment {
                 .collect(),
         )
         .to_string();
-        self.req.clone().form("claimpayment", json)
-    }
-
-    /// Sends (athena answers a one-element array).
-    pub async fn send(self) -> Result<PaymentRecorded> {
-        send::one(&self.client, &self.build()).await
+        Ok(self.req.clone().form("claimpayment", json))
     }
 }
+
+send::send_as!(RecordPayment => PaymentRecorded, one);

@@ -3,11 +3,11 @@
 
 use athena_core::codec::{AthenaDate, AthenaTime};
 use athena_core::ids::{EncounterId, LabResultId, PatientId, ProviderId};
-use athena_core::{Department, Page, Request, Result, RetrySafety};
+use athena_core::{Department, Request, Result, RetrySafety};
 use base64::Engine as _;
-use futures::Stream;
 use http::Method;
 
+use super::values::ResultStatus;
 use crate::models::{
     EncounterDocument, EncounterDocumentCreated, LabResultDocument, LabResultDocumentCreated,
     Prescription,
@@ -41,7 +41,7 @@ impl EncounterDocuments {
         }
     }
 
-    /// `GET /patients/{patientid}/documents/encounterdocument` (item key
+    /// `GET /v1/{practiceid}/patients/{patientid}/documents/encounterdocument` (item key
     /// `encounterdocuments`).
     pub fn list(&self) -> ListEncounterDocuments {
         ListEncounterDocuments::new(
@@ -56,7 +56,7 @@ impl EncounterDocuments {
         )
     }
 
-    /// `POST /patients/{patientid}/documents/encounterdocument`: files a PDF against an
+    /// `POST /v1/{practiceid}/patients/{patientid}/documents/encounterdocument`: files a PDF against an
     /// encounter (base64 in the form). Never retried once the request may have reached athena.
     pub fn add(
         &self,
@@ -86,7 +86,7 @@ impl EncounterDocuments {
 }
 
 builder!(
-    /// `GET …/documents/encounterdocument`. See [`EncounterDocuments::list`].
+    /// `GET /v1/{practiceid}/patients/{patientid}/documents/encounterdocument`. See [`EncounterDocuments::list`].
     ListEncounterDocuments
 );
 pure_build!(ListEncounterDocuments);
@@ -95,47 +95,40 @@ impl ListEncounterDocuments {
     param!(/// Only this subclass.
         query_str documentsubclass => "documentsubclass");
     param!(/// Only documents of this encounter.
-        query encounter(EncounterId) => "encounterid");
+        query encounterid(EncounterId) => "encounterid");
     param!(/// Include deleted documents.
         query showdeleted(bool) => "showdeleted");
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<EncounterDocument>> {
-        send::page(&self.client, &self.req, "encounterdocuments").await
-    }
-    /// Every document, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<EncounterDocument>> + Send + 'static {
-        send::stream(&self.client, self.req, "encounterdocuments")
-    }
-    /// The pages, lazily.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<EncounterDocument>>> + Send + 'static {
-        send::pages(&self.client, self.req, "encounterdocuments")
-    }
 }
 
+send::list!(ListEncounterDocuments => EncounterDocument, "encounterdocuments");
+
 builder!(
-    /// `POST …/documents/encounterdocument`. See [`EncounterDocuments::add`].
+    /// `POST /v1/{practiceid}/patients/{patientid}/documents/encounterdocument`. See [`EncounterDocuments::add`].
     AddEncounterDocument
 );
-pure_build!(AddEncounterDocument);
+
+impl AddEncounterDocument {
+    /// The request; `InvalidInput` when the PDF is empty.
+    pub fn build(&self) -> Result<Request> {
+        send::check_attachment(&self.req)?;
+        Ok(self.req.clone())
+    }
+}
 
 impl AddEncounterDocument {
     param!(/// Internal note.
         form_str internalnote => "internalnote");
     param!(/// Provider.
-        form provider(ProviderId) => "providerid");
+        form providerid(ProviderId) => "providerid");
     param!(/// Document type id.
         form documenttypeid(u64) => "documenttypeid");
     param!(/// File the document closed, skipping the inbox.
         form autoclose(bool) => "autoclose");
-
-    /// Sends; `success:false` is [`ErrorKind::Unsuccessful`](athena_core::ErrorKind::Unsuccessful).
-    pub async fn send(self) -> Result<EncounterDocumentCreated> {
-        send::json(&self.client, &self.req).await
-    }
 }
+
+send::send_as!(AddEncounterDocument => EncounterDocumentCreated, json);
 
 /// A patient's lab result documents (`department.lab_result_documents(patient)`).
 #[derive(Debug, Clone)]
@@ -152,7 +145,7 @@ impl LabResultDocuments {
         }
     }
 
-    /// `GET /patients/{patientid}/documents/labresult/{labresultid}` (a one-element array).
+    /// `GET /v1/{practiceid}/patients/{patientid}/documents/labresult/{labresultid}` (a one-element array).
     pub fn get(&self, id: LabResultId) -> GetLabResultDocument {
         GetLabResultDocument::new(
             self.department.client(),
@@ -166,7 +159,7 @@ impl LabResultDocuments {
         )
     }
 
-    /// `POST /patients/{patientid}/documents/labresult`: files a lab result (optionally with an
+    /// `POST /v1/{practiceid}/patients/{patientid}/documents/labresult`: files a lab result (optionally with an
     /// attachment). Never retried once the request may have reached athena.
     pub fn add(&self) -> AddLabResultDocument {
         AddLabResultDocument::new(
@@ -184,7 +177,7 @@ impl LabResultDocuments {
 }
 
 builder!(
-    /// `GET …/documents/labresult/{labresultid}`. See [`LabResultDocuments::get`].
+    /// `GET /v1/{practiceid}/patients/{patientid}/documents/labresult/{labresultid}`. See [`LabResultDocuments::get`].
     GetLabResultDocument
 );
 pure_build!(GetLabResultDocument);
@@ -192,35 +185,45 @@ pure_build!(GetLabResultDocument);
 impl GetLabResultDocument {
     param!(/// Include the analytes' templates.
         query showtemplate(bool) => "showtemplate");
+}
 
-    /// Sends.
-    pub async fn send(self) -> Result<LabResultDocument> {
-        send::one(&self.client, &self.req).await
-    }
-    /// Sends; a 404 is `Ok(None)`.
-    pub async fn send_opt(self) -> Result<Option<LabResultDocument>> {
-        send::opt(self.send().await)
+send::get_one!(GetLabResultDocument => LabResultDocument);
+
+builder!(
+    /// `POST /v1/{practiceid}/patients/{patientid}/documents/labresult`. See [`LabResultDocuments::add`].
+    AddLabResultDocument
+);
+
+impl AddLabResultDocument {
+    /// The request; `InvalidInput` when an attachment is set without its type, or a type
+    /// without an attachment, or the attachment is empty.
+    pub fn build(&self) -> Result<Request> {
+        let contents = send::form_value(&self.req, "attachmentcontents");
+        let kind = send::form_value(&self.req, "attachmenttype");
+        match (contents, kind) {
+            (None, None) => Ok(self.req.clone()),
+            (Some(_), None) => Err(send::missing(&self.req, "attachmenttype")),
+            (None, Some(_)) => Err(send::missing(&self.req, "attachmentcontents")),
+            (Some(_), Some(_)) => {
+                send::check_attachment(&self.req)?;
+                Ok(self.req.clone())
+            }
+        }
     }
 }
 
-builder!(
-    /// `POST …/documents/labresult`. See [`LabResultDocuments::add`].
-    AddLabResultDocument
-);
-pure_build!(AddLabResultDocument);
-
 impl AddLabResultDocument {
-    /// Attaches a file (base64 in the form) of the given type (`PDF`, `PNG`, `JPG`, `TIFF`, …).
-    pub fn attachment(mut self, bytes: &[u8], attachmenttype: impl Into<String>) -> Self {
-        self.req = self
-            .req
-            .set_form(
-                "attachmentcontents",
-                base64::engine::general_purpose::STANDARD.encode(bytes),
-            )
-            .set_form("attachmenttype", attachmenttype.into());
+    /// Attaches a file (`attachmentcontents`, base64 in the form); set its
+    /// [`attachmenttype`](Self::attachmenttype) too.
+    pub fn attachmentcontents(mut self, bytes: &[u8]) -> Self {
+        self.req = self.req.set_form(
+            "attachmentcontents",
+            base64::engine::general_purpose::STANDARD.encode(bytes),
+        );
         self
     }
+    param!(/// The attachment's type (`PDF`, `PNG`, `JPG`, `TIFF`, …).
+        form_str attachmenttype => "attachmenttype");
     param!(/// Document type id (the test).
         form documenttypeid(u64) => "documenttypeid");
     param!(/// Internal note.
@@ -237,18 +240,15 @@ impl AddLabResultDocument {
         form priority(u8) => "priority");
     param!(/// Result notes.
         form_str resultnotes => "resultnotes");
-    param!(/// `Final`, `Partial`, `Pending`, `Preliminary`, `Corrected`, `Cancelled`.
-        form_str resultstatus => "resultstatus");
+    param!(/// Final, partial, pending…
+        form resultstatus(ResultStatus) => "resultstatus");
     param!(/// The order this result answers.
         form tietoorderid(u64) => "tietoorderid");
     param!(/// Provider.
-        form provider(ProviderId) => "providerid");
-
-    /// Sends; `success:false` is [`ErrorKind::Unsuccessful`](athena_core::ErrorKind::Unsuccessful).
-    pub async fn send(self) -> Result<LabResultDocumentCreated> {
-        send::json(&self.client, &self.req).await
-    }
+        form providerid(ProviderId) => "providerid");
 }
+
+send::send_as!(AddLabResultDocument => LabResultDocumentCreated, json);
 
 /// A patient's prescriptions (`department.prescriptions(patient)`).
 #[derive(Debug, Clone)]
@@ -265,7 +265,7 @@ impl Prescriptions {
         }
     }
 
-    /// `GET /patients/{patientid}/documents/prescription` (item key `prescriptions`).
+    /// `GET /v1/{practiceid}/patients/{patientid}/documents/prescription` (item key `prescriptions`).
     pub fn list(&self) -> ListPrescriptions {
         ListPrescriptions::new(
             self.department.client(),
@@ -281,7 +281,7 @@ impl Prescriptions {
 }
 
 builder!(
-    /// `GET …/documents/prescription`. See [`Prescriptions::list`].
+    /// `GET /v1/{practiceid}/patients/{patientid}/documents/prescription`. See [`Prescriptions::list`].
     ListPrescriptions
 );
 pure_build!(ListPrescriptions);
@@ -290,22 +290,11 @@ impl ListPrescriptions {
     param!(/// Only this subclass (`PRESCRIPTION_NEW`, `PRESCRIPTION_RENEWAL`, …).
         query_str documentsubclass => "documentsubclass");
     param!(/// Only prescriptions of this encounter.
-        query encounter(EncounterId) => "encounterid");
+        query encounterid(EncounterId) => "encounterid");
     param!(/// Include deleted ones.
         query showdeleted(bool) => "showdeleted");
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<Prescription>> {
-        send::page(&self.client, &self.req, "prescriptions").await
-    }
-    /// Every prescription, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Prescription>> + Send + 'static {
-        send::stream(&self.client, self.req, "prescriptions")
-    }
-    /// The pages, lazily.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Prescription>>> + Send + 'static {
-        send::pages(&self.client, self.req, "prescriptions")
-    }
 }
+
+send::list!(ListPrescriptions => Prescription, "prescriptions");

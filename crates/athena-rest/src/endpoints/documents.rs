@@ -3,9 +3,8 @@
 
 use athena_core::codec::{AthenaDate, AthenaTime};
 use athena_core::ids::{PatientCaseId, PatientId, ProviderId};
-use athena_core::{Department, Page, Practice, Request, Result, RetrySafety};
+use athena_core::{Department, Practice, Request, Result, RetrySafety};
 use base64::Engine as _;
-use futures::Stream;
 use http::Method;
 
 use crate::models::{
@@ -35,7 +34,7 @@ impl DepartmentDocuments {
             .path_param("patientid", self.patient)
     }
 
-    /// `GET /patients/{patientid}/documents`.
+    /// `GET /v1/{practiceid}/patients/{patientid}/documents`.
     pub fn list(&self) -> ListDocuments {
         ListDocuments::new(
             self.department.client(),
@@ -47,7 +46,7 @@ impl DepartmentDocuments {
         )
     }
 
-    /// `POST /patients/{patientid}/documents/clinicaldocument`: uploads a PDF (base64 in the
+    /// `POST /v1/{practiceid}/patients/{patientid}/documents/clinicaldocument`: uploads a PDF (base64 in the
     /// form). `autoclose` is **false** unless set, so the document lands in the clinician's
     /// inbox for review. Never retried.
     pub fn upload_clinical(
@@ -74,7 +73,7 @@ impl DepartmentDocuments {
         }
     }
 
-    /// `POST /patients/{patientid}/documents/patientcase`: opens a case. Never retried.
+    /// `POST /v1/{practiceid}/patients/{patientid}/documents/patientcase`: opens a case. Never retried.
     pub fn create_case(
         &self,
         documentsource: impl Into<String>,
@@ -95,7 +94,8 @@ impl DepartmentDocuments {
 }
 
 builder!(
-    /// `GET /patients/{patientid}/documents`.
+    /// `GET /v1/{practiceid}/patients/{patientid}/documents`: a patient's documents. See
+    /// [`DepartmentDocuments::list`].
     ListDocuments
 );
 pure_build!(ListDocuments);
@@ -107,22 +107,12 @@ impl ListDocuments {
         query showdeleted(bool) => "showdeleted");
     param!(/// Page size (default 1000, max 10000).
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<Document>> {
-        send::page(&self.client, &self.req, "documents").await
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Document>>> + Send + 'static {
-        send::pages(&self.client, self.req, "documents")
-    }
-    /// Every document, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Document>> + Send + 'static {
-        send::stream(&self.client, self.req, "documents")
-    }
 }
 
-/// `POST …/documents/clinicaldocument`. See [`DepartmentDocuments::upload_clinical`].
+send::list!(ListDocuments => Document, "documents");
+
+/// `POST /v1/{practiceid}/patients/{patientid}/documents/clinicaldocument`: uploads a
+/// clinical document. See [`DepartmentDocuments::upload_clinical`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send`"]
 pub struct UploadClinicalDocument {
@@ -140,7 +130,7 @@ impl UploadClinicalDocument {
     param!(/// Note for staff.
         form_str internalnote => "internalnote");
     param!(/// The provider whose inbox receives it.
-        form provider(ProviderId) => "providerid");
+        form providerid(ProviderId) => "providerid");
     param!(/// Document type id.
         form documenttypeid(u64) => "documenttypeid");
     param!(/// Observation date.
@@ -152,19 +142,18 @@ impl UploadClinicalDocument {
     param!(/// Priority (1 high, 2 normal).
         form priority(u8) => "priority");
 
-    /// The request (always carries `autoclose`).
-    pub fn build(&self) -> Request {
-        self.req.clone().form("autoclose", self.autoclose)
-    }
-
-    /// Sends.
-    pub async fn send(self) -> Result<ClinicalDocumentCreated> {
-        send::json(&self.client, &self.build()).await
+    /// The request (always carries `autoclose`); `InvalidInput` when the PDF is empty.
+    pub fn build(&self) -> Result<Request> {
+        send::check_attachment(&self.req)?;
+        Ok(self.req.clone().form("autoclose", self.autoclose))
     }
 }
 
+send::send_as!(UploadClinicalDocument => ClinicalDocumentCreated, json);
+
 builder!(
-    /// `POST …/documents/patientcase`. See [`DepartmentDocuments::create_case`].
+    /// `POST /v1/{practiceid}/patients/{patientid}/documents/patientcase`: opens a case. See
+    /// [`DepartmentDocuments::create_case`].
     CreatePatientCase
 );
 pure_build!(CreatePatientCase);
@@ -175,7 +164,7 @@ impl CreatePatientCase {
     param!(/// Internal note.
         form_str internalnote => "internalnote");
     param!(/// Provider.
-        form provider(ProviderId) => "providerid");
+        form providerid(ProviderId) => "providerid");
     param!(/// Priority (1 high, 2 normal).
         form priority(u8) => "priority");
     param!(/// Close on creation.
@@ -186,12 +175,9 @@ impl CreatePatientCase {
         form_str callbackname => "callbackname");
     param!(/// Call-back number.
         form_str callbacknumber => "callbacknumber");
-
-    /// Sends.
-    pub async fn send(self) -> Result<PatientCaseCreated> {
-        send::json(&self.client, &self.req).await
-    }
 }
+
+send::send_as!(CreatePatientCase => PatientCaseCreated, json);
 
 /// A patient's cases (`practice.patient_cases(patient)`).
 #[derive(Debug, Clone)]
@@ -205,7 +191,7 @@ impl PatientCases {
         PatientCases { practice, patient }
     }
 
-    /// `GET /patients/{patientid}/patientcases`.
+    /// `GET /v1/{practiceid}/patients/{patientid}/patientcases`.
     pub fn list(&self) -> ListPatientCases {
         ListPatientCases::new(
             self.practice.client(),
@@ -217,7 +203,8 @@ impl PatientCases {
                 .path_param("patientid", self.patient),
         )
     }
-    /// `GET /patients/{patientid}/documents/patientcase/{patientcaseid}` (array).
+    /// `GET /v1/{practiceid}/patients/{patientid}/documents/patientcase/{patientcaseid}`
+    /// (a one-element array); `send_optional()` for "or none".
     pub fn get(&self, case: PatientCaseId) -> GetPatientCase {
         GetPatientCase::new(
             self.practice.client(),
@@ -230,9 +217,9 @@ impl PatientCases {
                 .path_param("patientcaseid", case),
         )
     }
-    /// `POST /documents/patientcase/{patientcaseid}/actions`: adds a note (action).
-    pub fn add_action(&self, case: PatientCaseId, note: impl Into<String>) -> CaseAction {
-        CaseAction::new(
+    /// `POST /v1/{practiceid}/documents/patientcase/{patientcaseid}/actions`: adds a note (action).
+    pub fn add_action(&self, case: PatientCaseId, actionnote: impl Into<String>) -> AddCaseAction {
+        AddCaseAction::new(
             self.practice.client(),
             self.practice
                 .request(
@@ -241,12 +228,12 @@ impl PatientCases {
                 )
                 .path_param("patientcaseid", case)
                 .retry_safety(RetrySafety::NotIdempotent)
-                .form("actionnote", note.into()),
+                .form("actionnote", actionnote.into()),
         )
     }
-    /// `PUT /patients/{patientid}/documents/patientcase/{patientcaseid}/close`.
-    pub fn close(&self, case: PatientCaseId) -> CaseAction {
-        CaseAction::new(
+    /// `PUT /v1/{practiceid}/patients/{patientid}/documents/patientcase/{patientcaseid}/close`.
+    pub fn close(&self, case: PatientCaseId) -> ClosePatientCase {
+        ClosePatientCase::new(
             self.practice.client(),
             self.practice
                 .request(
@@ -261,7 +248,8 @@ impl PatientCases {
 }
 
 builder!(
-    /// `GET /patients/{patientid}/patientcases`.
+    /// `GET /v1/{practiceid}/patients/{patientid}/patientcases`: a patient's cases. See
+    /// [`PatientCases::list`].
     ListPatientCases
 );
 pure_build!(ListPatientCases);
@@ -271,55 +259,48 @@ impl ListPatientCases {
         query showclosed(bool) => "showclosed");
     param!(/// Page size (default 1000, max 10000).
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<PatientCase>> {
-        send::page(&self.client, &self.req, "patientcases").await
-    }
-    /// Every item across pages, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<PatientCase>> + Send + 'static {
-        send::stream(&self.client, self.req, "patientcases")
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<PatientCase>>> + Send + 'static {
-        send::pages(&self.client, self.req, "patientcases")
-    }
 }
 
+send::list!(ListPatientCases => PatientCase, "patientcases");
+
 builder!(
-    /// `GET …/documents/patientcase/{patientcaseid}`.
+    /// `GET /v1/{practiceid}/patients/{patientid}/documents/patientcase/{patientcaseid}`:
+    /// one case. See [`PatientCases::get`].
     GetPatientCase
 );
 pure_build!(GetPatientCase);
 
-impl GetPatientCase {
-    /// Sends.
-    pub async fn send(self) -> Result<PatientCase> {
-        send::one(&self.client, &self.req).await
-    }
-    /// Sends; a 404 is `Ok(None)`.
-    pub async fn send_opt(self) -> Result<Option<PatientCase>> {
-        send::opt(self.send().await)
-    }
-}
+send::get_one!(GetPatientCase => PatientCase);
 
 builder!(
-    /// A case action (note) or close.
-    CaseAction
+    /// `POST /v1/{practiceid}/documents/patientcase/{patientcaseid}/actions`: adds a note
+    /// (an action) to a case. See [`PatientCases::add_action`].
+    AddCaseAction
 );
-pure_build!(CaseAction);
+pure_build!(AddCaseAction);
 
-impl CaseAction {
+impl AddCaseAction {
     param!(/// Assign to a user (reopens for review).
         form_str assignedto => "assignedto");
-    param!(/// Close note (on close).
-        form_str closenote => "closenote");
-
-    /// Sends.
-    pub async fn send(self) -> Result<Success> {
-        send::json(&self.client, &self.req).await
-    }
 }
+
+send::send_as!(AddCaseAction => Success, json);
+
+builder!(
+    /// `PUT /v1/{practiceid}/patients/{patientid}/documents/patientcase/{patientcaseid}/close`:
+    /// closes a case. See [`PatientCases::close`].
+    ClosePatientCase
+);
+pure_build!(ClosePatientCase);
+
+impl ClosePatientCase {
+    param!(/// Close note.
+        form_str closenote => "closenote");
+    param!(/// Assign to a user.
+        form_str assignedto => "assignedto");
+}
+
+send::send_as!(ClosePatientCase => Success, json);
 
 /// A provider's inbox (`practice.inbox(provider)`).
 #[derive(Debug, Clone)]
@@ -332,7 +313,7 @@ impl ProviderInbox {
     pub(crate) fn new(practice: Practice, provider: ProviderId) -> Self {
         ProviderInbox { practice, provider }
     }
-    /// `GET /providers/{providerid}/inbox`.
+    /// `GET /v1/{practiceid}/providers/{providerid}/inbox`.
     pub fn list(&self) -> ListInbox {
         ListInbox::new(
             self.practice.client(),
@@ -344,7 +325,8 @@ impl ProviderInbox {
 }
 
 builder!(
-    /// `GET /providers/{providerid}/inbox`.
+    /// `GET /v1/{practiceid}/providers/{providerid}/inbox`: a provider's inbox (item key
+    /// `inbox`). See [`ProviderInbox::list`].
     ListInbox
 );
 pure_build!(ListInbox);
@@ -352,17 +334,6 @@ pure_build!(ListInbox);
 impl ListInbox {
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page (item key `inbox`).
-    pub async fn send(self) -> Result<Page<InboxItem>> {
-        send::page(&self.client, &self.req, "inbox").await
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<InboxItem>>> + Send + 'static {
-        send::pages(&self.client, self.req, "inbox")
-    }
-    /// Every item, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<InboxItem>> + Send + 'static {
-        send::stream(&self.client, self.req, "inbox")
-    }
 }
+
+send::list!(ListInbox => InboxItem, "inbox");

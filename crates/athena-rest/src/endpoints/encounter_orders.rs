@@ -3,10 +3,11 @@
 use std::fmt;
 
 use athena_core::ids::EncounterId;
-use athena_core::{Practice, Request, Result, RetrySafety};
+use athena_core::{Practice, Request, RetrySafety};
 use http::Method;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::values::Laterality;
 use crate::models::{EncounterDiagnosis, EncounterOrderGroup, OrderCreated};
 use crate::send::{self, builder, param, pure_build};
 
@@ -32,7 +33,7 @@ impl EncounterOrders {
             .path_param("encounterid", self.encounter)
     }
 
-    /// `GET /chart/encounter/{encounterid}/diagnoses`.
+    /// `GET /v1/{practiceid}/chart/encounter/{encounterid}/diagnoses`.
     pub fn diagnoses(&self) -> ListEncounterDiagnoses {
         ListEncounterDiagnoses::new(
             self.practice.client(),
@@ -43,7 +44,7 @@ impl EncounterOrders {
         )
     }
 
-    /// `POST /chart/encounter/{encounterid}/diagnoses`: adds a diagnosis by SNOMED CT code
+    /// `POST /v1/{practiceid}/chart/encounter/{encounterid}/diagnoses`: adds a diagnosis by SNOMED CT code
     /// (an unknown code is a 400). Never retried once the request may have reached athena.
     pub fn add_diagnosis(&self, snomedcode: u64) -> AddEncounterDiagnosis {
         AddEncounterDiagnosis::new(
@@ -57,7 +58,7 @@ impl EncounterOrders {
         )
     }
 
-    /// `GET /chart/encounter/{encounterid}/orders`: orders grouped by diagnosis.
+    /// `GET /v1/{practiceid}/chart/encounter/{encounterid}/orders`: orders grouped by diagnosis.
     pub fn orders(&self) -> ListEncounterOrders {
         ListEncounterOrders::new(
             self.practice.client(),
@@ -68,7 +69,7 @@ impl EncounterOrders {
         )
     }
 
-    /// `POST /chart/encounter/{encounterid}/orders/lab`: orders a lab test (`ordertypeid`
+    /// `POST /v1/{practiceid}/chart/encounter/{encounterid}/orders/lab`: orders a lab test (`ordertypeid`
     /// from `GET /reference/order/lab`) for a diagnosis of the encounter. Never retried once
     /// the request may have reached athena (a replay would order the test twice).
     pub fn add_lab_order(&self, ordertypeid: u64, diagnosissnomedcode: u64) -> AddLabOrder {
@@ -86,23 +87,23 @@ impl EncounterOrders {
 }
 
 builder!(
-    /// `GET /chart/encounter/{encounterid}/diagnoses`. See [`EncounterOrders::diagnoses`].
+    /// `GET /v1/{practiceid}/chart/encounter/{encounterid}/diagnoses`. See [`EncounterOrders::diagnoses`].
     ListEncounterDiagnoses
 );
 pure_build!(ListEncounterDiagnoses);
 
-impl ListEncounterDiagnoses {
-    /// Sends. Accepts a bare array and a `{"diagnoses": […]}` envelope alike (no recording
-    /// of this answer was available to pin one down).
-    pub async fn send(self) -> Result<Vec<EncounterDiagnosis>> {
-        send::json::<DiagnosisList>(&self.client, &self.req)
-            .await
-            .map(|l| l.0)
-    }
-}
+// Accepts a bare array and a `{"diagnoses": […]}` envelope alike (no recording of this
+// answer was available to pin one down); one page.
+send::list!(ListEncounterDiagnoses => EncounterDiagnosis, bare DiagnosisList);
 
 /// A diagnosis list: a bare array, or an object whose `diagnoses` key holds one.
 struct DiagnosisList(Vec<EncounterDiagnosis>);
+
+impl From<DiagnosisList> for Vec<EncounterDiagnosis> {
+    fn from(l: DiagnosisList) -> Self {
+        l.0
+    }
+}
 
 impl<'de> serde::Deserialize<'de> for DiagnosisList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
@@ -144,7 +145,7 @@ impl<'de> serde::Deserialize<'de> for DiagnosisList {
 }
 
 builder!(
-    /// `POST /chart/encounter/{encounterid}/diagnoses`. See [`EncounterOrders::add_diagnosis`].
+    /// `POST /v1/{practiceid}/chart/encounter/{encounterid}/diagnoses`. See [`EncounterOrders::add_diagnosis`].
     AddEncounterDiagnosis
 );
 pure_build!(AddEncounterDiagnosis);
@@ -152,32 +153,25 @@ pure_build!(AddEncounterDiagnosis);
 impl AddEncounterDiagnosis {
     param!(/// ICD-10 codes to attach (comma-separated); athena picks when left out.
         form_str icd10codes => "icd10codes");
-    param!(/// Laterality (`LEFT`, `RIGHT`, `BILATERAL`).
-        form_str laterality => "laterality");
+    param!(/// Laterality.
+        form laterality(Laterality) => "laterality");
     param!(/// Note.
         form_str note => "note");
-
-    /// Sends; the answer is the new diagnosis (with `success`).
-    pub async fn send(self) -> Result<EncounterDiagnosis> {
-        send::json(&self.client, &self.req).await
-    }
 }
 
+send::send_as!(AddEncounterDiagnosis => EncounterDiagnosis, json);
+
 builder!(
-    /// `GET /chart/encounter/{encounterid}/orders`. See [`EncounterOrders::orders`].
+    /// `GET /v1/{practiceid}/chart/encounter/{encounterid}/orders`. See [`EncounterOrders::orders`].
     ListEncounterOrders
 );
 pure_build!(ListEncounterOrders);
 
-impl ListEncounterOrders {
-    /// Sends (athena answers a bare array of diagnosis groups).
-    pub async fn send(self) -> Result<Vec<EncounterOrderGroup>> {
-        send::json(&self.client, &self.req).await
-    }
-}
+// athena answers a bare array of diagnosis groups: one page.
+send::list!(ListEncounterOrders => EncounterOrderGroup, bare Vec<EncounterOrderGroup>);
 
 builder!(
-    /// `POST /chart/encounter/{encounterid}/orders/lab`. See [`EncounterOrders::add_lab_order`].
+    /// `POST /v1/{practiceid}/chart/encounter/{encounterid}/orders/lab`. See [`EncounterOrders::add_lab_order`].
     AddLabOrder
 );
 pure_build!(AddLabOrder);
@@ -187,9 +181,6 @@ impl AddLabOrder {
         form_str providernote => "providernote");
     param!(/// Performing lab (clinical provider id).
         form facilityid(u64) => "facilityid");
-
-    /// Sends; `success:false` is [`ErrorKind::Unsuccessful`](athena_core::ErrorKind::Unsuccessful).
-    pub async fn send(self) -> Result<OrderCreated> {
-        send::json(&self.client, &self.req).await
-    }
 }
+
+send::send_as!(AddLabOrder => OrderCreated, json);

@@ -12,7 +12,7 @@ use super::documents::{DepartmentDocuments, PatientCases, ProviderInbox};
 use super::encounter_orders::EncounterOrders;
 use super::insurances::PatientInsurances;
 use super::patients::{CustomFields, Patients};
-use super::practice::{Departments, GetPracticeInfo, Ping, Providers};
+use super::practice::{Departments, ListPracticeInfo, Ping, Providers};
 use super::reference::Reference;
 use super::scheduling::{AppointmentCatalog, Appointments, DepartmentAppointments};
 
@@ -31,7 +31,7 @@ pub trait PracticeExt {
     /// A provider's inbox.
     fn inbox(&self, provider: ProviderId) -> ProviderInbox;
     /// Practice information.
-    fn practice_info(&self) -> GetPracticeInfo;
+    fn practice_info(&self) -> ListPracticeInfo;
     /// `GET /ping`.
     fn ping(&self) -> Ping;
     /// Appointments by id: get, book, cancel, reschedule, check-in, check-out.
@@ -75,8 +75,8 @@ impl PracticeExt for Practice {
     fn inbox(&self, provider: ProviderId) -> ProviderInbox {
         ProviderInbox::new(self.clone(), provider)
     }
-    fn practice_info(&self) -> GetPracticeInfo {
-        GetPracticeInfo::for_practice(self)
+    fn practice_info(&self) -> ListPracticeInfo {
+        ListPracticeInfo::for_practice(self)
     }
     fn ping(&self) -> Ping {
         Ping::for_practice(self)

@@ -2,8 +2,7 @@
 
 use athena_core::codec::AthenaDate;
 use athena_core::ids::{DepartmentId, InsuranceId, InsurancePackageId, PatientId};
-use athena_core::{Page, Practice, Request, Result, RetrySafety};
-use futures::Stream;
+use athena_core::{Practice, Request, RetrySafety};
 use http::Method;
 
 use crate::models::{BenefitDetails, Insurance, Success};
@@ -30,16 +29,16 @@ impl PatientInsurances {
             .path_param("patientid", self.patient)
     }
 
-    /// `GET /patients/{patientid}/insurances`.
+    /// `GET /v1/{practiceid}/patients/{patientid}/insurances`.
     pub fn list(&self) -> ListInsurances {
         ListInsurances::new(self.practice.client(), self.request(Method::GET, LIST))
     }
 
-    /// `POST /patients/{patientid}/insurances`: adds a policy. Not retried.
+    /// `POST /v1/{practiceid}/patients/{patientid}/insurances`: adds a policy. Not retried.
     pub fn add(
         &self,
         package: InsurancePackageId,
-        member_id: impl Into<String>,
+        insuranceidnumber: impl Into<String>,
         department: DepartmentId,
         sequencenumber: u32,
     ) -> AddInsurance {
@@ -48,13 +47,13 @@ impl PatientInsurances {
             self.request(Method::POST, LIST)
                 .retry_safety(RetrySafety::NotIdempotent)
                 .form("insurancepackageid", package)
-                .form("insuranceidnumber", member_id.into())
+                .form("insuranceidnumber", insuranceidnumber.into())
                 .form("departmentid", department)
                 .form("sequencenumber", sequencenumber),
         )
     }
 
-    /// `PUT /patients/{patientid}/insurances/{insuranceid}`.
+    /// `PUT /v1/{practiceid}/patients/{patientid}/insurances/{insuranceid}`.
     pub fn update(&self, insurance: InsuranceId) -> UpdateInsurance {
         UpdateInsurance::new(
             self.practice.client(),
@@ -64,7 +63,7 @@ impl PatientInsurances {
         )
     }
 
-    /// `DELETE /patients/{patientid}/insurances/{insuranceid}`.
+    /// `DELETE /v1/{practiceid}/patients/{patientid}/insurances/{insuranceid}`.
     pub fn delete(&self, insurance: InsuranceId) -> DeleteInsurance {
         DeleteInsurance::new(
             self.practice.client(),
@@ -74,7 +73,7 @@ impl PatientInsurances {
         )
     }
 
-    /// `GET …/insurances/{insuranceid}/benefitdetails`: the last eligibility answer.
+    /// `GET /v1/{practiceid}/patients/{patientid}/insurances/{insuranceid}/benefitdetails`: the last eligibility answer.
     pub fn benefit_details(&self, insurance: InsuranceId) -> GetBenefitDetails {
         GetBenefitDetails::new(
             self.practice.client(),
@@ -86,7 +85,7 @@ impl PatientInsurances {
         )
     }
 
-    /// `POST …/insurances/{insuranceid}/benefitdetails`: asks athena for a fresh eligibility
+    /// `POST /v1/{practiceid}/patients/{patientid}/insurances/{insuranceid}/benefitdetails`: asks athena for a fresh eligibility
     /// check (production only; preview does not run checks).
     pub fn check_eligibility(&self, insurance: InsuranceId) -> CheckEligibility {
         CheckEligibility::new(
@@ -102,7 +101,8 @@ impl PatientInsurances {
 }
 
 builder!(
-    /// `GET /patients/{patientid}/insurances`.
+    /// `GET /v1/{practiceid}/patients/{patientid}/insurances`: a patient's policies. See
+    /// [`PatientInsurances::list`].
     ListInsurances
 );
 pure_build!(ListInsurances);
@@ -112,31 +112,20 @@ impl ListInsurances {
         query showcancelled(bool) => "showcancelled");
     param!(/// Page size (default 100).
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<Insurance>> {
-        send::page(&self.client, &self.req, "insurances").await
-    }
-    /// Every item across pages, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Insurance>> + Send + 'static {
-        send::stream(&self.client, self.req, "insurances")
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Insurance>>> + Send + 'static {
-        send::pages(&self.client, self.req, "insurances")
-    }
 }
+
+send::list!(ListInsurances => Insurance, "insurances");
 
 macro_rules! holder_fields {
     () => {
         param!(/// Policy holder first name.
-            form_str policyholder_firstname => "insurancepolicyholderfirstname");
+            form_str insurancepolicyholderfirstname => "insurancepolicyholderfirstname");
         param!(/// Policy holder last name.
-            form_str policyholder_lastname => "insurancepolicyholderlastname");
+            form_str insurancepolicyholderlastname => "insurancepolicyholderlastname");
         param!(/// Policy holder date of birth.
-            form policyholder_dob(AthenaDate) => "insurancepolicyholderdob");
+            form insurancepolicyholderdob(AthenaDate) => "insurancepolicyholderdob");
         param!(/// Policy holder sex (`M`/`F`).
-            form_str policyholder_sex => "insurancepolicyholdersex");
+            form_str insurancepolicyholdersex => "insurancepolicyholdersex");
         param!(/// Relationship to the insured (1 = self).
             form relationshiptoinsuredid(u32) => "relationshiptoinsuredid");
         param!(/// Policy (group) number.
@@ -149,22 +138,21 @@ macro_rules! holder_fields {
 }
 
 builder!(
-    /// `POST /patients/{patientid}/insurances`.
+    /// `POST /v1/{practiceid}/patients/{patientid}/insurances`: adds a policy. See
+    /// [`PatientInsurances::add`].
     AddInsurance
 );
 pure_build!(AddInsurance);
 
 impl AddInsurance {
     holder_fields!();
-
-    /// Sends; athena answers the new insurance (an array in current recordings).
-    pub async fn send(self) -> Result<Insurance> {
-        send::one(&self.client, &self.req).await
-    }
 }
 
+send::send_as!(AddInsurance => Insurance, one);
+
 builder!(
-    /// `PUT /patients/{patientid}/insurances/{insuranceid}`.
+    /// `PUT /v1/{practiceid}/patients/{patientid}/insurances/{insuranceid}`: updates a
+    /// policy. See [`PatientInsurances::update`].
     UpdateInsurance
 );
 pure_build!(UpdateInsurance);
@@ -173,15 +161,13 @@ impl UpdateInsurance {
     holder_fields!();
     param!(/// Member id.
         form_str insuranceidnumber => "insuranceidnumber");
-
-    /// Sends.
-    pub async fn send(self) -> Result<Success> {
-        send::json(&self.client, &self.req).await
-    }
 }
 
+send::send_as!(UpdateInsurance => Success, json);
+
 builder!(
-    /// `DELETE /patients/{patientid}/insurances/{insuranceid}`.
+    /// `DELETE /v1/{practiceid}/patients/{patientid}/insurances/{insuranceid}`: cancels a
+    /// policy. See [`PatientInsurances::delete`].
     DeleteInsurance
 );
 pure_build!(DeleteInsurance);
@@ -189,15 +175,13 @@ pure_build!(DeleteInsurance);
 impl DeleteInsurance {
     param!(/// Why the policy is cancelled.
         query_str cancellationnote => "cancellationnote");
-
-    /// Sends.
-    pub async fn send(self) -> Result<Success> {
-        send::json(&self.client, &self.req).await
-    }
 }
 
+send::send_as!(DeleteInsurance => Success, json);
+
 builder!(
-    /// `GET …/insurances/{insuranceid}/benefitdetails`.
+    /// `GET /v1/{practiceid}/patients/{patientid}/insurances/{insuranceid}/benefitdetails`:
+    /// the last eligibility answer. See [`PatientInsurances::benefit_details`].
     GetBenefitDetails
 );
 pure_build!(GetBenefitDetails);
@@ -207,15 +191,13 @@ impl GetBenefitDetails {
         query dateofservice(AthenaDate) => "dateofservice");
     param!(/// X12 service type code (`30` = health benefit plan coverage).
         query_str servicetypecode => "servicetypecode");
-
-    /// Sends.
-    pub async fn send(self) -> Result<BenefitDetails> {
-        send::json(&self.client, &self.req).await
-    }
 }
 
+send::get_one!(GetBenefitDetails => BenefitDetails, json);
+
 builder!(
-    /// `POST …/insurances/{insuranceid}/benefitdetails`.
+    /// `POST /v1/{practiceid}/patients/{patientid}/insurances/{insuranceid}/benefitdetails`:
+    /// asks for a fresh eligibility check. See [`PatientInsurances::check_eligibility`].
     CheckEligibility
 );
 pure_build!(CheckEligibility);
@@ -225,9 +207,6 @@ impl CheckEligibility {
         form dateofservice(AthenaDate) => "dateofservice");
     param!(/// X12 service type code.
         form_str servicetypecode => "servicetypecode");
-
-    /// Sends.
-    pub async fn send(self) -> Result<BenefitDetails> {
-        send::json(&self.client, &self.req).await
-    }
 }
+
+send::send_as!(CheckEligibility => BenefitDetails, json);

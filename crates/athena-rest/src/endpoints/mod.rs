@@ -12,4 +12,7 @@ pub mod insurances;
 pub mod patients;
 pub mod practice;
 pub mod reference;
+#[cfg(test)]
+mod rule_tests;
 pub mod scheduling;
+pub mod values;

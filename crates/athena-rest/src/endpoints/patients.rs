@@ -2,10 +2,10 @@
 
 use athena_core::codec::AthenaDate;
 use athena_core::ids::{DepartmentId, PatientId};
-use athena_core::{Page, Practice, Request, Result, RetrySafety};
-use futures::Stream;
+use athena_core::{Practice, Request, Result, RetrySafety};
 use http::Method;
 
+use super::values::PatientStatus;
 use crate::models::{
     BestMatch, CustomFieldDefinition, CustomFieldValue, CustomFieldsUpdated, Patient,
     PatientIdResponse,
@@ -26,7 +26,8 @@ impl Patients {
         Patients { practice }
     }
 
-    /// `GET /patients`: search. At least one criterion is required (checked by `build`).
+    /// `GET /v1/{practiceid}/patients`: search. At least one criterion is required (checked
+    /// by `build`).
     pub fn search(&self) -> SearchPatients {
         SearchPatients {
             client: self.practice.client().clone(),
@@ -35,7 +36,8 @@ impl Patients {
         }
     }
 
-    /// `GET /patients/{patientid}`: one patient (athena answers a one-element array).
+    /// `GET /v1/{practiceid}/patients/{patientid}`: one patient (athena answers a
+    /// one-element array); `send_optional()` for "or none".
     pub fn get(&self, patient: PatientId) -> GetPatient {
         GetPatient::new(
             self.practice.client(),
@@ -45,12 +47,7 @@ impl Patients {
         )
     }
 
-    /// Like [`get`](Self::get), but a 404 is `Ok(None)`.
-    pub fn get_opt(&self, patient: PatientId) -> GetPatientOpt {
-        GetPatientOpt(self.get(patient))
-    }
-
-    /// `POST /patients`: registers a patient.
+    /// `POST /v1/{practiceid}/patients`: registers a patient.
     ///
     /// athena runs its best-match first: if the demographics match an existing patient, it
     /// answers with **that existing patient's id** and creates nothing. athena also wants one
@@ -74,7 +71,7 @@ impl Patients {
         )
     }
 
-    /// `PUT /patients/{patientid}`: updates the fields set on the builder.
+    /// `PUT /v1/{practiceid}/patients/{patientid}`: updates the fields set on the builder.
     pub fn update(&self, patient: PatientId) -> UpdatePatient {
         UpdatePatient::new(
             self.practice.client(),
@@ -85,7 +82,8 @@ impl Patients {
         )
     }
 
-    /// `GET /patients/enhancedbestmatch`: candidates with scores.
+    /// `GET /v1/{practiceid}/patients/enhancedbestmatch`: candidates with scores (a bare
+    /// array: one page).
     pub fn best_match(
         &self,
         firstname: impl Into<String>,
@@ -102,9 +100,10 @@ impl Patients {
         )
     }
 
-    /// `GET /patients/{patientid}/customfields`: a bare array of values.
-    pub fn custom_fields(&self, patient: PatientId) -> GetPatientCustomFields {
-        GetPatientCustomFields::new(
+    /// `GET /v1/{practiceid}/patients/{patientid}/customfields`: a bare array of values
+    /// (one page).
+    pub fn custom_fields(&self, patient: PatientId) -> ListPatientCustomFields {
+        ListPatientCustomFields::new(
             self.practice.client(),
             self.practice
                 .request(
@@ -115,7 +114,8 @@ impl Patients {
         )
     }
 
-    /// `PUT /patients/{patientid}/customfields`: `customfields` is JSON inside the form.
+    /// `PUT /v1/{practiceid}/patients/{patientid}/customfields`: `customfields` is JSON
+    /// inside the form.
     pub fn update_custom_fields(
         &self,
         patient: PatientId,
@@ -137,7 +137,7 @@ impl Patients {
     }
 }
 
-/// `GET /patients`. See [`Patients::search`].
+/// `GET /v1/{practiceid}/patients`: a patient search. See [`Patients::search`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send`"]
 pub struct SearchPatients {
@@ -188,8 +188,8 @@ impl SearchPatients {
         str zip => "zip");
     criterion!(/// Registration department (`-1`: none).
         departmentid(DepartmentId) => "departmentid");
-    param!(/// `active`, `inactive`, `prospective`, `deleted`.
-        query_str status => "status");
+    param!(/// Registration status.
+        query status(PatientStatus) => "status");
     param!(/// Leave balances out of the answer.
         query omitbalances(bool) => "omitbalances");
     param!(/// Page size (default 10, max 1000).
@@ -202,36 +202,18 @@ impl SearchPatients {
         if self.criteria == 0 {
             return Err(send::invalid(
                 &self.req,
-                "a patient search needs at least one criterion (name, dob, phone, email, …)",
+                "a patient search needs at least one criterion \
+                 (`firstname`, `lastname`, `dob`, `anyphone`, `email`, …)",
             ));
         }
         Ok(self.req.clone())
     }
-
-    /// One page of matches.
-    pub async fn send(self) -> Result<Page<Patient>> {
-        let req = self.build()?;
-        send::page(&self.client, &req, "patients").await
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Patient>>> + Send + 'static {
-        match self.build() {
-            Ok(req) => send::pages(&self.client, req, "patients"),
-            Err(e) => send::failed_stream(e),
-        }
-    }
-
-    /// Every match, page after page, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Patient>> + Send + 'static {
-        match self.build() {
-            Ok(req) => send::stream(&self.client, req, "patients"),
-            Err(e) => send::failed_stream(e),
-        }
-    }
 }
 
+send::list!(SearchPatients => Patient, "patients");
+
 builder!(
-    /// `GET /patients/{patientid}`. See [`Patients::get`].
+    /// `GET /v1/{practiceid}/patients/{patientid}`: one patient. See [`Patients::get`].
     GetPatient
 );
 pure_build!(GetPatient);
@@ -249,45 +231,12 @@ impl GetPatient {
         query showbalancedetails(bool) => "showbalancedetails");
     param!(/// Department context (for department-specific fields).
         query departmentid(DepartmentId) => "departmentid");
-
-    /// Sends; a 404 is [`ErrorKind::NotFound`](athena_core::ErrorKind::NotFound).
-    pub async fn send(self) -> Result<Patient> {
-        send::one(&self.client, &self.req).await
-    }
-
-    /// Sends; a 404 is `Ok(None)`.
-    pub async fn send_opt(self) -> Result<Option<Patient>> {
-        send::opt(self.send().await)
-    }
 }
 
-/// `GET /patients/{patientid}` where "not there" is a normal answer. See
-/// [`Patients::get_opt`].
-#[derive(Debug, Clone)]
-#[must_use = "a builder does nothing until `send`"]
-pub struct GetPatientOpt(GetPatient);
-
-impl GetPatientOpt {
-    /// The request this builder sends (pure: no I/O).
-    pub fn build(&self) -> Request {
-        self.0.build()
-    }
-    /// Include insurances.
-    pub fn showinsurance(self, v: bool) -> Self {
-        GetPatientOpt(self.0.showinsurance(v))
-    }
-    /// Include custom fields.
-    pub fn showcustomfields(self, v: bool) -> Self {
-        GetPatientOpt(self.0.showcustomfields(v))
-    }
-    /// Sends; a 404 is `Ok(None)`.
-    pub async fn send(self) -> Result<Option<Patient>> {
-        self.0.send_opt().await
-    }
-}
+send::get_one!(GetPatient => Patient);
 
 builder!(
-    /// `POST /patients`. See [`Patients::create`].
+    /// `POST /v1/{practiceid}/patients`: registers a patient. See [`Patients::create`].
     CreatePatient
 );
 pure_build!(CreatePatient);
@@ -318,8 +267,8 @@ macro_rules! patient_fields {
             form_str zip => "zip");
         param!(/// SSN.
             form_str ssn => "ssn");
-        param!(/// Status (`active`, `inactive`, `prospective`, `deleted`).
-            form_str status => "status");
+        param!(/// Registration status ([`PatientStatus::Deleted`] deletes the patient).
+            form status(PatientStatus) => "status");
     };
 }
 
@@ -328,14 +277,16 @@ impl CreatePatient {
 
     /// Sends. The id may be an EXISTING patient's (athena's best match).
     pub async fn send(self) -> Result<PatientId> {
-        let r: PatientIdResponse = send::one(&self.client, &self.req).await?;
+        let req = self.build()?;
+        let r: PatientIdResponse = send::one(&self.client, &req).await?;
         r.patientid
-            .ok_or_else(|| send::decode_missing(&self.req, "patientid"))
+            .ok_or_else(|| send::decode_missing(&req, "patientid"))
     }
 }
 
 builder!(
-    /// `PUT /patients/{patientid}`. See [`Patients::update`].
+    /// `PUT /v1/{practiceid}/patients/{patientid}`: updates a patient. See
+    /// [`Patients::update`].
     UpdatePatient
 );
 pure_build!(UpdatePatient);
@@ -353,14 +304,16 @@ impl UpdatePatient {
 
     /// Sends; the answer is the patient id.
     pub async fn send(self) -> Result<PatientId> {
-        let r: PatientIdResponse = send::one(&self.client, &self.req).await?;
+        let req = self.build()?;
+        let r: PatientIdResponse = send::one(&self.client, &req).await?;
         r.patientid
-            .ok_or_else(|| send::decode_missing(&self.req, "patientid"))
+            .ok_or_else(|| send::decode_missing(&req, "patientid"))
     }
 }
 
 builder!(
-    /// `GET /patients/enhancedbestmatch`. See [`Patients::best_match`].
+    /// `GET /v1/{practiceid}/patients/enhancedbestmatch`: best-match candidates. See
+    /// [`Patients::best_match`].
     EnhancedBestMatch
 );
 pure_build!(EnhancedBestMatch);
@@ -376,27 +329,21 @@ impl EnhancedBestMatch {
         query_str zip => "zip");
     param!(/// Minimum score to return.
         query minscore(u32) => "minscore");
-
-    /// Sends; candidates best first.
-    pub async fn send(self) -> Result<Vec<BestMatch>> {
-        send::json(&self.client, &self.req).await
-    }
 }
+
+send::list!(EnhancedBestMatch => BestMatch, bare Vec<BestMatch>);
 
 builder!(
-    /// `GET /patients/{patientid}/customfields`. See [`Patients::custom_fields`].
-    GetPatientCustomFields
+    /// `GET /v1/{practiceid}/patients/{patientid}/customfields`: a patient's custom field
+    /// values. See [`Patients::custom_fields`].
+    ListPatientCustomFields
 );
-pure_build!(GetPatientCustomFields);
+pure_build!(ListPatientCustomFields);
 
-impl GetPatientCustomFields {
-    /// Sends.
-    pub async fn send(self) -> Result<Vec<CustomFieldValue>> {
-        send::json(&self.client, &self.req).await
-    }
-}
+send::list!(ListPatientCustomFields => CustomFieldValue, bare Vec<CustomFieldValue>);
 
-/// `PUT /patients/{patientid}/customfields`. See [`Patients::update_custom_fields`].
+/// `PUT /v1/{practiceid}/patients/{patientid}/customfields`: sets custom field values. See
+/// [`Patients::update_custom_fields`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send`"]
 pub struct UpdatePatientCustomFields {
@@ -406,8 +353,8 @@ pub struct UpdatePatientCustomFields {
 }
 
 impl UpdatePatientCustomFields {
-    /// Sets a free-text field.
-    pub fn value(
+    /// Adds one element of `customfields`: a free-text field's `customfieldvalue`.
+    pub fn customfield(
         mut self,
         field: athena_core::ids::CustomFieldId,
         value: impl Into<String>,
@@ -419,8 +366,12 @@ impl UpdatePatientCustomFields {
         self
     }
 
-    /// Chooses an option of a select field.
-    pub fn option(mut self, field: athena_core::ids::CustomFieldId, option_id: u64) -> Self {
+    /// Adds one element of `customfields`: a select field's `optionid`.
+    pub fn customfield_option(
+        mut self,
+        field: athena_core::ids::CustomFieldId,
+        option_id: u64,
+    ) -> Self {
         self.values.push(serde_json::json!({
             "customfieldid": field.to_string(),
             "optionid": option_id.to_string(),
@@ -432,18 +383,14 @@ impl UpdatePatientCustomFields {
     /// value was set.
     pub fn build(&self) -> Result<Request> {
         if self.values.is_empty() {
-            return Err(send::invalid(&self.req, "no custom field value to update"));
+            return Err(send::missing(&self.req, "customfields"));
         }
         let json = serde_json::Value::Array(self.values.clone()).to_string();
         Ok(self.req.clone().form("customfields", json))
     }
-
-    /// Sends.
-    pub async fn send(self) -> Result<CustomFieldsUpdated> {
-        let req = self.build()?;
-        send::json(&self.client, &req).await
-    }
 }
+
+send::send_as!(UpdatePatientCustomFields => CustomFieldsUpdated, json);
 
 /// Custom field definitions (`practice.custom_fields()`).
 #[derive(Debug, Clone)]
@@ -456,7 +403,7 @@ impl CustomFields {
         CustomFields { practice }
     }
 
-    /// `GET /customfields`: a bare array.
+    /// `GET /v1/{practiceid}/customfields`: a bare array (one page).
     pub fn list(&self) -> ListCustomFields {
         ListCustomFields::new(
             self.practice.client(),
@@ -467,14 +414,10 @@ impl CustomFields {
 }
 
 builder!(
-    /// `GET /customfields`. See [`CustomFields::list`].
+    /// `GET /v1/{practiceid}/customfields`: the practice's custom field definitions. See
+    /// [`CustomFields::list`].
     ListCustomFields
 );
 pure_build!(ListCustomFields);
 
-impl ListCustomFields {
-    /// Sends.
-    pub async fn send(self) -> Result<Vec<CustomFieldDefinition>> {
-        send::json(&self.client, &self.req).await
-    }
-}
+send::list!(ListCustomFields => CustomFieldDefinition, bare Vec<CustomFieldDefinition>);

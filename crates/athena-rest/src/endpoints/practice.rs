@@ -1,8 +1,7 @@
 //! Practice configuration: departments, providers, practice info, ping.
 
 use athena_core::ids::{DepartmentId, ProviderId};
-use athena_core::{Page, Practice, Result};
-use futures::Stream;
+use athena_core::{Practice, Result};
 use http::Method;
 
 use crate::models::{CheckInRequiredFields, DepartmentInfo, Pong, PracticeInfo, Provider};
@@ -18,7 +17,7 @@ impl Departments {
     pub(crate) fn new(practice: Practice) -> Self {
         Departments { practice }
     }
-    /// `GET /departments`.
+    /// `GET /v1/{practiceid}/departments`.
     pub fn list(&self) -> ListDepartments {
         ListDepartments::new(
             self.practice.client(),
@@ -26,7 +25,7 @@ impl Departments {
                 .request(Method::GET, "/v1/{practiceid}/departments"),
         )
     }
-    /// `GET /departments/{departmentid}` (a one-element array).
+    /// `GET /v1/{practiceid}/departments/{departmentid}` (a one-element array).
     pub fn get(&self, department: DepartmentId) -> GetDepartment {
         GetDepartment::new(
             self.practice.client(),
@@ -35,7 +34,7 @@ impl Departments {
                 .path_param("departmentid", department),
         )
     }
-    /// `GET /departments/{departmentid}/checkinrequired`.
+    /// `GET /v1/{practiceid}/departments/{departmentid}/checkinrequired`.
     pub fn checkin_required(&self, department: DepartmentId) -> GetCheckInRequiredFields {
         GetCheckInRequiredFields::new(
             self.practice.client(),
@@ -50,7 +49,7 @@ impl Departments {
 }
 
 builder!(
-    /// `GET /departments`. See [`Departments::list`].
+    /// `GET /v1/{practiceid}/departments`. See [`Departments::list`].
     ListDepartments
 );
 pure_build!(ListDepartments);
@@ -64,50 +63,25 @@ impl ListDepartments {
         query hospitalonly(bool) => "hospitalonly");
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<DepartmentInfo>> {
-        send::page(&self.client, &self.req, "departments").await
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<DepartmentInfo>>> + Send + 'static {
-        send::pages(&self.client, self.req, "departments")
-    }
-    /// Every department, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<DepartmentInfo>> + Send + 'static {
-        send::stream(&self.client, self.req, "departments")
-    }
 }
 
+send::list!(ListDepartments => DepartmentInfo, "departments");
+
 builder!(
-    /// `GET /departments/{departmentid}`. See [`Departments::get`].
+    /// `GET /v1/{practiceid}/departments/{departmentid}`. See [`Departments::get`].
     GetDepartment
 );
 pure_build!(GetDepartment);
 
-impl GetDepartment {
-    /// Sends.
-    pub async fn send(self) -> Result<DepartmentInfo> {
-        send::one(&self.client, &self.req).await
-    }
-    /// Sends; a 404 is `Ok(None)`.
-    pub async fn send_opt(self) -> Result<Option<DepartmentInfo>> {
-        send::opt(self.send().await)
-    }
-}
+send::get_one!(GetDepartment => DepartmentInfo);
 
 builder!(
-    /// `GET /departments/{departmentid}/checkinrequired`.
+    /// `GET /v1/{practiceid}/departments/{departmentid}/checkinrequired`.
     GetCheckInRequiredFields
 );
 pure_build!(GetCheckInRequiredFields);
 
-impl GetCheckInRequiredFields {
-    /// Sends.
-    pub async fn send(self) -> Result<CheckInRequiredFields> {
-        send::json(&self.client, &self.req).await
-    }
-}
+send::get_one!(GetCheckInRequiredFields => CheckInRequiredFields, json);
 
 /// The providers handler (`practice.providers()`).
 #[derive(Debug, Clone)]
@@ -119,7 +93,7 @@ impl Providers {
     pub(crate) fn new(practice: Practice) -> Self {
         Providers { practice }
     }
-    /// `GET /providers`.
+    /// `GET /v1/{practiceid}/providers`.
     pub fn list(&self) -> ListProviders {
         ListProviders::new(
             self.practice.client(),
@@ -127,7 +101,7 @@ impl Providers {
                 .request(Method::GET, "/v1/{practiceid}/providers"),
         )
     }
-    /// `GET /providers/{providerid}` (a one-element array).
+    /// `GET /v1/{practiceid}/providers/{providerid}` (a one-element array).
     pub fn get(&self, provider: ProviderId) -> GetProvider {
         GetProvider::new(
             self.practice.client(),
@@ -139,7 +113,7 @@ impl Providers {
 }
 
 builder!(
-    /// `GET /providers`. See [`Providers::list`].
+    /// `GET /v1/{practiceid}/providers`. See [`Providers::list`].
     ListProviders
 );
 pure_build!(ListProviders);
@@ -149,60 +123,39 @@ impl ListProviders {
         query showallproviderids(bool) => "showallproviderids");
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<Provider>> {
-        send::page(&self.client, &self.req, "providers").await
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Provider>>> + Send + 'static {
-        send::pages(&self.client, self.req, "providers")
-    }
-    /// Every provider, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Provider>> + Send + 'static {
-        send::stream(&self.client, self.req, "providers")
-    }
 }
 
+send::list!(ListProviders => Provider, "providers");
+
 builder!(
-    /// `GET /providers/{providerid}`. See [`Providers::get`].
+    /// `GET /v1/{practiceid}/providers/{providerid}`. See [`Providers::get`].
     GetProvider
 );
 pure_build!(GetProvider);
 
-impl GetProvider {
-    /// Sends.
-    pub async fn send(self) -> Result<Provider> {
-        send::one(&self.client, &self.req).await
-    }
-    /// Sends; a 404 is `Ok(None)`.
-    pub async fn send_opt(self) -> Result<Option<Provider>> {
-        send::opt(self.send().await)
-    }
-}
+send::get_one!(GetProvider => Provider);
 
 builder!(
-    /// `GET /practiceinfo` (item key `practiceinfo`).
-    GetPracticeInfo
+    /// `GET /v1/{practiceid}/practiceinfo`: the practice's information (item key
+    /// `practiceinfo`; athena lists the practice's own entry). See
+    /// [`PracticeExt::practice_info`](crate::PracticeExt::practice_info).
+    ListPracticeInfo
 );
-pure_build!(GetPracticeInfo);
+pure_build!(ListPracticeInfo);
+send::list!(ListPracticeInfo => PracticeInfo, "practiceinfo");
 
-impl GetPracticeInfo {
+impl ListPracticeInfo {
     pub(crate) fn for_practice(practice: &Practice) -> Self {
         Self::new(
             practice.client(),
             practice.request(Method::GET, "/v1/{practiceid}/practiceinfo"),
         )
     }
-    /// Sends; the practice's own entry (athena lists one).
-    pub async fn send(self) -> Result<Vec<PracticeInfo>> {
-        let page: Page<PracticeInfo> = send::page(&self.client, &self.req, "practiceinfo").await?;
-        Ok(page.into_items())
-    }
 }
 
 builder!(
-    /// `GET /ping` → `{"Pong":"true"}`.
+    /// `GET /v1/{practiceid}/ping` → `{"Pong":"true"}`: a health check. See
+    /// [`PracticeExt::ping`](crate::PracticeExt::ping).
     Ping
 );
 pure_build!(Ping);
@@ -216,7 +169,8 @@ impl Ping {
     }
     /// Sends; `true` when athena answered `Pong`.
     pub async fn send(self) -> Result<bool> {
-        let pong: Pong = send::json(&self.client, &self.req).await?;
+        let req = self.build()?;
+        let pong: Pong = send::json(&self.client, &req).await?;
         Ok(pong.pong.unwrap_or(false))
     }
 }

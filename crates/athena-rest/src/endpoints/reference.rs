@@ -17,7 +17,7 @@ impl Reference {
         Reference { practice }
     }
 
-    /// `GET /reference/allergies?searchvalue=`: allergens whose name starts with
+    /// `GET /v1/{practiceid}/reference/allergies?searchvalue=`: allergens whose name starts with
     /// `searchvalue` (athena wants at least two characters). A bare array.
     pub fn allergies(&self, searchvalue: impl Into<String>) -> SearchAllergies {
         SearchAllergies::new(
@@ -28,7 +28,7 @@ impl Reference {
         )
     }
 
-    /// `GET /reference/medications?searchvalue=`: medications whose name starts with
+    /// `GET /v1/{practiceid}/reference/medications?searchvalue=`: medications whose name starts with
     /// `searchvalue` (at least two characters). A bare array.
     pub fn medications(&self, searchvalue: impl Into<String>) -> SearchMedications {
         SearchMedications::new(
@@ -39,10 +39,10 @@ impl Reference {
         )
     }
 
-    /// `GET /configuration/patients/genderidentity`: the values a patient's
+    /// `GET /v1/{practiceid}/configuration/patients/genderidentity`: the values a patient's
     /// `genderidentity` accepts.
-    pub fn gender_identities(&self) -> ListGenderIdentities {
-        ListGenderIdentities::new(
+    pub fn gender_identities(&self) -> GetGenderIdentities {
+        GetGenderIdentities::new(
             self.practice.client(),
             self.practice.request(
                 Method::GET,
@@ -64,13 +64,13 @@ fn check_search(req: &Request) -> Result<()> {
     } else {
         Err(send::invalid(
             req,
-            "searchvalue needs at least two characters",
+            "`searchvalue` needs at least two characters",
         ))
     }
 }
 
 builder!(
-    /// `GET /reference/allergies`. See [`Reference::allergies`].
+    /// `GET /v1/{practiceid}/reference/allergies`. See [`Reference::allergies`].
     SearchAllergies
 );
 
@@ -80,15 +80,12 @@ impl SearchAllergies {
         check_search(&self.req)?;
         Ok(self.req.clone())
     }
-    /// Sends.
-    pub async fn send(self) -> Result<Vec<AllergyReference>> {
-        let req = self.build()?;
-        send::json(&self.client, &req).await
-    }
 }
 
+send::list!(SearchAllergies => AllergyReference, bare Vec<AllergyReference>);
+
 builder!(
-    /// `GET /reference/medications`. See [`Reference::medications`].
+    /// `GET /v1/{practiceid}/reference/medications`. See [`Reference::medications`].
     SearchMedications
 );
 
@@ -98,25 +95,19 @@ impl SearchMedications {
         check_search(&self.req)?;
         Ok(self.req.clone())
     }
-    /// Sends.
-    pub async fn send(self) -> Result<Vec<MedicationReference>> {
-        let req = self.build()?;
-        send::json(&self.client, &req).await
-    }
 }
+
+send::list!(SearchMedications => MedicationReference, bare Vec<MedicationReference>);
 
 builder!(
-    /// `GET /configuration/patients/genderidentity`. See [`Reference::gender_identities`].
-    ListGenderIdentities
+    /// `GET /v1/{practiceid}/configuration/patients/genderidentity`. See [`Reference::gender_identities`].
+    GetGenderIdentities
 );
-pure_build!(ListGenderIdentities);
+pure_build!(GetGenderIdentities);
 
-impl ListGenderIdentities {
+impl GetGenderIdentities {
     param!(/// The 2015 Edition CEHRT value set instead of the practice's list.
         query show2015edcehrtvalues(bool) => "show2015edcehrtvalues");
-
-    /// Sends.
-    pub async fn send(self) -> Result<GenderIdentityChoices> {
-        send::json(&self.client, &self.req).await
-    }
 }
+
+send::send_as!(GetGenderIdentities => GenderIdentityChoices, json);

@@ -5,13 +5,12 @@ use athena_core::codec::AthenaDate;
 use athena_core::ids::{
     AppointmentId, AppointmentTypeId, DepartmentId, PatientId, ProviderId, ReasonId,
 };
-use athena_core::{Department, Error, ErrorKind, Page, Practice, Request, Result, RetrySafety};
-use futures::Stream;
+use athena_core::{Department, Error, ErrorKind, Practice, Request, Result, RetrySafety};
 use http::Method;
 
 use crate::models::{
-    Appointment, AppointmentReason, AppointmentType, CancelledAppointment, CheckInRequirements,
-    Success,
+    Appointment, AppointmentReason, AppointmentStatus, AppointmentType, CancelledAppointment,
+    CheckInRequirements, Success,
 };
 use crate::send::{self, builder, param, pure_build};
 
@@ -55,8 +54,8 @@ impl DepartmentAppointments {
             .query("departmentid", self.department.id())
     }
 
-    /// `GET /appointments/open`: open slots. Set an appointment type or a reason
-    /// ([`OpenSlots::reason_any`] for any web-schedulable one).
+    /// `GET /v1/{practiceid}/appointments/open`: open slots. Set `appointmenttypeid` or
+    /// `reasonid` ([`OpenSlots::reasonid_any`] for any web-schedulable one).
     pub fn open(&self) -> OpenSlots {
         OpenSlots {
             client: self.department.client().clone(),
@@ -65,7 +64,8 @@ impl DepartmentAppointments {
         }
     }
 
-    /// `GET /appointments/booked` between two dates (both required by athena).
+    /// `GET /v1/{practiceid}/appointments/booked` between two dates (both required by
+    /// athena).
     pub fn booked(&self, start: AthenaDate, end: AthenaDate) -> BookedAppointments {
         BookedAppointments::new(
             self.department.client(),
@@ -76,7 +76,8 @@ impl DepartmentAppointments {
     }
 }
 
-/// `GET /appointments/open`. See [`DepartmentAppointments::open`].
+/// `GET /v1/{practiceid}/appointments/open`: a department's open slots. See
+/// [`DepartmentAppointments::open`].
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `send`"]
 pub struct OpenSlots {
@@ -87,25 +88,25 @@ pub struct OpenSlots {
 
 impl OpenSlots {
     /// Slots of this appointment type.
-    pub fn appointment_type(mut self, id: AppointmentTypeId) -> Self {
+    pub fn appointmenttypeid(mut self, id: AppointmentTypeId) -> Self {
         self.req = self.req.set_query("appointmenttypeid", id);
         self.kind_set = true;
         self
     }
-    /// Slots for this reason (athena then also wants a provider).
-    pub fn reason(mut self, id: ReasonId) -> Self {
+    /// Slots for this reason (athena then also wants a `providerid`).
+    pub fn reasonid(mut self, id: ReasonId) -> Self {
         self.req = self.req.set_query("reasonid", id);
         self.kind_set = true;
         self
     }
     /// Slots for any web-schedulable reason (`reasonid=-1`).
-    pub fn reason_any(mut self) -> Self {
+    pub fn reasonid_any(mut self) -> Self {
         self.req = self.req.set_query("reasonid", -1);
         self.kind_set = true;
         self
     }
     param!(/// Provider.
-        query provider(ProviderId) => "providerid");
+        query providerid(ProviderId) => "providerid");
     param!(/// First date (default today).
         query startdate(AthenaDate) => "startdate");
     param!(/// Last date (default a week ahead).
@@ -124,45 +125,29 @@ impl OpenSlots {
         if !self.kind_set {
             return Err(send::invalid(
                 &self.req,
-                "open slots need an appointment type or a reason (reason_any for any)",
+                "open slots need `appointmenttypeid` or `reasonid` (`reasonid_any` for any)",
             ));
         }
         Ok(self.req.clone())
     }
-    /// One page.
-    pub async fn send(self) -> Result<Page<Appointment>> {
-        let req = self.build()?;
-        send::page(&self.client, &req, "appointments").await
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Appointment>>> + Send + 'static {
-        match self.build() {
-            Ok(req) => send::pages(&self.client, req, "appointments"),
-            Err(e) => send::failed_stream(e),
-        }
-    }
-    /// Every slot, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Appointment>> + Send + 'static {
-        match self.build() {
-            Ok(req) => send::stream(&self.client, req, "appointments"),
-            Err(e) => send::failed_stream(e),
-        }
-    }
 }
 
+send::list!(OpenSlots => Appointment, "appointments");
+
 builder!(
-    /// `GET /appointments/booked`. See [`DepartmentAppointments::booked`].
+    /// `GET /v1/{practiceid}/appointments/booked`: booked appointments between two dates.
+    /// See [`DepartmentAppointments::booked`].
     BookedAppointments
 );
 pure_build!(BookedAppointments);
 
 impl BookedAppointments {
     param!(/// Only this provider's.
-        query provider(ProviderId) => "providerid");
+        query providerid(ProviderId) => "providerid");
     param!(/// Only this patient's.
-        query patient(PatientId) => "patientid");
-    param!(/// Only this status (`f`, `x`, `2`, `3`, `4`).
-        query_str appointmentstatus => "appointmentstatus");
+        query patientid(PatientId) => "patientid");
+    param!(/// Only this status.
+        query appointmentstatus(AppointmentStatus) => "appointmentstatus");
     param!(/// Embed the patient.
         query showpatientdetail(bool) => "showpatientdetail");
     param!(/// Include insurance.
@@ -175,20 +160,9 @@ impl BookedAppointments {
         query showcopay(bool) => "showcopay");
     param!(/// Page size (default 1000, max 10000).
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<Appointment>> {
-        send::page(&self.client, &self.req, "appointments").await
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<Appointment>>> + Send + 'static {
-        send::pages(&self.client, self.req, "appointments")
-    }
-    /// Every appointment, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<Appointment>> + Send + 'static {
-        send::stream(&self.client, self.req, "appointments")
-    }
 }
+
+send::list!(BookedAppointments => Appointment, "appointments");
 
 /// Appointments by id (`practice.appointments()`).
 #[derive(Debug, Clone)]
@@ -207,7 +181,8 @@ impl Appointments {
             .path_param("appointmentid", id)
     }
 
-    /// `GET /appointments/{appointmentid}` (a one-element array).
+    /// `GET /v1/{practiceid}/appointments/{appointmentid}` (a one-element array);
+    /// `send_optional()` for "or none".
     pub fn get(&self, id: AppointmentId) -> GetAppointment {
         GetAppointment::new(
             self.practice.client(),
@@ -219,7 +194,7 @@ impl Appointments {
         )
     }
 
-    /// `PUT /appointments/{appointmentid}`: books an open slot for a patient. A taken slot
+    /// `PUT /v1/{practiceid}/appointments/{appointmentid}`: books an open slot for a patient. A taken slot
     /// is a 409 ([`ConflictExt::is_slot_taken`], or [`BookAppointment::send_or_taken`]).
     /// Never retried.
     pub fn book(&self, slot: AppointmentId, patient: PatientId) -> BookAppointment {
@@ -235,7 +210,7 @@ impl Appointments {
         )
     }
 
-    /// `PUT /appointments/{appointmentid}/cancel`.
+    /// `PUT /v1/{practiceid}/appointments/{appointmentid}/cancel`.
     pub fn cancel(&self, id: AppointmentId, patient: PatientId) -> CancelAppointment {
         CancelAppointment::new(
             self.practice.client(),
@@ -249,7 +224,7 @@ impl Appointments {
         )
     }
 
-    /// `PUT /appointments/{appointmentid}/reschedule` to `new_slot`; the answer is the NEW
+    /// `PUT /v1/{practiceid}/appointments/{appointmentid}/reschedule` to `new_slot`; the answer is the NEW
     /// appointment. Never retried.
     pub fn reschedule(
         &self,
@@ -270,7 +245,7 @@ impl Appointments {
         )
     }
 
-    /// `PUT /appointments/booked/{appointmentid}`: changes type, department or provider of a
+    /// `PUT /v1/{practiceid}/appointments/booked/{appointmentid}`: changes type, department or provider of a
     /// booked appointment. athena answers a bare `1` or an error string.
     pub fn update_booked(&self, id: AppointmentId) -> UpdateBookedAppointment {
         UpdateBookedAppointment::new(
@@ -284,9 +259,10 @@ impl Appointments {
         )
     }
 
-    /// `GET /appointments/{appointmentid}/checkin`: what check-in still needs.
-    pub fn checkin_requirements(&self, id: AppointmentId) -> CheckInRequirementsRequest {
-        CheckInRequirementsRequest::new(
+    /// `GET /v1/{practiceid}/appointments/{appointmentid}/checkin`: what check-in still
+    /// needs (a bare array: one page).
+    pub fn checkin_requirements(&self, id: AppointmentId) -> ListCheckInRequirements {
+        ListCheckInRequirements::new(
             self.practice.client(),
             self.request(
                 Method::GET,
@@ -296,7 +272,7 @@ impl Appointments {
         )
     }
 
-    /// `POST /appointments/{appointmentid}/startcheckin`.
+    /// `POST /v1/{practiceid}/appointments/{appointmentid}/startcheckin`.
     pub fn start_checkin(&self, id: AppointmentId) -> AppointmentAction {
         self.action(
             "/v1/{practiceid}/appointments/{appointmentid}/startcheckin",
@@ -304,12 +280,12 @@ impl Appointments {
         )
     }
 
-    /// `POST /appointments/{appointmentid}/checkin`: completes check-in.
+    /// `POST /v1/{practiceid}/appointments/{appointmentid}/checkin`: completes check-in.
     pub fn checkin(&self, id: AppointmentId) -> AppointmentAction {
         self.action("/v1/{practiceid}/appointments/{appointmentid}/checkin", id)
     }
 
-    /// `POST /appointments/{appointmentid}/cancelcheckin`.
+    /// `POST /v1/{practiceid}/appointments/{appointmentid}/cancelcheckin`.
     pub fn cancel_checkin(&self, id: AppointmentId) -> AppointmentAction {
         self.action(
             "/v1/{practiceid}/appointments/{appointmentid}/cancelcheckin",
@@ -317,7 +293,7 @@ impl Appointments {
         )
     }
 
-    /// `POST /appointments/{appointmentid}/checkout`.
+    /// `POST /v1/{practiceid}/appointments/{appointmentid}/checkout`.
     pub fn checkout(&self, id: AppointmentId) -> AppointmentAction {
         self.action("/v1/{practiceid}/appointments/{appointmentid}/checkout", id)
     }
@@ -333,7 +309,8 @@ impl Appointments {
 }
 
 builder!(
-    /// `GET /appointments/{appointmentid}`. See [`Appointments::get`].
+    /// `GET /v1/{practiceid}/appointments/{appointmentid}`: one appointment. See
+    /// [`Appointments::get`].
     GetAppointment
 );
 pure_build!(GetAppointment);
@@ -343,28 +320,22 @@ impl GetAppointment {
         query showpatientdetail(bool) => "showpatientdetail");
     param!(/// Include insurance.
         query showinsurance(bool) => "showinsurance");
-
-    /// Sends.
-    pub async fn send(self) -> Result<Appointment> {
-        send::one(&self.client, &self.req).await
-    }
-    /// Sends; a 404 is `Ok(None)`.
-    pub async fn send_opt(self) -> Result<Option<Appointment>> {
-        send::opt(self.send().await)
-    }
 }
 
+send::get_one!(GetAppointment => Appointment);
+
 builder!(
-    /// `PUT /appointments/{appointmentid}` (book). See [`Appointments::book`].
+    /// `PUT /v1/{practiceid}/appointments/{appointmentid}`: books a slot. See
+    /// [`Appointments::book`].
     BookAppointment
 );
 pure_build!(BookAppointment);
 
 impl BookAppointment {
     param!(/// Appointment type to book as.
-        form appointment_type(AppointmentTypeId) => "appointmenttypeid");
+        form appointmenttypeid(AppointmentTypeId) => "appointmenttypeid");
     param!(/// Reason.
-        form reason(ReasonId) => "reasonid");
+        form reasonid(ReasonId) => "reasonid");
     param!(/// Department (checks the slot's).
         form departmentid(DepartmentId) => "departmentid");
     param!(/// Booking note.
@@ -380,7 +351,8 @@ impl BookAppointment {
 
     /// Sends; a taken slot is [`ErrorKind::Conflict`].
     pub async fn send(self) -> Result<Appointment> {
-        send::one(&self.client, &self.req).await
+        let req = self.build()?;
+        send::one(&self.client, &req).await
     }
 
     /// Sends; a taken slot is `Ok(Booking::SlotTaken)`.
@@ -394,38 +366,37 @@ impl BookAppointment {
 }
 
 builder!(
-    /// `PUT /appointments/{appointmentid}/cancel`. See [`Appointments::cancel`].
+    /// `PUT /v1/{practiceid}/appointments/{appointmentid}/cancel`: cancels an appointment.
+    /// See [`Appointments::cancel`].
     CancelAppointment
 );
 pure_build!(CancelAppointment);
 
 impl CancelAppointment {
     param!(/// Cancel reason id.
-        form cancel_reason(u64) => "appointmentcancelreasonid");
+        form appointmentcancelreasonid(u64) => "appointmentcancelreasonid");
     param!(/// Free-text reason.
         form_str cancellationreason => "cancellationreason");
     param!(/// Ignore schedulable permissions.
         form ignoreschedulablepermission(bool) => "ignoreschedulablepermission");
     param!(/// Do not open a patient case.
         form nopatientcase(bool) => "nopatientcase");
-
-    /// Sends; `{"status":"x"}`.
-    pub async fn send(self) -> Result<CancelledAppointment> {
-        send::json(&self.client, &self.req).await
-    }
 }
 
+send::send_as!(CancelAppointment => CancelledAppointment, json);
+
 builder!(
-    /// `PUT /appointments/{appointmentid}/reschedule`. See [`Appointments::reschedule`].
+    /// `PUT /v1/{practiceid}/appointments/{appointmentid}/reschedule`: moves an appointment.
+    /// See [`Appointments::reschedule`].
     RescheduleAppointment
 );
 pure_build!(RescheduleAppointment);
 
 impl RescheduleAppointment {
     param!(/// Cancel reason id for the old appointment.
-        form cancel_reason(u64) => "appointmentcancelreasonid");
+        form appointmentcancelreasonid(u64) => "appointmentcancelreasonid");
     param!(/// Reason for the new appointment.
-        form reason(ReasonId) => "reasonid");
+        form reasonid(ReasonId) => "reasonid");
     param!(/// Free-text reschedule reason.
         form_str reschedulereason => "reschedulereason");
     param!(/// Ignore schedulable permissions.
@@ -435,57 +406,50 @@ impl RescheduleAppointment {
 
     /// Sends; the new appointment (a taken slot is [`ErrorKind::Conflict`]).
     pub async fn send(self) -> Result<Appointment> {
-        send::one(&self.client, &self.req).await
+        let req = self.build()?;
+        send::one(&self.client, &req).await
     }
 }
 
 builder!(
-    /// `PUT /appointments/booked/{appointmentid}`. See [`Appointments::update_booked`].
+    /// `PUT /v1/{practiceid}/appointments/booked/{appointmentid}`: changes a booked
+    /// appointment. See [`Appointments::update_booked`].
     UpdateBookedAppointment
 );
 pure_build!(UpdateBookedAppointment);
 
 impl UpdateBookedAppointment {
     param!(/// New appointment type.
-        form appointment_type(AppointmentTypeId) => "appointmenttypeid");
+        form appointmenttypeid(AppointmentTypeId) => "appointmenttypeid");
     param!(/// New department.
         form departmentid(DepartmentId) => "departmentid");
     param!(/// New provider.
-        form provider(ProviderId) => "providerid");
+        form providerid(ProviderId) => "providerid");
     param!(/// New supervising provider.
-        form supervising_provider(ProviderId) => "supervisingproviderid");
+        form supervisingproviderid(ProviderId) => "supervisingproviderid");
 
     /// Sends; athena's bare error string becomes [`ErrorKind::Unsuccessful`].
     pub async fn send(self) -> Result<()> {
-        self.client.send_bare_outcome(&self.req).await
+        let req = self.build()?;
+        self.client.send_bare_outcome(&req).await
     }
 }
 
 builder!(
-    /// `GET /appointments/{appointmentid}/checkin`.
-    CheckInRequirementsRequest
+    /// `GET /v1/{practiceid}/appointments/{appointmentid}/checkin`: what check-in still
+    /// needs, one [`CheckInRequirements`] per section. See [`Appointments::checkin_requirements`].
+    ListCheckInRequirements
 );
-pure_build!(CheckInRequirementsRequest);
-
-impl CheckInRequirementsRequest {
-    /// Sends; one [`CheckInRequirements`] per section.
-    pub async fn send(self) -> Result<Vec<CheckInRequirements>> {
-        send::json(&self.client, &self.req).await
-    }
-}
+pure_build!(ListCheckInRequirements);
+send::list!(ListCheckInRequirements => CheckInRequirements, bare Vec<CheckInRequirements>);
 
 builder!(
-    /// A check-in/out transition (`startcheckin`, `checkin`, `cancelcheckin`, `checkout`).
+    /// `POST /v1/{practiceid}/appointments/{appointmentid}/{startcheckin|checkin|cancelcheckin|checkout}`:
+    /// a check-in/out transition. See [`Appointments::checkin`].
     AppointmentAction
 );
 pure_build!(AppointmentAction);
-
-impl AppointmentAction {
-    /// Sends; `{"success":"false"}` becomes [`ErrorKind::Unsuccessful`].
-    pub async fn send(self) -> Result<Success> {
-        send::json(&self.client, &self.req).await
-    }
-}
+send::send_as!(AppointmentAction => Success, json);
 
 /// Appointment types and reasons (`practice.appointment_catalog()`).
 #[derive(Debug, Clone)]
@@ -497,7 +461,7 @@ impl AppointmentCatalog {
     pub(crate) fn new(practice: Practice) -> Self {
         AppointmentCatalog { practice }
     }
-    /// `GET /appointmenttypes`.
+    /// `GET /v1/{practiceid}/appointmenttypes`.
     pub fn types(&self) -> ListAppointmentTypes {
         ListAppointmentTypes::new(
             self.practice.client(),
@@ -505,7 +469,8 @@ impl AppointmentCatalog {
                 .request(Method::GET, "/v1/{practiceid}/appointmenttypes"),
         )
     }
-    /// `GET /patientappointmentreasons` for a department and provider (both required).
+    /// `GET /v1/{practiceid}/patientappointmentreasons` for a department and provider (both
+    /// required).
     pub fn reasons(
         &self,
         department: DepartmentId,
@@ -522,7 +487,8 @@ impl AppointmentCatalog {
 }
 
 builder!(
-    /// `GET /appointmenttypes`.
+    /// `GET /v1/{practiceid}/appointmenttypes`: the practice's appointment types. See
+    /// [`AppointmentCatalog::types`].
     ListAppointmentTypes
 );
 pure_build!(ListAppointmentTypes);
@@ -536,23 +502,13 @@ impl ListAppointmentTypes {
         query hidetemplatetypes(bool) => "hidetemplatetypes");
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<AppointmentType>> {
-        send::page(&self.client, &self.req, "appointmenttypes").await
-    }
-    /// Every item across pages, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<AppointmentType>> + Send + 'static {
-        send::stream(&self.client, self.req, "appointmenttypes")
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<AppointmentType>>> + Send + 'static {
-        send::pages(&self.client, self.req, "appointmenttypes")
-    }
 }
 
+send::list!(ListAppointmentTypes => AppointmentType, "appointmenttypes");
+
 builder!(
-    /// `GET /patientappointmentreasons`.
+    /// `GET /v1/{practiceid}/patientappointmentreasons`: appointment reasons of a department
+    /// and provider. See [`AppointmentCatalog::reasons`].
     ListAppointmentReasons
 );
 pure_build!(ListAppointmentReasons);
@@ -560,17 +516,6 @@ pure_build!(ListAppointmentReasons);
 impl ListAppointmentReasons {
     param!(/// Page size.
         query limit(u32) => "limit");
-
-    /// One page.
-    pub async fn send(self) -> Result<Page<AppointmentReason>> {
-        send::page(&self.client, &self.req, "patientappointmentreasons").await
-    }
-    /// Every item across pages, lazily.
-    pub fn stream(self) -> impl Stream<Item = Result<AppointmentReason>> + Send + 'static {
-        send::stream(&self.client, self.req, "patientappointmentreasons")
-    }
-    /// Page after page, lazily (each with `totalcount` and the envelope's extra keys).
-    pub fn pages(self) -> impl Stream<Item = Result<Page<AppointmentReason>>> + Send + 'static {
-        send::pages(&self.client, self.req, "patientappointmentreasons")
-    }
 }
+
+send::list!(ListAppointmentReasons => AppointmentReason, "patientappointmentreasons");

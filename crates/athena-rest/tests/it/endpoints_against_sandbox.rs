@@ -42,7 +42,7 @@ async fn practice_departments_providers_ping() {
     let missing = practice
         .departments()
         .get(DepartmentId::new(999_999))
-        .send_opt()
+        .send_optional()
         .await
         .unwrap();
     assert!(missing.is_none());
@@ -60,10 +60,10 @@ async fn practice_departments_providers_ping() {
     assert_eq!(err.kind(), ErrorKind::NotFound);
 
     let info = practice.practice_info().send().await.unwrap();
-    assert!(!info.is_empty());
+    assert!(!info.items().is_empty());
 
     let fields = practice.custom_fields().list().send().await.unwrap();
-    assert!(fields.iter().all(|f| f.customfieldid.is_some()));
+    assert!(fields.items().iter().all(|f| f.customfieldid.is_some()));
 
     // Unknown practice: a typed 404.
     let other = practice
@@ -164,8 +164,8 @@ async fn patients_search_get_create_update() {
 
     assert!(
         patients
-            .get_opt(PatientId::new(99_999_999))
-            .send()
+            .get(PatientId::new(99_999_999))
+            .send_optional()
             .await
             .unwrap()
             .is_none()
@@ -218,7 +218,8 @@ async fn patients_search_get_create_update() {
         .best_match("Waylon", "Smithers", dob)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .into_items();
     assert_eq!(matches[0].patientid, Some(id));
     assert!(matches[0].score.is_some());
 }
@@ -229,13 +230,14 @@ async fn patient_custom_fields_and_insurances() {
     let patients = practice.patients();
     let defs = practice.custom_fields().list().send().await.unwrap();
     let field = defs
+        .items()
         .iter()
         .find(|f| f.select != Some(true) && f.disallowupdate != Some(true))
         .and_then(|f| f.customfieldid)
         .expect("a free-text field");
     let res = patients
         .update_custom_fields(PatientId::new(1), DepartmentId::new(1))
-        .value(field, "hello")
+        .customfield(field, "hello")
         .send()
         .await
         .unwrap();
@@ -245,7 +247,12 @@ async fn patient_custom_fields_and_insurances() {
         .send()
         .await
         .unwrap();
-    assert!(values.iter().any(|v| v.customfieldid == Some(field)));
+    assert!(
+        values
+            .items()
+            .iter()
+            .any(|v| v.customfieldid == Some(field))
+    );
     let err = patients
         .update_custom_fields(PatientId::new(1), DepartmentId::new(1))
         .send()
@@ -262,8 +269,8 @@ async fn patient_custom_fields_and_insurances() {
             DepartmentId::new(1),
             2,
         )
-        .policyholder_firstname("Ann")
-        .policyholder_lastname("Example")
+        .insurancepolicyholderfirstname("Ann")
+        .insurancepolicyholderlastname("Example")
         .relationshiptoinsuredid(1)
         .send()
         .await
@@ -299,7 +306,7 @@ async fn scheduling_open_book_conflict_reschedule_cancel_checkin() {
     let slots = dept
         .appointments()
         .open()
-        .reason_any()
+        .reasonid_any()
         .startdate(today)
         .enddate(later)
         .send()
@@ -335,7 +342,7 @@ async fn scheduling_open_book_conflict_reschedule_cancel_checkin() {
     assert!(
         appts
             .get(AppointmentId::new(999_999_999))
-            .send_opt()
+            .send_optional()
             .await
             .unwrap()
             .is_none()
@@ -344,7 +351,7 @@ async fn scheduling_open_book_conflict_reschedule_cancel_checkin() {
     let list = dept
         .appointments()
         .booked(today, later)
-        .patient(PatientId::new(3))
+        .patientid(PatientId::new(3))
         .showpatientdetail(true)
         .send()
         .await
@@ -362,20 +369,25 @@ async fn scheduling_open_book_conflict_reschedule_cancel_checkin() {
     // Update booked: bare 1, or a bare error string.
     appts
         .update_booked(slot2)
-        .provider(ProviderId::new(1))
+        .providerid(ProviderId::new(1))
         .send()
         .await
         .unwrap();
     let err = appts
         .update_booked(slot2)
-        .provider(ProviderId::new(987_654))
+        .providerid(ProviderId::new(987_654))
         .send()
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unsuccessful);
 
     // Check-in flow.
-    let sections = appts.checkin_requirements(slot2).send().await.unwrap();
+    let sections = appts
+        .checkin_requirements(slot2)
+        .send()
+        .await
+        .unwrap()
+        .into_items();
     assert_eq!(sections[0].name.as_deref(), Some("Check In"));
     assert_eq!(
         sections[0].fields.as_ref().map(Vec::len),
@@ -436,7 +448,7 @@ async fn chart_reads_and_writes() {
 
     chart
         .add_vitals()
-        .reading("VITALS.WEIGHT", "150")
+        .vital("VITALS.WEIGHT", "150")
         .send()
         .await
         .unwrap();
@@ -463,7 +475,7 @@ async fn chart_reads_and_writes() {
         practice
             .encounters()
             .get(EncounterId::new(999_999_999))
-            .send_opt()
+            .send_optional()
             .await
             .unwrap()
             .is_none()
@@ -487,14 +499,14 @@ async fn documents_cases_inbox() {
 
     let err = docs
         .create_case("patient", "PATIENTCASE_OTHER")
-        .provider(ProviderId::new(1))
+        .providerid(ProviderId::new(1))
         .send()
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::BadRequest);
     let case = docs
         .create_case("PORTAL", "PATIENTCASE_OTHER")
-        .provider(ProviderId::new(1))
+        .providerid(ProviderId::new(1))
         .subject("Question")
         .send()
         .await
@@ -520,7 +532,7 @@ async fn documents_cases_inbox() {
     assert!(
         cases
             .get(PatientCaseId::new(999_999))
-            .send_opt()
+            .send_optional()
             .await
             .unwrap()
             .is_none()
@@ -558,7 +570,7 @@ async fn claims_and_payments() {
     assert!(
         claims
             .get(ClaimId::new(999_999_999))
-            .send_opt()
+            .send_optional()
             .await
             .unwrap()
             .is_none()
@@ -571,7 +583,7 @@ async fn claims_and_payments() {
             date(sb.today()),
             ProviderId::new(1),
         )
-        .charge(ClaimCharge::new("99213", 1, &["E11.9"]))
+        .claimcharge(ClaimCharge::new("99213", 1, &["E11.9"]))
         .send()
         .await
         .unwrap();

@@ -13,6 +13,7 @@ use athena_core::ids::{
 };
 use athena_core::runtime::{ManualClock, Runtime};
 use athena_core::{Client, ErrorKind, PracticeId, RetrySafety};
+use athena_rest::endpoints::values::ResultStatus;
 use athena_rest::models::*;
 use athena_rest::prelude::*;
 use athena_testkit::ops;
@@ -40,7 +41,7 @@ async fn reference_lists() {
     let (sb, practice) = common::sandbox().await;
     let r = practice.reference();
 
-    let found = r.allergies("lat").send().await.unwrap();
+    let found = r.allergies("lat").send().await.unwrap().into_items();
     let latex = found
         .iter()
         .find(|a| a.name() == Some("Latex"))
@@ -52,12 +53,19 @@ async fn reference_lists() {
             .all(|a| a.name().unwrap().to_lowercase().contains("lat"))
     );
 
-    let meds = r.medications("ibu").send().await.unwrap();
+    let meds = r.medications("ibu").send().await.unwrap().into_items();
     assert!(meds.len() >= 2);
     assert!(meds.iter().all(
         |m| m.medication.as_deref().unwrap().starts_with("ibuprofen") && m.medicationid.is_some()
     ));
-    assert!(r.medications("zzzz").send().await.unwrap().is_empty());
+    assert!(
+        r.medications("zzzz")
+            .send()
+            .await
+            .unwrap()
+            .items()
+            .is_empty()
+    );
 
     // Too short: refused before any request.
     let before = sb.stats().api_requests;
@@ -97,10 +105,10 @@ async fn slots_notes_and_waitlist() {
     let created = dept
         .slots()
         .create(ProviderId::new(2), day)
-        .time(time("06:05"))
-        .time(time("06:35"))
-        .time(time("06:05"))
-        .appointment_type(AppointmentTypeId::new(2))
+        .appointmenttime(time("06:05"))
+        .appointmenttime(time("06:35"))
+        .appointmenttime(time("06:05"))
+        .appointmenttypeid(AppointmentTypeId::new(2))
         .send()
         .await
         .unwrap();
@@ -114,8 +122,8 @@ async fn slots_notes_and_waitlist() {
     let open: Vec<Appointment> = dept
         .appointments()
         .open()
-        .appointment_type(AppointmentTypeId::new(2))
-        .provider(ProviderId::new(2))
+        .appointmenttypeid(AppointmentTypeId::new(2))
+        .providerid(ProviderId::new(2))
         .startdate(day)
         .enddate(day)
         .stream()
@@ -182,14 +190,14 @@ async fn slots_notes_and_waitlist() {
     let no_time = dept
         .slots()
         .create(ProviderId::new(2), day)
-        .reason(athena_core::ids::ReasonId::new(1281))
+        .reasonid(athena_core::ids::ReasonId::new(1281))
         .build()
         .unwrap_err();
     assert_eq!(no_time.kind(), ErrorKind::InvalidInput);
     let no_kind = dept
         .slots()
         .create(ProviderId::new(2), day)
-        .time(time("07:00"))
+        .appointmenttime(time("07:00"))
         .build()
         .unwrap_err();
     assert_eq!(no_kind.kind(), ErrorKind::InvalidInput);
@@ -245,7 +253,7 @@ async fn documents_of_a_patient() {
     let id = made.encounterdocumentid.unwrap();
     let mine: Vec<EncounterDocument> = docs
         .list()
-        .encounter(enc)
+        .encounterid(enc)
         .stream()
         .try_collect()
         .await
@@ -274,8 +282,9 @@ async fn documents_of_a_patient() {
     assert!(doc.observations.unwrap()[0].value.is_some());
     let filed = labs
         .add()
-        .attachment(b"%PDF-1.4 lab", "PDF")
-        .resultstatus("Final")
+        .attachmentcontents(b"%PDF-1.4 lab")
+        .attachmenttype("PDF")
+        .resultstatus(ResultStatus::Final)
         .internalnote("faxed in")
         .observationdate(AthenaDate::from(sb.today()))
         .send()
@@ -287,7 +296,7 @@ async fn documents_of_a_patient() {
     assert_eq!(back.resultstatus.as_deref(), Some("final"));
     assert!(
         labs.get(LabResultId::new(1))
-            .send_opt()
+            .send_optional()
             .await
             .unwrap()
             .is_none()
@@ -311,7 +320,7 @@ async fn encounter_diagnoses_and_lab_orders() {
     let (_, enc, _) = patient_with_chart(&practice).await;
     let eo = practice.encounter_orders(enc);
 
-    let dx = eo.diagnoses().send().await.unwrap();
+    let dx = eo.diagnoses().send().await.unwrap().into_items();
     assert_eq!(dx.len(), 1);
     let existing = dx[0].snomedcode.clone().unwrap();
     assert!(dx[0].icdcodes.as_ref().is_some_and(|c| !c.is_empty()));
@@ -328,7 +337,7 @@ async fn encounter_diagnoses_and_lab_orders() {
     assert_eq!(added.snomedcode.as_deref(), Some(code));
     assert_eq!(added.ranking, Some(1));
     assert!(!format!("{added:?}").contains("noted today"));
-    assert_eq!(eo.diagnoses().send().await.unwrap().len(), 2);
+    assert_eq!(eo.diagnoses().send().await.unwrap().items().len(), 2);
     let bad = eo.add_diagnosis(77_777_777_777).send().await.unwrap_err();
     assert_eq!(bad.kind(), ErrorKind::BadRequest);
     assert_eq!(bad.status(), Some(400));
@@ -340,7 +349,7 @@ async fn encounter_diagnoses_and_lab_orders() {
         .await
         .unwrap();
     let doc = order.documentid.unwrap();
-    let groups = eo.orders().send().await.unwrap();
+    let groups = eo.orders().send().await.unwrap().into_items();
     let g = groups
         .iter()
         .find(|g| g.diagnosissnomed.as_deref() == Some(code))
@@ -364,26 +373,30 @@ fn creating_endpoints_are_never_retried() {
         practice
             .appointment_notes(AppointmentId::new(1))
             .add("x")
-            .build(),
-        dept.slots()
-            .create(ProviderId::new(1), day)
-            .time(time("08:00"))
-            .appointment_type(AppointmentTypeId::new(2))
             .build()
             .unwrap(),
-        dept.waitlist().add(pid).build(),
+        dept.slots()
+            .create(ProviderId::new(1), day)
+            .appointmenttime(time("08:00"))
+            .appointmenttypeid(AppointmentTypeId::new(2))
+            .build()
+            .unwrap(),
+        dept.waitlist().add(pid).build().unwrap(),
         dept.encounter_documents(pid)
             .add(EncounterId::new(1), b"%PDF", "X")
-            .build(),
-        dept.lab_result_documents(pid).add().build(),
+            .build()
+            .unwrap(),
+        dept.lab_result_documents(pid).add().build().unwrap(),
         practice
             .encounter_orders(EncounterId::new(1))
             .add_diagnosis(1)
-            .build(),
+            .build()
+            .unwrap(),
         practice
             .encounter_orders(EncounterId::new(1))
             .add_lab_order(1, 1)
-            .build(),
+            .build()
+            .unwrap(),
     ];
     for w in &writes {
         assert_eq!(w.method(), &http::Method::POST, "{}", w.route());
@@ -394,7 +407,7 @@ fn creating_endpoints_are_never_retried() {
         let body = w.encoded_form().unwrap_or_default();
         assert!(body.contains("departmentid=1"), "{}: {body}", w.route());
     }
-    let list = dept.prescriptions(pid).list().build();
+    let list = dept.prescriptions(pid).list().build().unwrap();
     assert!(
         list.query_pairs()
             .iter()
@@ -442,8 +455,8 @@ async fn a_failed_slot_creation_is_not_replayed() {
         .department(DepartmentId::new(1))
         .slots()
         .create(ProviderId::new(1), AthenaDate::new(2030, 1, 2).unwrap())
-        .time(time("08:00"))
-        .appointment_type(AppointmentTypeId::new(2))
+        .appointmenttime(time("08:00"))
+        .appointmenttypeid(AppointmentTypeId::new(2))
         .send()
         .await
         .unwrap_err();
@@ -516,7 +529,8 @@ fn recorded_lab_results_feed_lab_result_documents() {
     let req = dept
         .lab_result_documents(PatientId::new(7))
         .get(ids[0])
-        .build();
+        .build()
+        .unwrap();
     assert_eq!(
         req.path(),
         "/v1/195900/patients/7/documents/labresult/1083579"
@@ -575,8 +589,8 @@ async fn writes_lost_in_flight_are_not_replayed() {
     let err = dept
         .slots()
         .create(ProviderId::new(1), day)
-        .time(time("06:20"))
-        .appointment_type(AppointmentTypeId::new(2))
+        .appointmenttime(time("06:20"))
+        .appointmenttypeid(AppointmentTypeId::new(2))
         .send()
         .await
         .unwrap_err();
@@ -590,7 +604,7 @@ async fn writes_lost_in_flight_are_not_replayed() {
     let open = dept
         .appointments()
         .open()
-        .reason_any()
+        .reasonid_any()
         .send()
         .await
         .unwrap();
@@ -611,7 +625,8 @@ async fn writes_lost_in_flight_are_not_replayed() {
         .diagnoses()
         .send()
         .await
-        .unwrap();
+        .unwrap()
+        .into_items();
     let code = ["59621000", "44054006", "55822004"]
         .into_iter()
         .find(|c| Some(*c) != dx[0].snomedcode.as_deref())
@@ -630,7 +645,7 @@ async fn writes_lost_in_flight_are_not_replayed() {
 
     // The read is retried past the same fault.
     let found = practice.reference().allergies("pe").send().await.unwrap();
-    assert!(!found.is_empty());
+    assert!(!found.items().is_empty());
     assert_eq!(sb.faults().active(), 0, "every fault fired");
 }
 
@@ -676,7 +691,8 @@ async fn diagnosis_list_accepts_both_shapes() {
             .diagnoses()
             .send()
             .await
-            .unwrap();
+            .unwrap()
+            .into_items();
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].diagnosisid, Some(15002));
         assert_eq!(list[0].snomedcode.as_deref(), Some("174041007"));
@@ -788,7 +804,7 @@ async fn payment_history_and_receipts() {
     let five: Money = "5.00".parse().unwrap();
     dept.payments(pid)
         .record("CREDITCARD")
-        .claim_payment(cid, five)
+        .claimpayment(cid, five)
         .cardnumberlast4("4242")
         .send()
         .await
@@ -894,7 +910,7 @@ async fn waitlist_lists_generated_and_added_entries() {
     let mine = dept
         .waitlist()
         .list()
-        .patient(PatientId::new(9))
+        .patientid(PatientId::new(9))
         .priority("HIGH")
         .send()
         .await
