@@ -19,7 +19,7 @@ fn parse_c(c: &str) -> Category {
 }
 
 fn dataset() -> Vec<(Urgency, Category, String)> {
-    include_str!("data/triage_messages.tsv")
+    include_str!("../data/triage_messages.tsv")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
