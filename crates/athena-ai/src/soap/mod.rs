@@ -243,7 +243,7 @@ pub async fn upload_note(
     approved: crate::review::Approved<SoapNote>,
 ) -> Result<athena_core::ids::DocumentId, AiError> {
     use athena_rest::DepartmentExt;
-    let pdf = crate::pdf::single_page(
+    let pdf = crate::pdf::render_text(
         "SOAP note (AI-drafted, clinician-approved)",
         &approved.value().render(),
     );

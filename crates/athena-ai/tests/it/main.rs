@@ -9,6 +9,7 @@ mod deid_blind;
 mod deid_set;
 mod denial;
 mod engine;
+mod pdf_round_trip;
 mod pipeline_providers;
 mod providers;
 mod soap;
