@@ -123,7 +123,7 @@ impl Prompt {
 /// What a backend receives. Build one from a [`Deidentified`] prompt (`ModelRequest::from`);
 /// only [`PhiAllowedModel`] makes one from a raw [`Prompt`], and that request is **bound to
 /// the declared model**: sending it to any other model fails at `generate` time with
-/// [`AiErrorKind::PhiModelMismatch`](crate::AiErrorKind::PhiModelMismatch) (see [`ModelRequest::check_recipient`]).
+/// [`AiErrorKind::PhiModelMismatch`] (see [`ModelRequest::check_recipient`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelRequest {
     prompt: Prompt,

@@ -10,7 +10,7 @@
 //!   to every review record. [`SandboxAuthenticator`] exists for examples and tests; its
 //!   records say `sandbox-unverified`.
 //! - A draft with **blocking problems** (statements the validator found unsupported) cannot be
-//!   approved as is: [`Draft::approve`] fails with [`AiErrorKind::ReviewBlocked`](crate::AiErrorKind::ReviewBlocked). The reviewer
+//!   approved as is: [`Draft::approve`] fails with [`AiErrorKind::ReviewBlocked`]. The reviewer
 //!   either edits the draft (the pipeline's check runs again on the edited value, see
 //!   [`Draft::edit`]) or approves over the problems with an explicit [`Override`] that carries
 //!   a reason, which is audited ([`Draft::approve_with_override`]). Advisory notes
@@ -215,7 +215,7 @@ impl Identity {
 pub trait Authenticator: Send + Sync {
     /// What the reviewer presents.
     type Credential: ?Sized;
-    /// Verifies the credential; an error (e.g. [`AiErrorKind::ReviewerAuth`](crate::AiErrorKind::ReviewerAuth)) refuses it.
+    /// Verifies the credential; an error (e.g. [`AiErrorKind::ReviewerAuth`]) refuses it.
     fn verify(&self, credential: &Self::Credential) -> Result<Identity, AiError>;
     /// How the identity was verified, written to review records (`oidc:issuer`,
     /// `app-session`, …).
@@ -409,7 +409,7 @@ impl<T> Draft<T> {
         self.edited
     }
 
-    /// Approves as is. Fails with [`AiErrorKind::ReviewBlocked`](crate::AiErrorKind::ReviewBlocked) (and records the refusal) when
+    /// Approves as is. Fails with [`AiErrorKind::ReviewBlocked`] (and records the refusal) when
     /// the draft has blocking problems.
     pub fn approve(
         self,
@@ -495,7 +495,7 @@ impl<T> Draft<T> {
         Ok(self)
     }
 
-    /// [`Draft::edit`], then [`Draft::approve`]: fails with [`AiErrorKind::ReviewBlocked`](crate::AiErrorKind::ReviewBlocked) when
+    /// [`Draft::edit`], then [`Draft::approve`]: fails with [`AiErrorKind::ReviewBlocked`] when
     /// the edit did not clear the blocking problems.
     pub fn edit_and_approve(
         self,

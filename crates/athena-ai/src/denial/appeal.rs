@@ -69,7 +69,7 @@ pub struct AppealContext {
 
 /// Gathers the evidence for appealing a denied claim: its diagnoses and lines, authorization
 /// and coverage, the days to submission, and the patient's problem list in the claim's
-/// department. Errors with [`AiErrorKind::Config`](crate::AiErrorKind::Config) when the claim is not denied.
+/// department. Errors with [`AiErrorKind::Config`] when the claim is not denied.
 pub async fn gather_context(
     practice: &Practice,
     record: &ClaimRecord,

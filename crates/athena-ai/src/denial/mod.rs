@@ -239,7 +239,7 @@ impl<'a> Scorer<'a> {
     }
 
     /// Assesses the claim at `index`: rules and history always; the model's judgment when an
-    /// engine is given. Out-of-range indexes are a [`AiErrorKind::Config`](crate::AiErrorKind::Config) error.
+    /// engine is given. Out-of-range indexes are a [`AiErrorKind::Config`] error.
     pub async fn assess(
         &self,
         index: usize,

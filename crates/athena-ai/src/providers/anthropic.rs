@@ -48,7 +48,7 @@ pub fn encode_request(model: &str, request: &ModelRequest) -> Value {
 }
 
 /// Translates a 2xx Messages body into a response (pure): text blocks concatenated,
-/// `stop_reason` `max_tokens` → [`FinishReason::Length`], `refusal` → [`AiError::from(AiErrorKind::Refusal)`].
+/// `stop_reason` `max_tokens` → [`FinishReason::Length`], `refusal` → [`AiErrorKind::Refusal`].
 pub fn decode_response(body: &Value) -> Result<ModelResponse, AiError> {
     if body.get("type").and_then(Value::as_str) == Some("error") {
         return Err(AiError::new(
@@ -156,7 +156,7 @@ impl Anthropic {
     }
 
     /// Caps attempts and the longest back-off between them (tests use small values). A
-    /// `Retry-After` longer than `max_wait` ends the call with [`AiErrorKind::RateLimited`](crate::AiErrorKind::RateLimited)
+    /// `Retry-After` longer than `max_wait` ends the call with [`AiErrorKind::RateLimited`]
     /// carrying it, rather than sleeping.
     pub fn with_retry(mut self, max_attempts: u32, max_wait: Duration) -> Result<Self, AiError> {
         let retry = self

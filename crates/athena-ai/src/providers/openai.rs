@@ -33,7 +33,7 @@ pub fn encode_request(model: &str, request: &ModelRequest) -> Value {
 }
 
 /// Translates a 2xx chat-completions body into a response (pure). A non-null `refusal` or a
-/// `content_filter` stop is [`AiError::from(AiErrorKind::Refusal)`].
+/// `content_filter` stop is [`AiErrorKind::Refusal`].
 pub fn decode_response(body: &Value) -> Result<ModelResponse, AiError> {
     let choice = body
         .get("choices")
