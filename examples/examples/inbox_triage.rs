@@ -19,7 +19,7 @@ use athena_ai::engine::Engine;
 use athena_ai::providers::scripted::ScriptedModel;
 use athena_ai::review::{Reviewer, SandboxAuthenticator};
 use athena_ai::triage::{self, Category, TriagedCase, Urgency, keyword_baseline};
-use athena_ai::{AiError, ModelAccess, ModelRequest};
+use athena_ai::{AiError, AiErrorKind, ModelAccess, ModelRequest};
 use athena_core::ids::ProviderId;
 use athena_examples::{BoxError, connect, language_model};
 use athena_rest::prelude::*;
@@ -31,7 +31,7 @@ fn scripted() -> ScriptedModel {
         let message = prompt
             .split("\"\"\"")
             .nth(1)
-            .ok_or_else(|| AiError::InvalidResponse("no message in the prompt".into()))?;
+            .ok_or_else(|| AiError::new(AiErrorKind::InvalidResponse,"no message in the prompt"))?;
         let (urgency, category) = keyword_baseline(message);
         let (reply, actions) = match category {
             Category::Refill => (

@@ -47,7 +47,8 @@ fn scripted() -> ScriptedModel {
                 sources,
             });
         }
-        serde_json::to_string(&note).map_err(|_| athena_ai::AiError::InvalidResponse("note".into()))
+        serde_json::to_string(&note)
+            .map_err(|_| athena_ai::AiError::new(athena_ai::AiErrorKind::InvalidResponse, "note"))
     })
 }
 

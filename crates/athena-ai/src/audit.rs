@@ -10,7 +10,7 @@ use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
-use crate::AiError;
+use crate::{AiError, AiErrorKind};
 
 /// One audit record (one JSON line).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,7 +71,9 @@ impl JsonlFileSink {
             .create(true)
             .append(true)
             .open(path)
-            .map_err(|e| AiError::Audit(format!("open: {}", e.kind())))?;
+            .map_err(|e| {
+                AiError::new(AiErrorKind::Audit, format!("open: {}", e.kind())).with_source(e)
+            })?;
         Ok(JsonlFileSink {
             file: Mutex::new(file),
             keep_phi_outputs: false,
@@ -91,12 +93,13 @@ impl AuditSink for JsonlFileSink {
         if r.phi_allowed_model && !self.keep_phi_outputs {
             r.output = None;
         }
-        let mut line = serde_json::to_vec(&r).map_err(|_| AiError::Audit("encode".into()))?;
+        let mut line =
+            serde_json::to_vec(&r).map_err(|_| AiError::new(AiErrorKind::Audit, "encode"))?;
         line.push(b'\n');
         let mut f = self.file.lock().unwrap_or_else(PoisonError::into_inner);
-        f.write_all(&line)
-            .and_then(|()| f.flush())
-            .map_err(|e| AiError::Audit(format!("write: {}", e.kind())))
+        f.write_all(&line).and_then(|()| f.flush()).map_err(|e| {
+            AiError::new(AiErrorKind::Audit, format!("write: {}", e.kind())).with_source(e)
+        })
     }
 }
 

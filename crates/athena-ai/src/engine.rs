@@ -6,13 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::de::DeserializeOwned;
 
-use crate::AiError;
 use crate::audit::{AuditRecord, AuditSink};
 use crate::model::{FinishReason, Message, ModelAccess, ModelRequest, OutputMode, Prompt};
 use crate::phi::{KnownIdentifiers, PhiGuard, Vault};
 use crate::prompt::{PromptTemplate, sha256_hex};
 use crate::providers::strip_fence;
 use crate::review::Draft;
+use crate::{AiError, AiErrorKind};
 
 /// Runs guarded, audited model calls for the pipelines.
 #[derive(Clone)]
@@ -155,7 +155,7 @@ impl Engine {
             if json_mode && response.finish == FinishReason::Length {
                 self.audit
                     .record(&record(Some(response.text), vec!["truncated".into()]))?;
-                return Err(AiError::Truncated);
+                return Err(AiError::from(AiErrorKind::Truncated));
             }
             let mut value = if json_mode {
                 serde_json::from_str::<serde_json::Value>(strip_fence(&response.text))
@@ -181,7 +181,7 @@ impl Engine {
             self.audit
                 .record(&record(Some(response.text.clone()), problems.clone()))?;
             if round == 1 {
-                return Err(AiError::Validation(problems));
+                return Err(AiError::validation(problems));
             }
             let mut feedback = format!(
                 "Your answer had these problems:\n- {}\nAnswer again with the corrected JSON only.",
@@ -197,7 +197,7 @@ impl Engine {
                 Message::user(feedback),
             ]);
         }
-        Err(AiError::Validation(vec!["no rounds left".into()]))
+        Err(AiError::validation(vec!["no rounds left".into()]))
     }
 }
 

@@ -82,5 +82,5 @@ pub mod review;
 pub mod soap;
 pub mod triage;
 
-pub use error::AiError;
+pub use error::{AiError, AiErrorKind};
 pub use model::{LanguageModel, ModelAccess, ModelRequest, ModelResponse, PhiAllowedModel, Prompt};

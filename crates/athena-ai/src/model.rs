@@ -9,8 +9,8 @@ use std::sync::{Arc, Weak};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
-use crate::AiError;
 use crate::phi::Deidentified;
+use crate::{AiError, AiErrorKind};
 
 /// Who says a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,7 +123,7 @@ impl Prompt {
 /// What a backend receives. Build one from a [`Deidentified`] prompt (`ModelRequest::from`);
 /// only [`PhiAllowedModel`] makes one from a raw [`Prompt`], and that request is **bound to
 /// the declared model**: sending it to any other model fails at `generate` time with
-/// [`AiError::PhiModelMismatch`] (see [`ModelRequest::check_recipient`]).
+/// [`AiErrorKind::PhiModelMismatch`] (see [`ModelRequest::check_recipient`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelRequest {
     prompt: Prompt,
@@ -183,7 +183,7 @@ impl ModelRequest {
     /// ```
     /// use std::sync::Arc;
     /// use athena_ai::providers::scripted::ScriptedModel;
-    /// use athena_ai::{AiError, LanguageModel, PhiAllowedModel, Prompt};
+    /// use athena_ai::{AiErrorKind, LanguageModel, PhiAllowedModel, Prompt};
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
     /// let local = PhiAllowedModel::declare(Arc::new(ScriptedModel::new("local").reply("ok")), "self-hosted").unwrap();
@@ -193,7 +193,7 @@ impl ModelRequest {
     /// let cloud = ScriptedModel::new("cloud").reply("ok");
     /// assert!(matches!(
     ///     cloud.generate(&request).await,
-    ///     Err(AiError::PhiModelMismatch { .. })
+    ///     Err(e) if e.kind() == AiErrorKind::PhiModelMismatch
     /// ));
     /// assert!(cloud.requests().is_empty());
     /// # }
@@ -202,12 +202,13 @@ impl ModelRequest {
         if !self.contains_phi {
             return Ok(());
         }
-        let mismatch = || AiError::PhiModelMismatch {
-            declared: self
-                .bound
-                .as_ref()
-                .map_or_else(|| "no model".to_owned(), |b| b.model_id.clone()),
-            target: model.model_id(),
+        let mismatch = || {
+            AiError::phi_model_mismatch(
+                self.bound
+                    .as_ref()
+                    .map_or_else(|| "no model".to_owned(), |b| b.model_id.clone()),
+                model.model_id(),
+            )
         };
         match &self.bound {
             Some(b)
@@ -326,8 +327,9 @@ impl PhiAllowedModel {
     ) -> Result<Self, AiError> {
         let basis = basis.into();
         if basis.trim().is_empty() {
-            return Err(AiError::Config(
-                "a PHI-allowed model needs a stated basis".into(),
+            return Err(AiError::new(
+                AiErrorKind::Config,
+                "a PHI-allowed model needs a stated basis",
             ));
         }
         Ok(PhiAllowedModel { model, basis })
@@ -391,7 +393,7 @@ mod tests {
         // The inner model is not the declared one.
         assert!(matches!(
             inner.generate(&request).await,
-            Err(AiError::PhiModelMismatch { .. })
+            Err(e) if e.kind() == AiErrorKind::PhiModelMismatch
         ));
         // The declared model may hand it on; nobody else may.
         let handed = request.delegate(declared.model().as_ref(), &inner).unwrap();

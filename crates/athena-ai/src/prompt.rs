@@ -5,7 +5,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::AiError;
+use crate::{AiError, AiErrorKind};
 
 /// A prompt template with `{{name}}` placeholders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,12 +66,18 @@ impl PromptTemplate {
         while let Some(open) = rest.find("{{") {
             out.push_str(&rest[..open]);
             let after = &rest[open + 2..];
-            let close = after
-                .find("}}")
-                .ok_or_else(|| AiError::Prompt(format!("{}: unclosed placeholder", self.id)))?;
+            let close = after.find("}}").ok_or_else(|| {
+                AiError::new(
+                    AiErrorKind::Prompt,
+                    format!("{}: unclosed placeholder", self.id),
+                )
+            })?;
             let name = after[..close].trim();
             let i = vars.iter().position(|(k, _)| *k == name).ok_or_else(|| {
-                AiError::Prompt(format!("{}: no value for {{{{{name}}}}}", self.id))
+                AiError::new(
+                    AiErrorKind::Prompt,
+                    format!("{}: no value for {{{{{name}}}}}", self.id),
+                )
             })?;
             used[i] = true;
             out.push_str(vars[i].1);
@@ -79,10 +85,10 @@ impl PromptTemplate {
         }
         out.push_str(rest);
         if let Some(i) = used.iter().position(|u| !u) {
-            return Err(AiError::Prompt(format!(
-                "{}: unused value {}",
-                self.id, vars[i].0
-            )));
+            return Err(AiError::new(
+                AiErrorKind::Prompt,
+                format!("{}: unused value {}", self.id, vars[i].0),
+            ));
         }
         Ok(out)
     }

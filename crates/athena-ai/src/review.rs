@@ -10,7 +10,7 @@
 //!   to every review record. [`SandboxAuthenticator`] exists for examples and tests; its
 //!   records say `sandbox-unverified`.
 //! - A draft with **blocking problems** (statements the validator found unsupported) cannot be
-//!   approved as is: [`Draft::approve`] fails with [`AiError::ReviewBlocked`]. The reviewer
+//!   approved as is: [`Draft::approve`] fails with [`AiErrorKind::ReviewBlocked`]. The reviewer
 //!   either edits the draft (the pipeline's check runs again on the edited value, see
 //!   [`Draft::edit`]) or approves over the problems with an explicit [`Override`] that carries
 //!   a reason, which is audited ([`Draft::approve_with_override`]). Advisory notes
@@ -144,8 +144,8 @@
 
 use std::sync::Arc;
 
-use crate::AiError;
 use crate::audit::{AuditRecord, AuditSink};
+use crate::{AiError, AiErrorKind};
 
 /// Who the application says the reviewer is, once it has verified their credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,8 +163,9 @@ impl Identity {
     ) -> Result<Self, AiError> {
         let (subject, display_name) = (subject.into(), display_name.into());
         if subject.trim().is_empty() || display_name.trim().is_empty() {
-            return Err(AiError::ReviewerAuth(
-                "an identity needs a subject and a display name".into(),
+            return Err(AiError::new(
+                AiErrorKind::ReviewerAuth,
+                "an identity needs a subject and a display name",
             ));
         }
         Ok(Identity {
@@ -186,7 +187,7 @@ impl Identity {
 /// (a session, a signed token, …) and says who it belongs to.
 ///
 /// ```
-/// use athena_ai::AiError;
+/// use athena_ai::{AiError, AiErrorKind};
 /// use athena_ai::review::{Authenticator, Identity, Reviewer};
 ///
 /// /// Sessions the application's login created.
@@ -198,7 +199,7 @@ impl Identity {
 ///         let (sub, name) = self
 ///             .0
 ///             .get(session)
-///             .ok_or_else(|| AiError::ReviewerAuth("unknown or expired session".into()))?;
+///             .ok_or_else(|| AiError::new(AiErrorKind::ReviewerAuth, "unknown or expired session"))?;
 ///         Identity::new(sub.as_str(), name.as_str())
 ///     }
 ///     fn method(&self) -> &str {
@@ -214,7 +215,7 @@ impl Identity {
 pub trait Authenticator: Send + Sync {
     /// What the reviewer presents.
     type Credential: ?Sized;
-    /// Verifies the credential; an error (e.g. [`AiError::ReviewerAuth`]) refuses it.
+    /// Verifies the credential; an error (e.g. [`AiErrorKind::ReviewerAuth`]) refuses it.
     fn verify(&self, credential: &Self::Credential) -> Result<Identity, AiError>;
     /// How the identity was verified, written to review records (`oidc:issuer`,
     /// `app-session`, …).
@@ -253,8 +254,9 @@ impl Reviewer {
         let identity = auth.verify(credential)?;
         let method = auth.method().trim();
         if method.is_empty() {
-            return Err(AiError::ReviewerAuth(
-                "the authenticator names no method".into(),
+            return Err(AiError::new(
+                AiErrorKind::ReviewerAuth,
+                "the authenticator names no method",
             ));
         }
         Ok(Reviewer {
@@ -291,9 +293,10 @@ impl Override {
     pub fn new(reason: impl Into<String>) -> Result<Self, AiError> {
         let reason = reason.into();
         if reason.chars().filter(|c| !c.is_whitespace()).count() < MIN_OVERRIDE_REASON {
-            return Err(AiError::Config(format!(
-                "an override needs a reason of at least {MIN_OVERRIDE_REASON} characters"
-            )));
+            return Err(AiError::new(
+                AiErrorKind::Config,
+                format!("an override needs a reason of at least {MIN_OVERRIDE_REASON} characters"),
+            ));
         }
         Ok(Override {
             reason: reason.trim().to_owned(),
@@ -406,7 +409,7 @@ impl<T> Draft<T> {
         self.edited
     }
 
-    /// Approves as is. Fails with [`AiError::ReviewBlocked`] (and records the refusal) when
+    /// Approves as is. Fails with [`AiErrorKind::ReviewBlocked`] (and records the refusal) when
     /// the draft has blocking problems.
     pub fn approve(
         self,
@@ -425,7 +428,7 @@ impl<T> Draft<T> {
                 ),
                 None,
             )?;
-            return Err(AiError::ReviewBlocked { blocking: n });
+            return Err(AiError::review_blocked(n));
         }
         let decision = if self.edited {
             format!("edited and approved by {}", reviewer.name())
@@ -492,7 +495,7 @@ impl<T> Draft<T> {
         Ok(self)
     }
 
-    /// [`Draft::edit`], then [`Draft::approve`]: fails with [`AiError::ReviewBlocked`] when
+    /// [`Draft::edit`], then [`Draft::approve`]: fails with [`AiErrorKind::ReviewBlocked`] when
     /// the edit did not clear the blocking problems.
     pub fn edit_and_approve(
         self,
@@ -512,7 +515,10 @@ impl<T> Draft<T> {
     ) -> Result<Rejected, AiError> {
         let reason = reason.into();
         if reason.trim().is_empty() {
-            return Err(AiError::Config("a rejection needs a reason".into()));
+            return Err(AiError::new(
+                AiErrorKind::Config,
+                "a rejection needs a reason",
+            ));
         }
         log_review(
             audit,
@@ -615,8 +621,8 @@ mod tests {
             .with_check(check)
         };
         assert_eq!(
-            draft().approve(&reviewer(), &audit).unwrap_err(),
-            AiError::ReviewBlocked { blocking: 1 }
+            draft().approve(&reviewer(), &audit).unwrap_err().blocking(),
+            Some(1)
         );
         assert!(Override::new("ok").is_err());
         assert!(Override::new("          ").is_err());

@@ -12,13 +12,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{ClaimRecord, Outcome};
-use crate::AiError;
 use crate::engine::{Call, Engine};
 use crate::model::Prompt;
 use crate::phi::KnownIdentifiers;
 use crate::prompt::APPEAL_V1;
 use crate::review::{Approved, Draft};
 use crate::soap::Fact;
+use crate::{AiError, AiErrorKind};
 
 /// Longest letter the reviewer is not warned about.
 pub const MAX_WORDS: usize = 300;
@@ -69,7 +69,7 @@ pub struct AppealContext {
 
 /// Gathers the evidence for appealing a denied claim: its diagnoses and lines, authorization
 /// and coverage, the days to submission, and the patient's problem list in the claim's
-/// department. Errors with [`AiError::Config`] when the claim is not denied.
+/// department. Errors with [`AiErrorKind::Config`] when the claim is not denied.
 pub async fn gather_context(
     practice: &Practice,
     record: &ClaimRecord,
@@ -80,8 +80,9 @@ pub async fn gather_context(
         description,
     } = &record.outcome
     else {
-        return Err(AiError::Config(
-            "only a denied claim can be appealed".into(),
+        return Err(AiError::new(
+            AiErrorKind::Config,
+            "only a denied claim can be appealed",
         ));
     };
     let f = &record.facts;
@@ -90,7 +91,7 @@ pub async fn gather_context(
         .get(f.patient_id)
         .send()
         .await
-        .map_err(|e| AiError::athena(&e))?;
+        .map_err(AiError::athena)?;
     let first = patient
         .firstname
         .as_ref()
@@ -206,7 +207,7 @@ pub async fn gather_context(
             .problems()
             .send()
             .await
-            .map_err(|e| AiError::athena(&e))?;
+            .map_err(AiError::athena)?;
         for (i, p) in problems.items().iter().enumerate() {
             let Some(name) = &p.name else { continue };
             let status = p

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use futures::{StreamExt, TryStreamExt};
 
 use super::{ClaimFacts, ClaimRecord, Coverage, Diagnosis, Outcome, ServiceLine};
-use crate::AiError;
+use crate::{AiError, AiErrorKind};
 
 /// How many patients' insurances are read at once.
 const CONCURRENCY: usize = 4;
@@ -33,7 +33,7 @@ pub async fn load_claims(
         .stream()
         .try_collect()
         .await
-        .map_err(|e| AiError::athena(&e))?;
+        .map_err(AiError::athena)?;
     let patients: BTreeSet<PatientId> = claims.iter().filter_map(|c| c.patientid).collect();
     let insurances: HashMap<PatientId, Vec<Insurance>> = futures::stream::iter(patients)
         .map(|p| async move { Ok::<_, AiError>((p, insurances_of(practice, p).await?)) })
@@ -66,12 +66,12 @@ pub async fn insurances_of(
     {
         Ok(page) => Ok(page.items().to_vec()),
         Err(e) if e.status() == Some(404) => Ok(Vec::new()),
-        Err(e) => Err(AiError::athena(&e)),
+        Err(e) => Err(AiError::athena(e)),
     }
 }
 
 fn missing(field: &str) -> AiError {
-    AiError::Athena(format!("a claim has no {field}"))
+    AiError::new(AiErrorKind::Athena, format!("a claim has no {field}"))
 }
 
 /// Splits one claim into facts and outcome; `insurances` are its patient's.

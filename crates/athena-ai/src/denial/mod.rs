@@ -59,8 +59,8 @@ pub mod score;
 use athena_core::ids::{ClaimId, DepartmentId, InsuranceId, PatientId, ProviderId};
 use chrono::NaiveDate;
 
-use crate::AiError;
 use crate::engine::Engine;
+use crate::{AiError, AiErrorKind};
 
 pub use history::{DenialHistory, HistoryEvidence, Rate};
 pub use judgment::{Reason, RiskJudgment};
@@ -239,16 +239,15 @@ impl<'a> Scorer<'a> {
     }
 
     /// Assesses the claim at `index`: rules and history always; the model's judgment when an
-    /// engine is given. Out-of-range indexes are a [`AiError::Config`] error.
+    /// engine is given. Out-of-range indexes are a [`AiErrorKind::Config`] error.
     pub async fn assess(
         &self,
         index: usize,
         engine: Option<&Engine>,
     ) -> Result<Assessment, AiError> {
-        let record = self
-            .records
-            .get(index)
-            .ok_or_else(|| AiError::Config(format!("no claim at index {index}")))?;
+        let record = self.records.get(index).ok_or_else(|| {
+            AiError::new(AiErrorKind::Config, format!("no claim at index {index}"))
+        })?;
         let flags = self.rules.check(&record.facts);
         let history = self.history.evidence(record);
         let (judgment, draft_id) = match engine {

@@ -6,8 +6,8 @@
 //! citing each by id. So in scoring it adds nothing to the ranking: the rules and the history
 //! do all the work, which is what a test with it measures.
 
-use crate::AiError;
 use crate::model::ModelRequest;
+use crate::{AiError, AiErrorKind};
 
 /// Answers a denial-risk or appeal-letter request (use with
 /// [`ScriptedModel::with_responder`](crate::providers::scripted::ScriptedModel::with_responder)).
@@ -23,8 +23,9 @@ pub fn offline_reply(request: &ModelRequest) -> Result<String, AiError> {
     } else if text.contains("Rule findings:") {
         Ok(risk(&text))
     } else {
-        Err(AiError::InvalidResponse(
-            "the offline denial model only answers denial-risk and appeal prompts".into(),
+        Err(AiError::new(
+            AiErrorKind::InvalidResponse,
+            "the offline denial model only answers denial-risk and appeal prompts",
         ))
     }
 }

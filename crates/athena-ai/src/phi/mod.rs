@@ -15,8 +15,8 @@ use chrono::NaiveDate;
 
 pub use detect::{PhiKind, Span};
 
-use crate::AiError;
 use crate::model::Prompt;
+use crate::{AiError, AiErrorKind};
 
 /// A value the PHI guard has cleaned. The only constructor is [`PhiGuard::deidentify`].
 #[derive(Debug, Clone, PartialEq)]
@@ -262,7 +262,7 @@ pub async fn with_practice_providers(
         .stream()
         .try_collect()
         .await
-        .map_err(|e| AiError::athena(&e))?;
+        .map_err(AiError::athena)?;
     for p in &providers {
         if let (Some(f), Some(l)) = (&p.firstname, &p.lastname) {
             known = known.provider(&format!("{f} {l}"));
@@ -510,10 +510,10 @@ impl PhiGuard {
         } else {
             let mut kinds: Vec<&str> = left.iter().map(|s| s.kind.label()).collect();
             kinds.dedup();
-            Err(AiError::PhiBlocked(format!(
-                "identifiers left after scrubbing: {}",
-                kinds.join(",")
-            )))
+            Err(AiError::new(
+                AiErrorKind::PhiBlocked,
+                format!("identifiers left after scrubbing: {}", kinds.join(",")),
+            ))
         }
     }
 

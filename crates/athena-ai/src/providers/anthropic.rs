@@ -14,8 +14,8 @@ use athena_core::{Request, RetryPolicy};
 use secrecy::SecretString;
 
 use super::ModelConfig;
-use crate::AiError;
 use crate::model::{FinishReason, LanguageModel, ModelRequest, ModelResponse, OutputMode, Usage};
+use crate::{AiError, AiErrorKind};
 
 /// The API version header value.
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
@@ -48,21 +48,22 @@ pub fn encode_request(model: &str, request: &ModelRequest) -> Value {
 }
 
 /// Translates a 2xx Messages body into a response (pure): text blocks concatenated,
-/// `stop_reason` `max_tokens` → [`FinishReason::Length`], `refusal` → [`AiError::Refusal`].
+/// `stop_reason` `max_tokens` → [`FinishReason::Length`], `refusal` → [`AiErrorKind::Refusal`].
 pub fn decode_response(body: &Value) -> Result<ModelResponse, AiError> {
     if body.get("type").and_then(Value::as_str) == Some("error") {
-        return Err(AiError::InvalidResponse(
-            "error object in a 2xx body".into(),
+        return Err(AiError::new(
+            AiErrorKind::InvalidResponse,
+            "error object in a 2xx body",
         ));
     }
     let content = body
         .get("content")
         .and_then(Value::as_array)
-        .ok_or_else(|| AiError::InvalidResponse("no content[]".into()))?;
+        .ok_or_else(|| AiError::new(AiErrorKind::InvalidResponse, "no content[]"))?;
     let finish = match body.get("stop_reason").and_then(Value::as_str) {
         Some("end_turn") | Some("stop_sequence") | None => FinishReason::Stop,
         Some("max_tokens") => FinishReason::Length,
-        Some("refusal") => return Err(AiError::Refusal),
+        Some("refusal") => return Err(AiError::from(AiErrorKind::Refusal)),
         Some(_) => FinishReason::Other,
     };
     let text: String = content
@@ -122,10 +123,14 @@ impl Anthropic {
         let key = config
             .api_key
             .clone()
-            .ok_or_else(|| AiError::Config("Anthropic needs an API key".into()))?;
+            .ok_or_else(|| AiError::new(AiErrorKind::Config, "Anthropic needs an API key"))?;
         // Checked once here, so a key that cannot be a header value is a config error.
-        http::HeaderValue::from_str(&key)
-            .map_err(|_| AiError::Config("the Anthropic API key is not a valid header".into()))?;
+        http::HeaderValue::from_str(&key).map_err(|_| {
+            AiError::new(
+                AiErrorKind::Config,
+                "the Anthropic API key is not a valid header",
+            )
+        })?;
         let retry = RetryPolicy::default();
         Ok(Anthropic {
             client: build_client(config, retry)?,
@@ -143,7 +148,7 @@ impl Anthropic {
             base_url: get("ANTHROPIC_BASE_URL")
                 .unwrap_or_else(|| "https://api.anthropic.com".into()),
             model: get("ANTHROPIC_MODEL")
-                .ok_or_else(|| AiError::Config("set ANTHROPIC_MODEL".into()))?,
+                .ok_or_else(|| AiError::new(AiErrorKind::Config, "set ANTHROPIC_MODEL"))?,
             api_key: get("ANTHROPIC_API_KEY"),
             timeout: Duration::from_secs(120),
         };
@@ -151,7 +156,7 @@ impl Anthropic {
     }
 
     /// Caps attempts and the longest back-off between them (tests use small values). A
-    /// `Retry-After` longer than `max_wait` ends the call with [`AiError::RateLimited`]
+    /// `Retry-After` longer than `max_wait` ends the call with [`AiErrorKind::RateLimited`]
     /// carrying it, rather than sleeping.
     pub fn with_retry(mut self, max_attempts: u32, max_wait: Duration) -> Result<Self, AiError> {
         let retry = self
@@ -170,8 +175,12 @@ impl Anthropic {
     /// sensitive), the API version, retry-safe.
     fn http_request(&self, body: &Value) -> Result<Request, AiError> {
         use secrecy::ExposeSecret;
-        let mut key = http::HeaderValue::from_str(self.key.expose_secret())
-            .map_err(|_| AiError::Config("the Anthropic API key is not a valid header".into()))?;
+        let mut key = http::HeaderValue::from_str(self.key.expose_secret()).map_err(|_| {
+            AiError::new(
+                AiErrorKind::Config,
+                "the Anthropic API key is not a valid header",
+            )
+        })?;
         key.set_sensitive(true);
         Ok(super::generation_request("/v1/messages", body)?
             .anonymous()
@@ -192,7 +201,7 @@ fn build_client(config: &ModelConfig, retry: RetryPolicy) -> Result<athena_core:
         .attempt_timeout(config.timeout)
         .overall_timeout(config.timeout * 3)
         .build()
-        .map_err(|e| AiError::Config(format!("{:?}", e.kind())))
+        .map_err(|e| AiError::new(AiErrorKind::Config, "model client").with_source(e))
 }
 
 impl LanguageModel for Anthropic {

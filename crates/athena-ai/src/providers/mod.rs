@@ -13,7 +13,7 @@ pub mod scripted;
 
 use std::time::Duration;
 
-use crate::AiError;
+use crate::{AiError, AiErrorKind};
 
 /// Backend settings, usually from the environment.
 #[derive(Clone, PartialEq, Eq)]
@@ -63,7 +63,8 @@ pub(crate) fn generation_request(
     route: &'static str,
     body: &serde_json::Value,
 ) -> Result<athena_core::Request, AiError> {
-    let bytes = serde_json::to_vec(body).map_err(|_| AiError::InvalidResponse("encode".into()))?;
+    let bytes = serde_json::to_vec(body)
+        .map_err(|_| AiError::new(AiErrorKind::InvalidResponse, "encode"))?;
     Ok(athena_core::Request::post(route)
         .json_body(bytes)
         .retry_safety(athena_core::RetrySafety::Idempotent))
@@ -75,31 +76,29 @@ pub(crate) async fn send(
     client: &athena_core::Client,
     request: &athena_core::Request,
 ) -> Result<serde_json::Value, AiError> {
-    let raw = client
-        .execute(request)
-        .await
-        .map_err(|e| error_from_core(&e))?;
+    let raw = client.execute(request).await.map_err(error_from_core)?;
     serde_json::from_slice(raw.body())
-        .map_err(|_| AiError::InvalidResponse("body is not JSON".into()))
+        .map_err(|_| AiError::new(AiErrorKind::InvalidResponse, "body is not JSON"))
 }
 
 /// Maps a failed call of core's transport to an [`AiError`], keeping of the vendor's error
 /// body only its short code (`error.code`, else `error.type`), never its message: vendor
 /// messages can echo the prompt.
-pub(crate) fn error_from_core(e: &athena_core::Error) -> AiError {
+pub(crate) fn error_from_core(e: athena_core::Error) -> AiError {
+    let status = e.status();
+    // Core read `{"error": …}`; an object arrives here as its JSON text.
+    let code = e
+        .api_error()
+        .and_then(|a| a.error())
+        .and_then(|error| serde_json::from_str::<serde_json::Value>(error).ok())
+        .and_then(|v| {
+            ["code", "type"]
+                .iter()
+                .find_map(|k| v.get(*k).and_then(|c| c.as_str()).map(str::to_owned))
+        });
     let err = AiError::from_core(e);
-    match (&err, e.api_error().and_then(|a| a.error())) {
-        (AiError::BadRequest { status, .. }, Some(error)) => {
-            // Core read `{"error": …}`; an object arrives here as its JSON text.
-            let code = serde_json::from_str::<serde_json::Value>(error)
-                .ok()
-                .and_then(|v| {
-                    ["code", "type"]
-                        .iter()
-                        .find_map(|k| v.get(*k).and_then(|c| c.as_str()).map(str::to_owned))
-                });
-            AiError::from_status(*status, code.as_deref(), None)
-        }
+    match (err.kind(), status, code) {
+        (AiErrorKind::BadRequest, Some(status), Some(code)) => err.with_vendor_code(status, &code),
         _ => err,
     }
 }

@@ -9,8 +9,8 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 
 use super::ModelConfig;
-use crate::AiError;
 use crate::model::{FinishReason, LanguageModel, ModelRequest, ModelResponse, OutputMode, Usage};
+use crate::{AiError, AiErrorKind};
 
 /// Translates a request into the chat-completions JSON body (pure).
 pub fn encode_request(model: &str, request: &ModelRequest) -> Value {
@@ -33,30 +33,31 @@ pub fn encode_request(model: &str, request: &ModelRequest) -> Value {
 }
 
 /// Translates a 2xx chat-completions body into a response (pure). A non-null `refusal` or a
-/// `content_filter` stop is [`AiError::Refusal`].
+/// `content_filter` stop is [`AiErrorKind::Refusal`].
 pub fn decode_response(body: &Value) -> Result<ModelResponse, AiError> {
     let choice = body
         .get("choices")
         .and_then(|c| c.get(0))
-        .ok_or_else(|| AiError::InvalidResponse("no choices[0]".into()))?;
+        .ok_or_else(|| AiError::new(AiErrorKind::InvalidResponse, "no choices[0]"))?;
     let message = choice
         .get("message")
-        .ok_or_else(|| AiError::InvalidResponse("no choices[0].message".into()))?;
+        .ok_or_else(|| AiError::new(AiErrorKind::InvalidResponse, "no choices[0].message"))?;
     if message.get("refusal").is_some_and(|r| !r.is_null()) {
-        return Err(AiError::Refusal);
+        return Err(AiError::from(AiErrorKind::Refusal));
     }
     let finish = match choice.get("finish_reason").and_then(Value::as_str) {
         Some("stop") | None => FinishReason::Stop,
         Some("length") => FinishReason::Length,
-        Some("content_filter") => return Err(AiError::Refusal),
+        Some("content_filter") => return Err(AiError::from(AiErrorKind::Refusal)),
         Some(_) => FinishReason::Other,
     };
     let text = match message.get("content") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Null) | None if finish == FinishReason::Length => String::new(),
         _ => {
-            return Err(AiError::InvalidResponse(
-                "choices[0].message.content is not a string".into(),
+            return Err(AiError::new(
+                AiErrorKind::InvalidResponse,
+                "choices[0].message.content is not a string",
             ));
         }
     };
@@ -145,7 +146,7 @@ impl OpenAiCompatible {
         };
         let client = builder
             .build()
-            .map_err(|e| AiError::Config(format!("{:?}", e.kind())))?;
+            .map_err(|e| AiError::new(AiErrorKind::Config, "model client").with_source(e))?;
         Ok(OpenAiCompatible {
             client,
             model: config.model.clone(),
@@ -154,8 +155,12 @@ impl OpenAiCompatible {
 
     /// From `ATHENA_AI_BASE_URL`, `ATHENA_AI_MODEL`, `ATHENA_AI_API_KEY`.
     pub fn from_env() -> Result<Self, AiError> {
-        let config = ModelConfig::from_env("ATHENA_AI")
-            .ok_or_else(|| AiError::Config("set ATHENA_AI_BASE_URL and ATHENA_AI_MODEL".into()))?;
+        let config = ModelConfig::from_env("ATHENA_AI").ok_or_else(|| {
+            AiError::new(
+                AiErrorKind::Config,
+                "set ATHENA_AI_BASE_URL and ATHENA_AI_MODEL",
+            )
+        })?;
         Self::new(&config)
     }
 }

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::future::BoxFuture;
 
-use crate::AiError;
 use crate::model::{FinishReason, LanguageModel, ModelRequest, ModelResponse};
+use crate::{AiError, AiErrorKind};
 
 type Responder = dyn Fn(&ModelRequest) -> Result<String, AiError> + Send + Sync;
 
@@ -108,7 +108,7 @@ impl LanguageModel for ScriptedModel {
                     model: self.id.clone(),
                     usage: None,
                 }),
-                (None, None) => Err(AiError::ScriptExhausted),
+                (None, None) => Err(AiError::from(AiErrorKind::ScriptExhausted)),
             }
         })
     }

@@ -26,8 +26,8 @@ use athena_rest::{DepartmentExt, PracticeExt};
 use chrono::NaiveDate;
 
 use super::Fact;
-use crate::AiError;
 use crate::phi::{KnownIdentifiers, PhiKind};
+use crate::{AiError, AiErrorKind};
 
 /// Which visit the note is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,12 +169,13 @@ pub async fn gather(
         chart.allergies().send(),
         chart.lab_results().send(),
     );
-    let demographics = demographics.map_err(|e| AiError::athena(&e))?;
+    let demographics = demographics.map_err(AiError::athena)?;
     let (visit_date, encounter_facts) = match encounter {
         Ok(found) => {
             if found.patient().is_some_and(|p| p != patient) {
-                return Err(AiError::Athena(
-                    "the visit belongs to another patient".into(),
+                return Err(AiError::new(
+                    AiErrorKind::Athena,
+                    "the visit belongs to another patient",
                 ));
             }
             (found.date(), Ok(found.facts()))

@@ -13,12 +13,12 @@ pub mod validate;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::AiError;
 use crate::engine::{Call, Engine};
 use crate::model::Prompt;
 use crate::phi::KnownIdentifiers;
 use crate::prompt::SOAP_V1;
 use crate::review::Draft;
+use crate::{AiError, AiErrorKind};
 
 /// One source fact from the chart, e.g. `vital:1` → `BP 128/82 (2025-03-02)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -243,7 +243,7 @@ pub async fn upload_note(
     approved: crate::review::Approved<SoapNote>,
 ) -> Result<athena_core::ids::DocumentId, AiError> {
     use athena_rest::DepartmentExt;
-    let pdf = crate::pdf::single_page(
+    let pdf = crate::pdf::render_text(
         "SOAP note (AI-drafted, clinician-approved)",
         &approved.value().render(),
     );
@@ -262,10 +262,10 @@ pub async fn upload_note(
         ))
         .send()
         .await
-        .map_err(|e| AiError::athena(&e))?;
+        .map_err(AiError::athena)?;
     created
         .clinicaldocumentid
-        .ok_or_else(|| AiError::Athena("upload answered without a document id".into()))
+        .ok_or_else(|| AiError::new(AiErrorKind::Athena, "upload answered without a document id"))
 }
 
 #[cfg(test)]

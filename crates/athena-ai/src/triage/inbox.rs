@@ -62,7 +62,7 @@ pub async fn read_inbox(
         .stream()
         .try_collect()
         .await
-        .map_err(|e| AiError::athena(&e))?;
+        .map_err(AiError::athena)?;
     let open: Vec<(PatientId, PatientCaseId, Option<DepartmentId>)> = items
         .iter()
         .filter(|i| i.documentclass.as_deref() == Some("PATIENTCASE"))
@@ -103,9 +103,9 @@ async fn read_case(
         practice.patient_cases(patient).get(case).send(),
         practice.patients().get(patient).send(),
     );
-    let full = full.map_err(|e| AiError::athena(&e))?;
+    let full = full.map_err(AiError::athena)?;
     // Without the patient's identifiers the PHI guard could not remove them: fail closed.
-    let demographics = demographics.map_err(|e| AiError::athena(&e))?;
+    let demographics = demographics.map_err(AiError::athena)?;
     Ok(InboxCase {
         patient,
         case,

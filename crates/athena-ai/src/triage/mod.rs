@@ -320,6 +320,6 @@ pub async fn post_reply(
         .add_action(case, note)
         .send()
         .await
-        .map_err(|e| AiError::athena(&e))?;
+        .map_err(AiError::athena)?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use athena_ai::phi::KnownIdentifiers;
 use athena_ai::providers::scripted::ScriptedModel;
 use athena_ai::review::{Reviewer, SandboxAuthenticator};
 use athena_ai::triage::{self, Category, InboxMessage, Urgency, keyword_baseline, red_flags};
-use athena_ai::{AiError, ModelAccess, ModelRequest};
+use athena_ai::{AiError, AiErrorKind, ModelAccess, ModelRequest};
 
 fn parse(u: &str) -> Urgency {
     serde_json::from_value(serde_json::Value::String(u.into())).unwrap()
@@ -19,7 +19,7 @@ fn parse_c(c: &str) -> Category {
 }
 
 fn dataset() -> Vec<(Urgency, Category, String)> {
-    include_str!("data/triage_messages.tsv")
+    include_str!("../data/triage_messages.tsv")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
@@ -38,7 +38,7 @@ fn dataset() -> Vec<(Urgency, Category, String)> {
 fn scripted() -> ScriptedModel {
     ScriptedModel::new("keyword-baseline").with_responder(|r: &ModelRequest| {
         let text = &r.prompt().messages[0].content;
-        let message = text.split("\"\"\"").nth(1).ok_or_else(|| AiError::InvalidResponse("no message".into()))?;
+        let message = text.split("\"\"\"").nth(1).ok_or_else(|| AiError::new(AiErrorKind::InvalidResponse,"no message"))?;
         let (u, c) = keyword_baseline(message);
         Ok(serde_json::json!({"urgency": u, "category": c, "reply": "Thank you, our team will follow up.", "actions": ["Route to care team"]}).to_string())
     })

@@ -41,7 +41,7 @@ fn contains_word(haystack: &str, needle: &str) -> bool {
 #[test]
 fn blind_deidentification_set() {
     let cases: Vec<Value> =
-        serde_json::from_str(include_str!("data/deid_blind.json")).expect("the set parses");
+        serde_json::from_str(include_str!("../data/deid_blind.json")).expect("the set parses");
     let (mut total, mut caught, mut kept_total, mut kept) = (0, 0, 0, 0);
     let mut missed = Vec::new();
     let mut lost = Vec::new();

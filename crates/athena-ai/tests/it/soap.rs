@@ -100,7 +100,8 @@ async fn approved_note_uploads_as_pdf_to_the_sandbox() {
         .await
         .unwrap();
     let refused = draft.approve(&reviewer, audit.as_ref()).unwrap_err();
-    assert_eq!(refused, athena_ai::AiError::ReviewBlocked { blocking: 1 });
+    assert_eq!(refused.kind(), athena_ai::AiErrorKind::ReviewBlocked);
+    assert_eq!(refused.blocking(), Some(1));
     // …an override needs a reason, and the reason is audited…
     let overridden = soap::draft_note(&engine, &facts(), None, KnownIdentifiers::new())
         .await

@@ -56,7 +56,7 @@ fn statements(n: &SoapNote) -> Vec<(char, usize, &str)> {
 #[test]
 fn blind_planted_set() {
     let cases: Vec<Value> =
-        serde_json::from_str(include_str!("data/soap_blind.json")).expect("the set parses");
+        serde_json::from_str(include_str!("../data/soap_blind.json")).expect("the set parses");
     let mut clean = (0, 0);
     let mut planted = (0, 0);
     let mut missed = Vec::new();

@@ -10,9 +10,7 @@
 //! blocked, each a value the note states and the dialogue does not (a temperature never
 //! spoken, thrice; "124/80" where the doctor said "120 over 80").
 
-mod common;
-
-use common::csv::parse_csv;
+use crate::common::csv::parse_csv;
 use std::path::PathBuf;
 
 use athena_ai::soap::validate;

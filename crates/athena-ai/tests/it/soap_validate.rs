@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 use athena_ai::soap::validate::{self, Claim, ProblemKind, Severity, VitalKind};
 use athena_ai::soap::{Fact, SoapNote, Statement};
 
-const SET: &str = include_str!("data/soap_planted.txt");
-const SET_B: &str = include_str!("data/soap_planted_b.txt");
-const SET_C: &str = include_str!("data/soap_planted_c.txt");
+const SET: &str = include_str!("../data/soap_planted.txt");
+const SET_B: &str = include_str!("../data/soap_planted_b.txt");
+const SET_C: &str = include_str!("../data/soap_planted_c.txt");
 
 struct Plant {
     kind: String,

@@ -136,7 +136,7 @@ fn score(name: &str, raw: &str) -> (f64, f64) {
 
 #[test]
 fn hand_annotated_set_recall_with_chart_identifiers() {
-    let raw = include_str!("data/deid_set.txt");
+    let raw = include_str!("../data/deid_set.txt");
     assert!(cases(raw).len() >= 50);
     let (recall, over) = score("hand-annotated de-id set", raw);
     assert!(recall >= 0.99, "recall {:.1}% below 99%", 100.0 * recall);
@@ -150,7 +150,7 @@ fn hand_annotated_set_recall_with_chart_identifiers() {
 /// catches regressions.
 #[test]
 fn fresh_set_recall_with_chart_identifiers() {
-    let raw = include_str!("data/deid_set_fresh.txt");
+    let raw = include_str!("../data/deid_set_fresh.txt");
     assert!(cases(raw).len() >= 20);
     let (recall, over) = score("fresh de-id set", raw);
     assert!(

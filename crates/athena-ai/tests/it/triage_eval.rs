@@ -190,14 +190,14 @@ fn check(name: &str, (recall, false_rate): (f64, f64)) {
 
 #[tokio::test]
 async fn development_set() {
-    let cases = load(include_str!("data/triage_dev.jsonl"));
+    let cases = load(include_str!("../data/triage_dev.jsonl"));
     assert!(cases.len() >= 400, "{} cases", cases.len());
     check("development set", evaluate("development set", &cases).await);
 }
 
 #[tokio::test]
 async fn blind_evaluation_set() {
-    let cases = load(include_str!("data/triage_eval.jsonl"));
+    let cases = load(include_str!("../data/triage_eval.jsonl"));
     assert!(cases.len() >= 400, "{} cases", cases.len());
     check(
         "blind evaluation set",
@@ -219,7 +219,7 @@ async fn blind_evaluation_set() {
 /// longer blind. It is held to that floor so that a regression shows.
 #[tokio::test]
 async fn second_blind_set() {
-    let cases = load(include_str!("data/triage_blind2.jsonl"));
+    let cases = load(include_str!("../data/triage_blind2.jsonl"));
     assert!(cases.len() >= 100, "{} cases", cases.len());
     let (recall, false_rate) = evaluate("second blind set", &cases).await;
     assert!(
@@ -250,7 +250,7 @@ async fn second_blind_set() {
 /// no longer blind. It is held to that floor so that a regression shows.
 #[tokio::test]
 async fn third_blind_set() {
-    let cases = load(include_str!("data/triage_blind3.jsonl"));
+    let cases = load(include_str!("../data/triage_blind3.jsonl"));
     assert!(cases.len() >= 80, "{} cases", cases.len());
     let (recall, false_rate) = evaluate("third blind set", &cases).await;
     assert!(recall >= 100.0, "third blind set: recall {recall:.1}% fell");

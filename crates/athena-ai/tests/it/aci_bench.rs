@@ -2,9 +2,7 @@
 //! never copied into the repo): no patient or doctor name from the metadata may survive into
 //! what a non-PHI model receives.
 
-mod common;
-
-use common::csv::parse_csv;
+use crate::common::csv::parse_csv;
 use std::collections::HashMap;
 use std::path::PathBuf;
 

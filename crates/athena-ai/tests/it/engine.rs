@@ -8,7 +8,7 @@ use athena_ai::phi::KnownIdentifiers;
 use athena_ai::prompt::{APPEAL_V1, DENIAL_V1, SOAP_V1, TRIAGE_V1};
 use athena_ai::providers::scripted::ScriptedModel;
 use athena_ai::review::{Reviewer, SandboxAuthenticator};
-use athena_ai::{AiError, ModelAccess, PhiAllowedModel, Prompt};
+use athena_ai::{AiErrorKind, ModelAccess, PhiAllowedModel, Prompt};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -91,7 +91,8 @@ async fn domain_validation_fails_after_one_repair() {
         })
         .await
         .unwrap_err();
-    assert_eq!(err, AiError::Validation(vec!["text says bad".into()]));
+    assert_eq!(err.kind(), AiErrorKind::Validation);
+    assert_eq!(err.problems(), ["text says bad"]);
     assert_eq!(model.requests().len(), 2, "at most one repair round");
 }
 
@@ -106,8 +107,9 @@ async fn truncated_json_is_an_error_not_a_repair() {
         engine
             .structured::<Greeting>(call("hi"), |_| vec![])
             .await
-            .unwrap_err(),
-        AiError::Truncated
+            .unwrap_err()
+            .kind(),
+        AiErrorKind::Truncated
     );
 }
 
