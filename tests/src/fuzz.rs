@@ -331,7 +331,9 @@ pub fn bulk_ndjson(data: &[u8]) {
 /// verifies; flipping any one bit of the body, the secret or the signature's hex is rejected
 /// (unless the flip only changes the case of a hex letter, which encodes the same tag).
 pub fn webhook_verify(data: &[u8]) {
-    use athena_subscriptions::push::{SignatureError, parse_notification, sign, verify_signature};
+    use athena_subscriptions::push::{
+        SignatureErrorKind, parse_notification, sign, verify_signature,
+    };
     let mut rest = data;
     let mut take = |n: usize| {
         let (a, b) = rest.split_at(n.min(rest.len()));
@@ -359,8 +361,8 @@ pub fn webhook_verify(data: &[u8]) {
         );
     }
     assert_eq!(
-        verify_signature(&secret, body, None),
-        Err(SignatureError::Missing)
+        verify_signature(&secret, body, None).map_err(|e| e.kind()),
+        Err(SignatureErrorKind::Missing)
     );
     verify_signature(&secret, body, Some(&good)).expect("our own signature verifies");
     verify_signature(&secret, body, Some(&good.to_ascii_uppercase()))
@@ -376,8 +378,8 @@ pub fn webhook_verify(data: &[u8]) {
         plus["sha256=".len() + 2 * i] = b'+';
         let plus = String::from_utf8(plus).expect("ASCII");
         assert_eq!(
-            verify_signature(&secret, body, Some(&plus)),
-            Err(SignatureError::Malformed),
+            verify_signature(&secret, body, Some(&plus)).map_err(|e| e.kind()),
+            Err(SignatureErrorKind::Malformed),
             "a sign inside the hex verified"
         );
     }

@@ -15,6 +15,8 @@ use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
+
 /// One destructive read (or the intent to do one) that is not yet acknowledged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadWindow {
@@ -92,45 +94,6 @@ impl Checkpoint {
     }
 }
 
-/// A checkpoint store failed; the poller does not read destructively without it.
-#[derive(Debug)]
-pub struct StoreError {
-    message: String,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
-}
-
-impl StoreError {
-    /// A store error with a message (no PHI) and an optional cause.
-    pub fn new(
-        message: impl Into<String>,
-        source: Option<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
-        StoreError {
-            message: message.into(),
-            source,
-        }
-    }
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("checkpoint store: ")?;
-        f.write_str(&self.message)?;
-        if let Some(s) = &self.source {
-            write!(f, ": {s}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for StoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
-}
-
 /// Where checkpoints live. Dyn-compatible; `save` must be durable when it returns `Ok`
 /// (the poller relies on that before every destructive read and before every hand-out).
 ///
@@ -153,15 +116,15 @@ impl std::error::Error for StoreError {
 ///
 /// ```text
 /// impl CheckpointStore for PgStore {
-///     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, StoreError>> {
+///     fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, Error>> {
 ///         Box::pin(async move {
 ///             let row = self.pool.query_opt("SELECT body FROM athena_checkpoints WHERE key=$1", &[&key]).await
-///                 .map_err(|e| StoreError::new("load", Some(Box::new(e))))?;
+///                 .map_err(|e| Error::store("load").with_source(e))?;
 ///             row.map(|r| serde_json::from_value(r.get(0))).transpose()
-///                 .map_err(|e| StoreError::new("decode", Some(Box::new(e))))
+///                 .map_err(|e| Error::store("decode").with_source(e))
 ///         })
 ///     }
-///     fn save<'a>(&'a self, key: &'a str, cp: &'a Checkpoint) -> BoxFuture<'a, Result<(), StoreError>> { /* upsert */ }
+///     fn save<'a>(&'a self, key: &'a str, cp: &'a Checkpoint) -> BoxFuture<'a, Result<(), Error>> { /* upsert */ }
 /// }
 /// ```
 ///
@@ -172,13 +135,13 @@ impl std::error::Error for StoreError {
 /// batches); a lease row or advisory lock per key prevents that.
 pub trait CheckpointStore: Send + Sync + fmt::Debug {
     /// The checkpoint under `key`, or `None` if there is none.
-    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, StoreError>>;
+    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, Error>>;
     /// Durably replaces the checkpoint under `key`.
     fn save<'a>(
         &'a self,
         key: &'a str,
         checkpoint: &'a Checkpoint,
-    ) -> BoxFuture<'a, Result<(), StoreError>>;
+    ) -> BoxFuture<'a, Result<(), Error>>;
 }
 
 /// Checkpoints in memory: for tests and for consumers that accept losing the replay
@@ -201,12 +164,9 @@ impl MemoryCheckpointStore {
 }
 
 impl CheckpointStore for MemoryCheckpointStore {
-    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, StoreError>> {
+    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, Error>> {
         Box::pin(async move {
-            let map = self
-                .map
-                .lock()
-                .map_err(|_| StoreError::new("poisoned lock", None))?;
+            let map = self.map.lock().map_err(|_| Error::store("poisoned lock"))?;
             Ok(map.get(key).cloned())
         })
     }
@@ -215,12 +175,9 @@ impl CheckpointStore for MemoryCheckpointStore {
         &'a self,
         key: &'a str,
         checkpoint: &'a Checkpoint,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
+    ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
-            let mut map = self
-                .map
-                .lock()
-                .map_err(|_| StoreError::new("poisoned lock", None))?;
+            let mut map = self.map.lock().map_err(|_| Error::store("poisoned lock"))?;
             map.insert(key.to_string(), checkpoint.clone());
             Ok(())
         })
@@ -241,10 +198,10 @@ pub struct FileCheckpointStore {
 
 impl FileCheckpointStore {
     /// Uses (and creates) `dir`; removes temp files a killed process left behind.
-    pub fn open(dir: impl AsRef<Path>) -> Result<Self, StoreError> {
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self, Error> {
         let dir = dir.as_ref().to_path_buf();
         std::fs::create_dir_all(&dir)
-            .map_err(|e| StoreError::new("create directory", Some(Box::new(e))))?;
+            .map_err(|e| Error::store("create directory").with_source(e))?;
         if let Ok(entries) = std::fs::read_dir(&dir) {
             for entry in entries.flatten() {
                 if entry.file_name().to_string_lossy().contains(".tmp-") {
@@ -297,7 +254,7 @@ fn save_blocking(dir: &Path, tmp: &Path, path: &Path, bytes: &[u8]) -> std::io::
 }
 
 impl CheckpointStore for FileCheckpointStore {
-    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, StoreError>> {
+    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<Checkpoint>, Error>> {
         let path = self.path_for(key);
         Box::pin(async move {
             let read = tokio::task::spawn_blocking(move || match std::fs::read(&path) {
@@ -306,11 +263,11 @@ impl CheckpointStore for FileCheckpointStore {
                 Err(e) => Err(e),
             })
             .await
-            .map_err(|e| StoreError::new("load task", Some(Box::new(e))))?
-            .map_err(|e| StoreError::new("read", Some(Box::new(e))))?;
+            .map_err(|e| Error::store("load task").with_source(e))?
+            .map_err(|e| Error::store("read").with_source(e))?;
             read.map(|bytes| serde_json::from_slice(&bytes))
                 .transpose()
-                .map_err(|e| StoreError::new("decode", Some(Box::new(e))))
+                .map_err(|e| Error::store("decode").with_source(e))
         })
     }
 
@@ -318,17 +275,17 @@ impl CheckpointStore for FileCheckpointStore {
         &'a self,
         key: &'a str,
         checkpoint: &'a Checkpoint,
-    ) -> BoxFuture<'a, Result<(), StoreError>> {
+    ) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
             let bytes = serde_json::to_vec(checkpoint)
-                .map_err(|e| StoreError::new("encode", Some(Box::new(e))))?;
+                .map_err(|e| Error::store("encode").with_source(e))?;
             let path = self.path_for(key);
             let tmp = self.temp_path(&path);
             let dir = self.dir.clone();
             tokio::task::spawn_blocking(move || save_blocking(&dir, &tmp, &path, &bytes))
                 .await
-                .map_err(|e| StoreError::new("save task", Some(Box::new(e))))?
-                .map_err(|e| StoreError::new("write", Some(Box::new(e))))
+                .map_err(|e| Error::store("save task").with_source(e))?
+                .map_err(|e| Error::store("write").with_source(e))
         })
     }
 }

@@ -180,8 +180,22 @@ impl ChangeEvent {
     }
 
     /// Decodes the item into a typed model (e.g. `athena_rest::models::Appointment`).
-    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        T::deserialize(&self.item)
+    ///
+    /// A failure is an [`ErrorKind::Decode`](crate::ErrorKind::Decode) error naming the JSON
+    /// path and what was expected, never the value.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, crate::Error> {
+        serde_path_to_error::deserialize(&self.item).map_err(|e| {
+            let message = format!(
+                "at `{}`: {}",
+                e.path(),
+                athena_core::decode::describe_serde_error(e.inner())
+            );
+            let error = crate::Error::new(crate::ErrorKind::Decode, message);
+            match self.feed {
+                Some(feed) => error.for_feed(self.practice, feed),
+                None => error,
+            }
+        })
     }
 
     /// Whether this event came from a replay (it may have been delivered before).
@@ -190,33 +204,31 @@ impl ChangeEvent {
     }
 
     /// The appointment, for the `appointments` feed.
-    pub fn appointment(
-        &self,
-    ) -> Option<Result<athena_rest::models::Appointment, serde_json::Error>> {
+    pub fn appointment(&self) -> Option<Result<athena_rest::models::Appointment, crate::Error>> {
         self.typed(Feed::APPOINTMENTS)
     }
 
     /// The patient, for the `patients` feed.
-    pub fn patient(&self) -> Option<Result<athena_rest::models::Patient, serde_json::Error>> {
+    pub fn patient(&self) -> Option<Result<athena_rest::models::Patient, crate::Error>> {
         self.typed(Feed::PATIENTS)
     }
 
     /// The provider, for the `providers` feed.
-    pub fn provider(&self) -> Option<Result<athena_rest::models::Provider, serde_json::Error>> {
+    pub fn provider(&self) -> Option<Result<athena_rest::models::Provider, crate::Error>> {
         self.typed(Feed::PROVIDERS)
     }
 
     /// The claim, for the `claims` feed.
-    pub fn claim(&self) -> Option<Result<athena_rest::models::Claim, serde_json::Error>> {
+    pub fn claim(&self) -> Option<Result<athena_rest::models::Claim, crate::Error>> {
         self.typed(Feed::CLAIMS)
     }
 
     /// The problem, for the `chart/healthhistory/problems` feed.
-    pub fn problem(&self) -> Option<Result<athena_rest::models::Problem, serde_json::Error>> {
+    pub fn problem(&self) -> Option<Result<athena_rest::models::Problem, crate::Error>> {
         self.typed(Feed::PROBLEMS)
     }
 
-    fn typed<T: DeserializeOwned>(&self, feed: Feed) -> Option<Result<T, serde_json::Error>> {
+    fn typed<T: DeserializeOwned>(&self, feed: Feed) -> Option<Result<T, crate::Error>> {
         (self.feed.map(|f| f.path) == Some(feed.path)
             && !matches!(self.origin, Origin::Push { .. }))
         .then(|| self.decode())
@@ -366,5 +378,28 @@ mod tests {
         assert_eq!(appt.appointmentid.map(|a| a.get()), Some(1050322));
         assert!(e.patient().is_none());
         assert_eq!(e.record_id.as_deref(), Some("1050322"));
+    }
+
+    #[test]
+    fn decode_errors_name_the_path_not_the_value() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            lastname: u32,
+        }
+        let e = ChangeEvent::from_feed_item(
+            PracticeId::new(195900),
+            Feed::PATIENTS,
+            json!({"patientid": "1", "lastname": "SMITH"}),
+            Origin::Poll {
+                read_at: Utc::now(),
+            },
+        );
+        let err = e.decode::<Item>().unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Decode);
+        assert_eq!(err.feed(), Some(Feed::PATIENTS));
+        let shown = err.to_string();
+        assert!(shown.contains("`lastname`"), "{shown}");
+        assert!(!shown.contains("SMITH") && !format!("{err:?}").contains("SMITH"));
     }
 }

@@ -16,8 +16,12 @@
 //!   [`ChangeEvent`]s, a queueing receiver any HTTP framework can call. Creating the
 //!   `/fhir/r4/Subscription`s themselves (signed with `X-Hub-Secret`) is athena-fhir's
 //!   `FhirClient::subscriptions().create_signed(..)`.
-//! - `webhook_server` (feature `webhook-server`, on by default, no extra dependencies) — a
-//!   small HTTP/1.1 endpoint that answers athena within its 2 s and queues verified events.
+//! - `webhook_server` (feature `webhook-server`, off by default: axum on hyper 1) — an
+//!   HTTP/1.1 endpoint that answers athena within its 2 s and queues verified events.
+//! - [`Error`] — the crate's one error: opaque, [`Error::kind`] ([`ErrorKind`]), the practice
+//!   and feed it concerns, and the athena call's error ([`Error::core_error`], with its kind
+//!   and request id) when one failed. `Display` is PHI-free and never includes a cause's text.
+//!   Signature checks return their own verdict, [`push::SignatureError`].
 //!
 //! ```
 //! use std::sync::Arc;
@@ -124,6 +128,7 @@
 //!     .start();
 //! let mut dedupe = athena_subscriptions::Deduper::new(100_000);
 //! while let Some(batch) = poller.next().await {
+//!     // A per-feed failure names its practice and feed; polling goes on after a back-off.
 //!     let batch = match batch { Ok(b) => b, Err(e) => { eprintln!("{e}"); continue } };
 //!     for event in batch.events.iter().filter(|e| dedupe.first_time(&e.key)) {
 //!         println!("{} {:?}", event.key, event.record_id);
@@ -136,6 +141,7 @@
 #![warn(missing_docs)]
 
 pub mod checkpoint;
+pub mod error;
 pub mod event;
 pub mod feed;
 pub mod manage;
@@ -145,16 +151,16 @@ pub mod push;
 pub mod webhook_server;
 
 pub use checkpoint::{
-    Checkpoint, CheckpointStore, FileCheckpointStore, MemoryCheckpointStore, ReadWindow, StoreError,
+    Checkpoint, CheckpointStore, FileCheckpointStore, MemoryCheckpointStore, ReadWindow,
 };
+pub use error::{Error, ErrorKind, Result};
 pub use event::{ChangeEvent, Deduper, IdempotencyKey, Origin};
 pub use feed::{Feed, FeedKind, PollInterval};
 pub use manage::{
     FeedSubscription, SETUP_REQUIRED, SubscriptionState, SubscriptionStatus, is_setup_required,
 };
 pub use poller::{
-    AutoSubscribe, Batch, Error, FeedError, FeedTarget, Poller, PollerBuilder, PollerHandle,
-    replay_query,
+    AutoSubscribe, Batch, FeedTarget, Poller, PollerBuilder, PollerHandle, replay_query,
 };
 
 /// Recorded fixtures for unit tests, read at run time from `../shared/fixtures` beside the

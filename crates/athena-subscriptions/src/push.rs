@@ -25,12 +25,14 @@ use serde_json::Value;
 use sha2::Sha256;
 use tokio::sync::mpsc;
 
+use crate::error::{Error, ErrorKind};
 use crate::event::{ChangeEvent, Deduper, IdempotencyKey, Origin};
 use crate::feed::Feed;
 
-/// Why a signature was rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignatureError {
+/// Why a signature was rejected (see [`SignatureError::kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignatureErrorKind {
     /// No `X-Hub-Signature` header.
     Missing,
     /// Not `sha256=` followed by 64 hex digits.
@@ -39,12 +41,31 @@ pub enum SignatureError {
     Mismatch,
 }
 
+/// A rejected `X-Hub-Signature`: the verdict of [`verify_signature`], separate from the crate's
+/// [`Error`](crate::Error) because it judges a request rather than reporting a failure. Opaque;
+/// read [`SignatureError::kind`]. Its `Display` names the reason only, never the header or body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SignatureError {
+    kind: SignatureErrorKind,
+}
+
+impl SignatureError {
+    fn new(kind: SignatureErrorKind) -> Self {
+        SignatureError { kind }
+    }
+
+    /// Why the signature was rejected.
+    pub fn kind(&self) -> SignatureErrorKind {
+        self.kind
+    }
+}
+
 impl fmt::Display for SignatureError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SignatureError::Missing => "X-Hub-Signature missing",
-            SignatureError::Malformed => "X-Hub-Signature malformed",
-            SignatureError::Mismatch => "X-Hub-Signature does not match",
+        f.write_str(match self.kind {
+            SignatureErrorKind::Missing => "X-Hub-Signature missing",
+            SignatureErrorKind::Malformed => "X-Hub-Signature malformed",
+            SignatureErrorKind::Mismatch => "X-Hub-Signature does not match",
         })
     }
 }
@@ -67,37 +88,28 @@ pub fn verify_signature(
     body: &[u8],
     header: Option<&str>,
 ) -> Result<(), SignatureError> {
-    let header = header.ok_or(SignatureError::Missing)?.trim();
-    let (alg, hex) = header.split_once('=').ok_or(SignatureError::Malformed)?;
+    let malformed = || SignatureError::new(SignatureErrorKind::Malformed);
+    let mismatch = || SignatureError::new(SignatureErrorKind::Mismatch);
+    let header = header
+        .ok_or(SignatureError::new(SignatureErrorKind::Missing))?
+        .trim();
+    let (alg, hex) = header.split_once('=').ok_or_else(malformed)?;
     // Hex digits only: `u8::from_str_radix` alone would also take a sign (`+f`).
     if !alg.eq_ignore_ascii_case("sha256")
         || hex.len() != 64
         || !hex.bytes().all(|b| b.is_ascii_hexdigit())
     {
-        return Err(SignatureError::Malformed);
+        return Err(malformed());
     }
     let mut tag = [0u8; 32];
     for (i, chunk) in hex.as_bytes().chunks(2).enumerate() {
-        let s = std::str::from_utf8(chunk).map_err(|_| SignatureError::Malformed)?;
-        tag[i] = u8::from_str_radix(s, 16).map_err(|_| SignatureError::Malformed)?;
+        let s = std::str::from_utf8(chunk).map_err(|_| malformed())?;
+        tag[i] = u8::from_str_radix(s, 16).map_err(|_| malformed())?;
     }
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(secret).map_err(|_| SignatureError::Mismatch)?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).map_err(|_| mismatch())?;
     mac.update(body);
-    mac.verify_slice(&tag).map_err(|_| SignatureError::Mismatch)
+    mac.verify_slice(&tag).map_err(|_| mismatch())
 }
-
-/// A notification Bundle that is not what athena sends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotificationError(String);
-
-impl fmt::Display for NotificationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid notification: {}", self.0)
-    }
-}
-
-impl std::error::Error for NotificationError {}
 
 /// A parsed notification.
 #[derive(Debug, Clone)]
@@ -163,22 +175,28 @@ fn focus_text(focus: &Value) -> String {
     format!("{system}|{value}")
 }
 
+/// A notification Bundle that is not what athena sends ([`ErrorKind::Notification`]); `what`
+/// is a fixed description, never a value from the body.
+fn invalid(what: &'static str) -> Error {
+    Error::new(ErrorKind::Notification, what)
+}
+
 /// Parses athena's id-only `history` Bundle into events (none for heartbeats/handshakes).
-pub fn parse_notification(body: &[u8]) -> Result<Notification, NotificationError> {
-    let bundle: Value =
-        serde_json::from_slice(body).map_err(|_| NotificationError("not JSON".into()))?;
+/// A body that is not one fails with [`ErrorKind::Notification`].
+pub fn parse_notification(body: &[u8]) -> Result<Notification, Error> {
+    let bundle: Value = serde_json::from_slice(body).map_err(|_| invalid("not JSON"))?;
     if bundle.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
-        return Err(NotificationError("not a Bundle".into()));
+        return Err(invalid("not a Bundle"));
     }
     let bundle_id = bundle
         .get("id")
         .and_then(Value::as_str)
-        .ok_or_else(|| NotificationError("Bundle without id".into()))?
+        .ok_or_else(|| invalid("Bundle without id"))?
         .to_string();
     let status = bundle
         .pointer("/entry/0/resource")
         .filter(|r| r.get("resourceType").and_then(Value::as_str) == Some("SubscriptionStatus"))
-        .ok_or_else(|| NotificationError("entry[0] is not a SubscriptionStatus".into()))?;
+        .ok_or_else(|| invalid("entry[0] is not a SubscriptionStatus"))?;
     let topic_url = status
         .get("topic")
         .and_then(Value::as_str)
@@ -198,8 +216,8 @@ pub fn parse_notification(body: &[u8]) -> Result<Notification, NotificationError
     if let Some(list) = status.get("notificationEvent").and_then(Value::as_array) {
         for ev in list {
             let focus = ev.get("focus").cloned().unwrap_or(Value::Null);
-            let practice = practice_of(&focus)
-                .ok_or_else(|| NotificationError("focus without a practice".into()))?;
+            let practice =
+                practice_of(&focus).ok_or_else(|| invalid("focus without a practice"))?;
             let event_id = ev
                 .get("id")
                 .and_then(Value::as_str)
@@ -367,19 +385,20 @@ mod tests {
             )
             .is_ok()
         );
+        let kind = |r: Result<(), SignatureError>| r.map_err(|e| e.kind());
         assert_eq!(
-            verify_signature(b"other", body, Some(&sig)),
-            Err(SignatureError::Mismatch)
+            kind(verify_signature(b"other", body, Some(&sig))),
+            Err(SignatureErrorKind::Mismatch)
         );
         let mut tampered = body.to_vec();
         tampered[10] ^= 1;
         assert_eq!(
-            verify_signature(b"s3cret", &tampered, Some(&sig)),
-            Err(SignatureError::Mismatch)
+            kind(verify_signature(b"s3cret", &tampered, Some(&sig))),
+            Err(SignatureErrorKind::Mismatch)
         );
         assert_eq!(
-            verify_signature(b"s3cret", body, None),
-            Err(SignatureError::Missing)
+            kind(verify_signature(b"s3cret", body, None)),
+            Err(SignatureErrorKind::Missing)
         );
         for bad in [
             "",
@@ -390,8 +409,8 @@ mod tests {
             "sha256:00",
         ] {
             assert_eq!(
-                verify_signature(b"s3cret", body, Some(bad)),
-                Err(SignatureError::Malformed),
+                kind(verify_signature(b"s3cret", body, Some(bad))),
+                Err(SignatureErrorKind::Malformed),
                 "{bad}"
             );
         }
@@ -411,8 +430,8 @@ mod tests {
             .expect("a signature starting with 0");
         let plus = format!("sha256=+{}", &sig["sha256=0".len()..]);
         assert_eq!(
-            verify_signature(b"k", &body, Some(&plus)),
-            Err(SignatureError::Malformed)
+            verify_signature(b"k", &body, Some(&plus)).map_err(|e| e.kind()),
+            Err(SignatureErrorKind::Malformed)
         );
         assert!(verify_signature(b"k", &body, Some(&sig)).is_ok());
     }
@@ -457,9 +476,15 @@ mod tests {
 
     #[test]
     fn not_a_notification_is_rejected() {
-        assert!(parse_notification(b"{").is_err());
-        assert!(parse_notification(br#"{"resourceType":"Patient"}"#).is_err());
-        assert!(parse_notification(br#"{"resourceType":"Bundle","id":"x","entry":[]}"#).is_err());
+        for body in [
+            &b"{"[..],
+            br#"{"resourceType":"Patient"}"#,
+            br#"{"resourceType":"Bundle","id":"x","entry":[]}"#,
+        ] {
+            let e = parse_notification(body).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Notification);
+            assert!(e.to_string().starts_with("invalid notification: "), "{e}");
+        }
     }
 
     #[tokio::test]

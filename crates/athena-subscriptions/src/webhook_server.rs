@@ -1,19 +1,29 @@
-//! A small HTTP/1.1 endpoint for athenahealth's FHIR Subscription notifications (feature
-//! `webhook-server`).
+//! An axum (hyper 1) HTTP endpoint for athenahealth's FHIR Subscription notifications (feature
+//! `webhook-server`, off by default).
 //!
 //! athena POSTs each notification and wants a 2xx within **2 seconds**, retrying for up to an
-//! hour otherwise. This server does nothing slow on that path: it reads the request (bounded
-//! in size and time), hands the body and the `X-Hub-Signature` header to
+//! hour otherwise. This server does nothing slow on that path: it reads the request (bounded in
+//! size and time), hands the body and the `X-Hub-Signature` header to
 //! [`WebhookReceiver::handle`] — which verifies, parses, de-duplicates and *queues* without
 //! waiting — and answers with its status. Processing happens wherever the receiver's channel
-//! is read. It has no dependency beyond tokio; put it behind your TLS-terminating proxy (athena
-//! only calls `https` endpoints).
+//! is read. Put it behind your TLS-terminating proxy (athena only calls `https` endpoints).
+//!
+//! Answers: the receiver's status (200 accepted or a known replay, 401 bad or missing
+//! signature, 400 not a notification, 503 queue full), 404 for another path, 405 for another
+//! method, 413 for a body over [`WebhookServerConfig::max_body`], 408 when the body does not
+//! arrive within [`WebhookServerConfig::read_timeout`]. Nothing from a request (body, header
+//! values, query string) is logged; only statuses and counts, at `debug`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use futures::StreamExt;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
 
 use crate::push::WebhookReceiver;
 
@@ -24,7 +34,8 @@ pub struct WebhookServerConfig {
     pub path: String,
     /// Largest accepted body (default 1 MiB; an id-only Bundle is a few KiB).
     pub max_body: usize,
-    /// How long a client may take to send its request (default 1.5 s, inside athena's 2 s).
+    /// How long a client may take to send its request headers, and then its body (default
+    /// 1.5 s each, inside athena's 2 s for a client that sends at network speed).
     pub read_timeout: Duration,
 }
 
@@ -38,126 +49,94 @@ impl Default for WebhookServerConfig {
     }
 }
 
-/// Serves notifications on `listener` until the task is dropped or aborted.
+/// What every connection's handler shares.
+struct Shared {
+    receiver: Arc<WebhookReceiver>,
+    config: WebhookServerConfig,
+}
+
+/// Serves notifications on `listener` until the task is dropped or aborted. One request per
+/// connection (no keep-alive), HTTP/1.1.
 pub async fn serve(
     listener: TcpListener,
     receiver: Arc<WebhookReceiver>,
     config: WebhookServerConfig,
 ) {
-    let config = Arc::new(config);
+    let header_timeout = config.read_timeout;
+    // Every path and method reaches one handler, which answers 404/405 itself: a configured
+    // path that is not a valid route pattern can then never make the router panic.
+    let app = axum::Router::new()
+        .fallback(notification)
+        .with_state(Arc::new(Shared { receiver, config }));
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors or a reset during accept: try again shortly.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
         };
-        let receiver = receiver.clone();
-        let config = config.clone();
+        let service = TowerToHyperService::new(app.clone());
         tokio::spawn(async move {
-            let _ = connection(stream, &receiver, &config).await;
+            // A client that stalls in its headers is cut off (the connection is closed).
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .keep_alive(false)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }
 
-struct Parsed {
-    method: String,
-    path: String,
-    signature: Option<String>,
-    body: Vec<u8>,
-}
-
-enum ReadError {
-    Status(u16),
-    Closed,
-}
-
-async fn connection(
-    mut stream: TcpStream,
-    receiver: &WebhookReceiver,
-    config: &WebhookServerConfig,
-) -> std::io::Result<()> {
-    let status =
-        match tokio::time::timeout(config.read_timeout, read_request(&mut stream, config)).await {
-            Err(_) => 408,
-            Ok(Err(ReadError::Closed)) => return Ok(()),
-            Ok(Err(ReadError::Status(s))) => s,
-            Ok(Ok(req)) if req.path.split('?').next() != Some(config.path.as_str()) => 404,
-            Ok(Ok(req)) if req.method != "POST" => 405,
-            Ok(Ok(req)) => receiver.handle(req.signature.as_deref(), &req.body).status,
+async fn notification(State(shared): State<Arc<Shared>>, request: Request) -> StatusCode {
+    let config = &shared.config;
+    let (parts, body) = request.into_parts();
+    if parts.uri.path() != config.path {
+        return StatusCode::NOT_FOUND;
+    }
+    if parts.method != Method::POST {
+        return StatusCode::METHOD_NOT_ALLOWED;
+    }
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > config.max_body as u64) {
+        return StatusCode::PAYLOAD_TOO_LARGE;
+    }
+    let body =
+        match tokio::time::timeout(config.read_timeout, read_body(body, config.max_body)).await {
+            Err(_) => return StatusCode::REQUEST_TIMEOUT,
+            Ok(Err(status)) => return status,
+            Ok(Ok(body)) => body,
         };
-    let reason = match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        411 => "Length Required",
-        413 => "Content Too Large",
-        _ => "Service Unavailable",
-    };
-    let response =
-        format!("HTTP/1.1 {status} {reason}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-    stream.write_all(response.as_bytes()).await?;
-    stream.shutdown().await
+    let signature = parts
+        .headers
+        .get("x-hub-signature")
+        .and_then(|v| v.to_str().ok());
+    let outcome = shared.receiver.handle(signature, &body);
+    tracing::debug!(
+        status = outcome.status,
+        queued = outcome.queued,
+        duplicates = outcome.duplicates,
+        "webhook notification answered"
+    );
+    StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
 }
 
-async fn read_request(
-    stream: &mut TcpStream,
-    config: &WebhookServerConfig,
-) -> Result<Parsed, ReadError> {
-    const MAX_HEAD: usize = 16 * 1024;
-    let mut buf = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
+/// The body, at most `max` bytes (413 beyond; 400 when the connection fails mid-body).
+async fn read_body(body: Body, max: usize) -> Result<Vec<u8>, StatusCode> {
+    let mut stream = body.into_data_stream();
+    let mut out = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| StatusCode::BAD_REQUEST)?;
+        if out.len() + chunk.len() > max {
+            return Err(StatusCode::PAYLOAD_TOO_LARGE);
         }
-        if buf.len() > MAX_HEAD {
-            return Err(ReadError::Status(400));
-        }
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return Err(ReadError::Closed),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = std::str::from_utf8(&buf[..head_end]).map_err(|_| ReadError::Status(400))?;
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap_or_default().split(' ');
-    let method = request_line.next().unwrap_or_default().to_owned();
-    let path = request_line.next().unwrap_or_default().to_owned();
-    let mut length = None;
-    let mut signature = None;
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("content-length") {
-            length = Some(value.parse::<usize>().map_err(|_| ReadError::Status(400))?);
-        } else if name.eq_ignore_ascii_case("x-hub-signature") {
-            signature = Some(value.to_owned());
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            return Err(ReadError::Status(411));
-        }
+        out.extend_from_slice(&chunk);
     }
-    let length = match (method.as_str(), length) {
-        ("POST", None) => return Err(ReadError::Status(411)),
-        (_, l) => l.unwrap_or(0),
-    };
-    if length > config.max_body {
-        return Err(ReadError::Status(413));
-    }
-    let mut body = buf[head_end..].to_vec();
-    while body.len() < length {
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return Err(ReadError::Closed),
-            Ok(n) => body.extend_from_slice(&chunk[..n]),
-        }
-    }
-    body.truncate(length);
-    Ok(Parsed {
-        method,
-        path,
-        signature,
-        body,
-    })
+    Ok(out)
 }

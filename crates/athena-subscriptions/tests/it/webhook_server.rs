@@ -1,5 +1,4 @@
-//! The feature-gated webhook endpoint answers athena quickly and queues verified events.
-#![cfg(feature = "webhook-server")]
+//! The webhook endpoint (axum on hyper 1, feature `webhook-server`) answers athena quickly and queues verified events.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -117,5 +116,104 @@ async fn oversized_and_slow_requests_are_cut_off() {
     let mut answer = String::new();
     slow.read_to_string(&mut answer).await.unwrap();
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    server.abort();
+}
+
+/// Starts the server with `config` on a loopback port; returns its address and task.
+async fn start(
+    secret: &[u8],
+    config: WebhookServerConfig,
+) -> (
+    std::net::SocketAddr,
+    tokio::task::JoinHandle<()>,
+    tokio::sync::mpsc::Receiver<athena_subscriptions::ChangeEvent>,
+) {
+    let (receiver, events) = WebhookReceiver::new(secret.to_vec(), 4, 16);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(serve(listener, Arc::new(receiver), config));
+    (addr, server, events)
+}
+
+#[tokio::test]
+async fn chunked_bodies_are_read_and_limited() {
+    let Some(body) = notification() else {
+        return;
+    };
+    let config = WebhookServerConfig {
+        max_body: body.len() + 16,
+        ..WebhookServerConfig::default()
+    };
+    let (addr, server, mut events) = start(b"k", config).await;
+    let url = format!("http://{addr}/athena/notifications");
+    let http = reqwest::Client::new();
+    // A streamed body has no content-length: it is sent chunked and still verified and queued.
+    let stream = |b: Vec<u8>| {
+        reqwest::Body::wrap_stream(futures::stream::iter(
+            b.chunks(100)
+                .map(|c| Ok::<_, std::io::Error>(c.to_vec()))
+                .collect::<Vec<_>>(),
+        ))
+    };
+    let ok = http
+        .post(&url)
+        .header("x-hub-signature", sign(b"k", &body))
+        .body(stream(body.clone()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status().as_u16(), 200);
+    assert!(events.recv().await.is_some());
+    // Chunked and too large: refused without reading it all.
+    let mut big = body.clone();
+    big.extend_from_slice(&[b' '; 64]);
+    let refused = http
+        .post(&url)
+        .header("x-hub-signature", sign(b"k", &big))
+        .body(stream(big))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 413);
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_client_stalling_in_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let config = WebhookServerConfig {
+        read_timeout: Duration::from_millis(200),
+        ..WebhookServerConfig::default()
+    };
+    let (addr, server, _events) = start(b"k", config).await;
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"POST /athena/notifications HTTP/1.1\r\nx-hub-sig")
+        .await
+        .unwrap();
+    // Without a header timeout this read would never end; the generous bound only turns
+    // that hang into a failure (the configured timeout is 200 ms).
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(30), slow.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the connection was kept open");
+    assert!(!answer.starts_with(b"HTTP/1.1 200"));
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_path_that_is_no_route_pattern_never_panics() {
+    let config = WebhookServerConfig {
+        path: "hooks/{athena".to_owned(),
+        ..WebhookServerConfig::default()
+    };
+    let (addr, server, _events) = start(b"k", config).await;
+    let http = reqwest::Client::new();
+    let answer = http
+        .post(format!("http://{addr}/athena/notifications"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 404);
+    assert!(!server.is_finished());
     server.abort();
 }

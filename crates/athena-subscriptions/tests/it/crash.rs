@@ -1,7 +1,7 @@
 //! Crash test: a child process polling the sandbox is killed with SIGKILL at random points
 //! while changes are generated; afterwards every generated change was delivered at least once.
 //!
-//! The child is this test binary re-invoked with `ATHENA_CRASH_CHILD=1` (test `crash_child`).
+//! The child is this test binary re-invoked with `ATHENA_CRASH_CHILD=1` (test `crash::crash_child`).
 //! It polls every generated feed with the file checkpoint store and appends each delivered
 //! idempotency key to a file (fsync) before acknowledging.
 
@@ -93,7 +93,12 @@ async fn crash_child() {
 
 fn spawn_child(s: &Sandbox, dir: &Path) -> Child {
     Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "crash::crash_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("ATHENA_CRASH_CHILD", "1")
         .env("CHILD_BASE_URL", s.base_url())
         .env("CHILD_CLIENT_ID", s.client_id())

@@ -99,10 +99,15 @@ async fn without_auto_subscribe_the_setup_error_is_reported() {
         .unwrap()
         .unwrap()
         .expect_err("403 setup required");
-    match &err.error {
-        athena_subscriptions::Error::Api(e) => assert!(is_setup_required(e), "{e}"),
-        other => panic!("{other}"),
-    }
+    assert_eq!(err.kind(), athena_subscriptions::ErrorKind::Api, "{err}");
+    assert_eq!(err.core_kind(), Some(athena_core::ErrorKind::Forbidden));
+    assert_eq!(
+        (err.practice(), err.feed()),
+        (Some(pid), Some(Feed::PATIENTS))
+    );
+    let core = err.core_error().expect("the athena call's error");
+    assert!(is_setup_required(core), "{core}");
+    assert!(err.is_setup_required());
     poller.handle().shutdown();
 }
 
