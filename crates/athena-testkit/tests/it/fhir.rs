@@ -1,10 +1,8 @@
 //! FHIR R4: tenant parameter, required search parameters, cursor paging, Bulk export, SMART
 //! configuration (reference §8).
 
-mod common;
-
+use crate::common::S;
 use athena_testkit::Sandbox;
-use common::S;
 use serde_json::{Value, json};
 
 #[tokio::test]
