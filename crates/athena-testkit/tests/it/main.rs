@@ -9,6 +9,7 @@ mod faults;
 mod feeds;
 mod fhir;
 mod fixtures;
+mod like_athena;
 mod rest;
 mod scale;
 mod seed_digest;
