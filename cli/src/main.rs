@@ -304,9 +304,20 @@ async fn chart(json: bool, practice: &Practice, args: &ChartArgs) -> Result<(), 
 /// `GET /v1/{practiceid}/appointments/changed?leaveunprocessed=true`: a peek at the changed
 /// appointments feed that leaves them for the real consumer.
 async fn changed_appointments(json: bool, practice: &Practice) -> Result<(), Failure> {
+    // athena needs the departments for this feed: all of them.
+    let departments: Vec<String> = practice
+        .departments()
+        .list()
+        .send()
+        .await?
+        .items()
+        .iter()
+        .filter_map(|d| d.departmentid.map(|id| id.to_string()))
+        .collect();
     let request = Request::get("/v1/{practiceid}/appointments/changed")
         .path_param("practiceid", practice.id())
-        .query("leaveunprocessed", "true");
+        .query("leaveunprocessed", "true")
+        .query("departmentid", departments.join(","));
     let response = match practice.client().execute(&request).await {
         Ok(r) => r,
         Err(e) if e.kind() == ErrorKind::Forbidden => {

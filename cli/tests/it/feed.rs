@@ -59,6 +59,14 @@ fn subscribe_then_poll_the_appointments_feed() {
     // A booking is a change: one poll delivers it, the next finds nothing (the read marked it
     // processed).
     let slot = book_a_slot(&served);
+    // `changed` peeks without consuming.
+    let peek = served.athena(&["changed", "appointments"]);
+    assert!(peek.status.success(), "{}", text(&peek));
+    assert!(
+        String::from_utf8_lossy(&peek.stdout).contains(&slot),
+        "{}",
+        text(&peek)
+    );
     let out = served.athena(&["feed", "poll", "appointments"]);
     assert!(out.status.success(), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
