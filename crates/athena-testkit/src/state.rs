@@ -178,6 +178,20 @@ impl Practice {
         }
     }
 
+    /// Every patient id in order: the generated and created ones (`1..=max`), then those
+    /// stored with higher ids (athena's documented preview test patients).
+    pub(crate) fn patient_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        let max = self.max_patient_id();
+        let mut high: Vec<u64> = self
+            .patients
+            .keys()
+            .copied()
+            .filter(|id| *id > max)
+            .collect();
+        high.sort_unstable();
+        (1..=max).chain(high)
+    }
+
     /// The cheap key of a generated, not overlaid patient.
     pub(crate) fn key(&self, id: u64) -> PatientKey {
         patient_key(self.seed, self.id, id, self.departments, self.today)
@@ -265,10 +279,11 @@ impl Practice {
         }
     }
 
-    /// Does patient `id` have generated insurances and chart data: a generated patient, or
-    /// one of athena's documented preview test patients?
+    /// Does patient `id` have generated insurances and chart data? Only the generated
+    /// patients do; created ones and athena's documented preview test patients start with an
+    /// empty chart, filled through the API.
     pub(crate) fn generated(&self, id: u64) -> bool {
-        (id >= 1 && id <= self.base_patients) || preview::is_preview(self.id, id)
+        id >= 1 && id <= self.base_patients
     }
 
     /// Does the department exist?

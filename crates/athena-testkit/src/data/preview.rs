@@ -74,11 +74,6 @@ pub(crate) const PATIENTS: &[PreviewPatient] = &[
     },
 ];
 
-/// Is `id` one of the documented test patients of `practice`?
-pub(crate) fn is_preview(practice: u64, id: u64) -> bool {
-    practice == PRACTICE && PATIENTS.iter().any(|p| p.patientid == id)
-}
-
 /// The full records of the test patients for `practice` (none outside 195900): the
 /// documented names on an otherwise generated record (synthetic address, 555-01xx phones),
 /// registered in department 1.
