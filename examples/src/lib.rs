@@ -130,7 +130,9 @@ pub async fn local_session() -> Result<Session, BoxError> {
     })
 }
 
-/// Registers athenahealth's documented preview test patients in the local sandbox.
+/// Gives athenahealth's documented preview test patients (which the local sandbox carries,
+/// ids 60178–60184) a little chart. `create` with the same name and date of birth finds the
+/// existing record (athena's best match), so nobody is registered twice.
 async fn seed_preview_test_patients(practice: &athena_core::Practice) -> Result<(), BoxError> {
     let departments = practice.departments().list().send().await?;
     let department = departments
@@ -139,19 +141,19 @@ async fn seed_preview_test_patients(practice: &athena_core::Practice) -> Result<
         .find_map(|d| d.departmentid)
         .ok_or("the sandbox has no department")?;
     let people = [
-        ("Donna", 1970, 4, 6),
-        ("Eleana", 1985, 11, 23),
-        ("Frankie", 1992, 2, 14),
-        ("Anna", 1963, 7, 30),
-        ("Rebecca", 1978, 9, 2),
-        ("Gary", 1955, 1, 17),
-        ("Dorrie", 2001, 5, 9),
+        ("Donna", TEST_LASTNAME, 1970, 4, 6),
+        ("Eleana", TEST_LASTNAME, 1985, 11, 23),
+        ("Frankie", TEST_LASTNAME, 1992, 2, 14),
+        ("Anna", "Sandbox-Test", 1963, 7, 30),
+        ("Rebecca", "Sandbox-Test", 1978, 9, 2),
+        ("Gary", TEST_LASTNAME, 1955, 1, 17),
+        ("Dorrie", TEST_LASTNAME, 2001, 5, 9),
     ];
-    for (first, y, m, d) in people {
+    for (first, last, y, m, d) in people {
         let dob = AthenaDate::new(y, m, d).ok_or("bad seed date")?;
         let patient = practice
             .patients()
-            .create(first, TEST_LASTNAME, dob, department)
+            .create(first, last, dob, department)
             .zip("02110")
             .send()
             .await?;

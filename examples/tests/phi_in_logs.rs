@@ -166,21 +166,26 @@ async fn sandbox_phi() -> BTreeSet<String> {
     let patients = session.practice.patients();
     let mut values = BTreeSet::new();
     let mut read = 0;
-    // Patient ids are dense from 1: the generated ones, then the seeded test patients.
+    // Patient ids are dense from 1 (the generated ones), then athena's documented test
+    // patients 60178–60184, which the sandbox carries.
+    let mut ids: Vec<u64> = Vec::new();
     for id in 1.. {
-        match patients
+        match patients.get(PatientId::new(id)).send().await {
+            Ok(_) => ids.push(id),
+            Err(e) if e.is_not_found() => break,
+            Err(e) => panic!("reading patient {id}: {e}"),
+        }
+    }
+    ids.extend(60178..=60184);
+    for id in ids {
+        let p = patients
             .get(PatientId::new(id))
             .showinsurance(true)
             .send()
             .await
-        {
-            Ok(p) => {
-                phi_of(&p, &mut values);
-                read += 1;
-            }
-            Err(e) if e.is_not_found() => break,
-            Err(e) => panic!("reading patient {id}: {e}"),
-        }
+            .unwrap_or_else(|e| panic!("reading patient {id}: {e}"));
+        phi_of(&p, &mut values);
+        read += 1;
     }
     // 50 generated + 7 seeded preview test patients.
     assert!(read >= 57, "read {read} patients");

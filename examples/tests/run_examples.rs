@@ -66,7 +66,8 @@ fn quickstart_books_an_appointment_in_the_sandbox() {
     for step in [
         "1. Authenticated",
         "2. 3 departments",
-        "3. Patient search by last name: 7 found",
+        // athena's documented test patients: five `Sandboxtest` (and two `Sandbox-Test`).
+        "3. Patient search by last name: 5 found",
         "4. Chart summary",
         "Essential hypertension (SNOMED 59621000)",
         "5. ",
@@ -175,7 +176,7 @@ fn fhir_patient_summary_reads_a_us_core_chart() {
     );
     let steps = [
         "ah-practice=Organization/a-1.Practice-195900 (added by the client)",
-        "1. FHIR search Patient?name=Sandboxtest: 7 found",
+        "1. FHIR search Patient?name=Sandboxtest: 5 found",
         "2. athena patient #",
         "3. Patient ",
         "birth sex",
@@ -295,7 +296,8 @@ fn fhir_bulk_export_polls_downloads_and_resumes() {
         let row = format!("   {ty:<20} {n:>7}\n");
         assert!(out.contains(&row), "missing total row `{row}` in:\n{out}");
     }
-    // Every patient of the practice is exported: 50 generated + 7 seeded test patients.
+    // Every patient of the practice is exported: 50 generated + athena's 7 documented test
+    // patients (ids 60178–60184, which the sandbox carries).
     assert!(finished.contains(&("Patient".to_owned(), 57)), "{out}");
     // Captured output: plain lines only, no progress-bar drawing.
     assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out}");

@@ -412,6 +412,8 @@ fn client(sandbox: &Sandbox, clock: &ManualClock) -> Client {
     Client::builder()
         .base_url(sandbox.base_url())
         .client_credentials(sandbox.client_id(), sandbox.client_secret())
+        // One client for REST and FHIR: the sandbox, like athena, checks both scopes.
+        .scope("athena/service/Athenanet.MDP.* system/*.read")
         .runtime(Runtime::manual(clock, 0.5))
         .attempt_timeout(ATTEMPT_TIMEOUT)
         .token_requests_per_minute(1000)

@@ -13,10 +13,17 @@ use crate::http::{Reply, Req};
 use crate::server::Shared;
 use crate::stats::Counters;
 
+/// An issued token: when it expires and the scopes it was granted.
+#[derive(Debug)]
+struct Grant {
+    expires: Instant,
+    scopes: Vec<String>,
+}
+
 /// Issued tokens and the token endpoint's per-minute window.
 #[derive(Debug, Default)]
 pub(crate) struct AuthState {
-    tokens: HashMap<String, Instant>,
+    tokens: HashMap<String, Grant>,
     window: Option<(Instant, u32)>,
     issued: u64,
 }
@@ -150,12 +157,14 @@ pub(crate) fn token(shared: &Shared, req: &Req) -> Reply {
     if !authenticated {
         return oauth_error(401, "invalid_client", "Client authentication failed.");
     }
-    if req.param("scope").is_none() {
+    let Some(scope) = req.param("scope") else {
         return Reply::json(
             401,
             json!({"detailedmessage": "Policy evaluation failed for this request, please check the policy configurations.", "error": "access_denied"}),
         );
-    }
+    };
+    // Space-separated; the sandbox's app is granted whatever it asks for.
+    let scopes: Vec<String> = scope.split_whitespace().map(str::to_string).collect();
     let mut auth = shared.auth.lock().unwrap_or_else(|e| e.into_inner());
     let now = Instant::now();
     let limit = cfg.token_rate_limit;
@@ -174,8 +183,14 @@ pub(crate) fn token(shared: &Shared, req: &Req) -> Reply {
     auth.issued += 1;
     let n = auth.issued;
     let token = token_string(cfg.seed, n);
-    auth.tokens.retain(|_, exp| *exp > now);
-    auth.tokens.insert(token.clone(), now + cfg.token_lifetime);
+    auth.tokens.retain(|_, g| g.expires > now);
+    auth.tokens.insert(
+        token.clone(),
+        Grant {
+            expires: now + cfg.token_lifetime,
+            scopes,
+        },
+    );
     Counters::inc(&shared.stats.tokens_issued);
     Reply::ok(
         json!({"access_token": token, "expires_in": cfg.token_lifetime.as_secs().to_string()}),
@@ -202,8 +217,9 @@ fn token_string(seed: u64, n: u64) -> String {
     out
 }
 
-/// Check the bearer token of an API call.
-pub(crate) fn check(shared: &Shared, req: &Req) -> Result<(), Reply> {
+/// Check the bearer token of an API call (`segs`: its path segments): 401 without a valid
+/// token, 403 when the token's scopes do not cover the call.
+pub(crate) fn check(shared: &Shared, req: &Req, segs: &[&str]) -> Result<(), Reply> {
     let Some(h) = req.header("authorization") else {
         return Err(Reply::error(
             401,
@@ -218,7 +234,7 @@ pub(crate) fn check(shared: &Shared, req: &Req) -> Result<(), Reply> {
         .trim();
     let auth = shared.auth.lock().unwrap_or_else(|e| e.into_inner());
     match auth.tokens.get(token) {
-        Some(exp) if *exp > Instant::now() => Ok(()),
+        Some(g) if g.expires > Instant::now() => crate::scopes::check(&g.scopes, req, segs),
         _ => Err(Reply::error(
             401,
             "Developer Inactive",

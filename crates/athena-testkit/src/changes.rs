@@ -38,9 +38,9 @@ pub(crate) fn generate(p: &mut Practice, n: usize, now: chrono::NaiveDateTime) -
                 let id = p.chart_id();
                 let prob = Problem {
                     id,
-                    name: k.0.into(),
-                    snomed: k.1.into(),
-                    icd10: k.2.into(),
+                    name: k.name.into(),
+                    snomed: k.snomed.into(),
+                    icd10: k.icd10.into(),
                     onset: now.date(),
                     note: String::new(),
                 };

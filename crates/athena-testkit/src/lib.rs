@@ -27,6 +27,14 @@
 //!
 //! The SMART `client_assertion` form of the token endpoint checks the form fields and the
 //! JWT's claims (`iss` = `sub` = client id, `aud` = token URL, `exp`), **not** its signature.
+//!
+//! Like athena, it enforces what a token was granted: the proprietary API needs
+//! `athena/service/Athenanet.MDP.*`, FHIR a SMART scope for the resource and interaction
+//! (`system/Patient.read`, `system/Condition.rs`, `system/*.read`); anything else is 403. A
+//! `departmentid` the practice does not have is athena's 400 "The data provided is
+//! invalid.". Practice 195900 carries athena's documented preview test patients (ids
+//! 60178–60184, last names `Sandboxtest` and `Sandbox-Test`). [`SandboxBuilder::port`] serves
+//! on a chosen loopback port (`athena sandbox serve --port 8080` runs one as a process).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![recursion_limit = "256"]
@@ -41,6 +49,7 @@ mod front;
 mod http;
 mod rest;
 mod sandbox;
+mod scopes;
 mod server;
 mod state;
 mod stats;

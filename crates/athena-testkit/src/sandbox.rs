@@ -35,6 +35,7 @@ pub struct SandboxBuilder {
     client_id: String,
     client_secret: String,
     faults: Vec<crate::FaultRule>,
+    port: u16,
 }
 
 impl Default for SandboxBuilder {
@@ -54,6 +55,7 @@ impl Default for SandboxBuilder {
             client_id: "0oa1sandboxclient".into(),
             client_secret: "sandbox-secret-do-not-use".into(),
             faults: Vec::new(),
+            port: 0,
         }
     }
 }
@@ -128,11 +130,25 @@ impl SandboxBuilder {
         self
     }
 
+    /// The loopback port clients connect to (default 0: any free port). A fixed port lets a
+    /// standalone sandbox (`athena sandbox serve --port`) keep its address across restarts.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
     /// Generate the data and start the servers.
     ///
     /// # Panics
-    /// Panics if no local TCP port can be bound (a test-environment failure).
+    /// Panics if no local TCP port can be bound (a test-environment failure); see
+    /// [`SandboxBuilder::try_start`] to handle that.
     pub async fn start(self) -> Sandbox {
+        self.try_start().await.expect("bind the sandbox front port")
+    }
+
+    /// [`SandboxBuilder::start`], failing instead of panicking when the port cannot be bound
+    /// (e.g. a fixed [`SandboxBuilder::port`] in use).
+    pub async fn try_start(self) -> std::io::Result<Sandbox> {
         let today = self
             .today
             .unwrap_or_else(|| crate::rest::now_eastern().date());
@@ -185,10 +201,8 @@ impl SandboxBuilder {
             })
             .mount(&server)
             .await;
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the sandbox front port");
-        let addr = listener.local_addr().expect("front address");
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let addr = listener.local_addr()?;
         let base = format!("http://{addr}");
         let _ = shared.base.set(base.clone());
         let front = tokio::spawn(crate::front::serve(
@@ -196,12 +210,12 @@ impl SandboxBuilder {
             *server.address(),
             shared.clone(),
         ));
-        Sandbox {
+        Ok(Sandbox {
             shared,
             base,
             server,
             front,
-        }
+        })
     }
 }
 

@@ -163,7 +163,7 @@ fn route(shared: &Shared, req: &Req) -> Reply {
     if !api {
         return Reply::unknown_path();
     }
-    if let Err(r) = auth::check(shared, req) {
+    if let Err(r) = auth::check(shared, req, &segs) {
         return r;
     }
     if let Some(r) = shared.qps_check() {

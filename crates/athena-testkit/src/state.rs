@@ -9,6 +9,7 @@ use crate::data::clinical::{Allergy, Chart, Problem, Reading, gen_chart};
 use crate::data::patients::{
     Insurance, Patient, PatientKey, gen_former_insurance, gen_insurances, gen_patient, patient_key,
 };
+use crate::data::preview;
 use crate::data::schedule::{self, Appointment, Claim, PatientCase};
 use crate::feeds::Feeds;
 use crate::truth::DenialCause;
@@ -120,6 +121,9 @@ impl Practice {
             .max()
             .unwrap_or(schedule::FIRST_CLAIM_ID);
         let next_case = g.cases.last().map_or(schedule::FIRST_CASE_ID, |c| c.id + 1);
+        // athena's documented preview test patients (practice 195900 only) live in the
+        // overlay ([`Practice::new_patient_id`] skips their ids).
+        let preview = preview::records(seed, id, departments, providers, today);
         Practice {
             id,
             seed,
@@ -127,7 +131,7 @@ impl Practice {
             departments,
             providers,
             base_patients: patients,
-            patients: HashMap::new(),
+            patients: preview.into_iter().map(|p| (p.id, p)).collect(),
             next_patient: patients + 1,
             insurances: HashMap::new(),
             next_insurance: 9_000_000_001,
@@ -174,9 +178,33 @@ impl Practice {
         }
     }
 
+    /// Every patient id in order: the generated and created ones (`1..=max`), then those
+    /// stored with higher ids (athena's documented preview test patients).
+    pub(crate) fn patient_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        let max = self.max_patient_id();
+        let mut high: Vec<u64> = self
+            .patients
+            .keys()
+            .copied()
+            .filter(|id| *id > max)
+            .collect();
+        high.sort_unstable();
+        (1..=max).chain(high)
+    }
+
     /// The cheap key of a generated, not overlaid patient.
     pub(crate) fn key(&self, id: u64) -> PatientKey {
         patient_key(self.seed, self.id, id, self.departments, self.today)
+    }
+
+    /// The id of a patient about to be created (never one that exists).
+    pub(crate) fn new_patient_id(&mut self) -> u64 {
+        while self.patients.contains_key(&self.next_patient) {
+            self.next_patient += 1;
+        }
+        let id = self.next_patient;
+        self.next_patient += 1;
+        id
     }
 
     /// Store a patient in the overlay.
@@ -189,7 +217,7 @@ impl Practice {
         if let Some(v) = self.insurances.get(&p.id) {
             return v.clone();
         }
-        if p.id > self.base_patients {
+        if !self.generated(p.id) {
             return Vec::new();
         }
         let mut v = gen_insurances(self.seed, self.id, p, self.today);
@@ -211,7 +239,7 @@ impl Practice {
 
     /// The chart of a patient, with writes applied.
     pub(crate) fn chart(&self, p: &Patient) -> Chart {
-        let mut c = if p.id <= self.base_patients {
+        let mut c = if self.generated(p.id) {
             gen_chart(
                 self.seed,
                 self.id,
@@ -249,6 +277,13 @@ impl Practice {
         } else {
             Vec::new()
         }
+    }
+
+    /// Does patient `id` have generated insurances and chart data? Only the generated
+    /// patients do; created ones and athena's documented preview test patients start with an
+    /// empty chart, filled through the API.
+    pub(crate) fn generated(&self, id: u64) -> bool {
+        id >= 1 && id <= self.base_patients
     }
 
     /// Does the department exist?

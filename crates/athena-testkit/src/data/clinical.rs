@@ -3,7 +3,7 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::rng::Rng;
-use super::tables::{ALLERGIES, LABS, MEDICATIONS, PROBLEMS, VITALS};
+use super::tables::{self, ALLERGIES, LABS, MEDICATIONS, PROBLEMS, VITALS};
 
 /// A problem-list entry.
 #[derive(Debug, Clone)]
@@ -121,7 +121,11 @@ pub(crate) fn gen_chart(
             continue;
         }
         used.push(idx);
-        let (name, snomed, icd) = PROBLEMS[idx];
+        let tables::Problem {
+            name,
+            snomed,
+            icd10: icd,
+        } = PROBLEMS[idx];
         chart.problems.push(Problem {
             id: base + i as u64,
             name: name.into(),
@@ -135,10 +139,10 @@ pub(crate) fn gen_chart(
         let m = MEDICATIONS[*idx % MEDICATIONS.len()];
         chart.medications.push(Medication {
             id: base + 20 + i as u64,
-            name: m.0,
-            rxnorm: m.1,
-            sig: m.2,
-            class: m.3,
+            name: m.description,
+            rxnorm: m.rxnorm,
+            sig: m.sig,
+            class: m.therapeutic_class,
             start: today - Duration::days(r.range(30, 2000)),
             discontinued: r.chance(10),
         });
@@ -146,11 +150,11 @@ pub(crate) fn gen_chart(
     if r.chance(35) {
         let a = ALLERGIES[r.below(ALLERGIES.len() as u64) as usize];
         chart.allergies.push(Allergy {
-            allergenid: a.1,
-            name: a.0.into(),
-            reaction: a.2.into(),
-            reaction_snomed: a.3.into(),
-            severity: a.4.into(),
+            allergenid: a.allergen_id,
+            name: a.name.into(),
+            reaction: a.reaction.into(),
+            reaction_snomed: a.reaction_snomed.into(),
+            severity: a.severity.into(),
             onset: today - Duration::days(r.range(365, 9000)),
         });
     }
@@ -176,8 +180,8 @@ pub(crate) fn gen_chart(
             "S: Patient presents for {}. Reports adherence to current medications. \
              O: Vitals reviewed, exam unremarkable. A: {} ({}). P: Continue current plan, labs ordered, follow up in 3 months.",
             complaint.to_lowercase(),
-            PROBLEMS[diagnosis].0,
-            PROBLEMS[diagnosis].2
+            PROBLEMS[diagnosis].name,
+            PROBLEMS[diagnosis].icd10
         );
         chart.encounters.push(Encounter {
             id: base + 40 + e,
@@ -188,7 +192,16 @@ pub(crate) fn gen_chart(
             note,
             diagnosis,
         });
-        for (v, (key, name, unit, lo, hi, dec, loinc)) in VITALS.iter().enumerate() {
+        for (v, vital) in VITALS.iter().enumerate() {
+            let tables::Vital {
+                key,
+                name,
+                unit,
+                low: lo,
+                high: hi,
+                decimals: dec,
+                loinc,
+            } = vital;
             let value = lo + (hi - lo) * (r.below(1000) as f64 / 1000.0);
             chart.vitals.push(Reading {
                 id: base * 10 + e * 10 + v as u64,
@@ -204,7 +217,14 @@ pub(crate) fn gen_chart(
             let mut analytes = Vec::new();
             let first = r.below(LABS.len() as u64) as usize;
             for k in 0..3 {
-                let (name, loinc, unit, lo, hi, dec) = LABS[(first + k) % LABS.len()];
+                let tables::LabAnalyte {
+                    name,
+                    loinc,
+                    unit,
+                    low: lo,
+                    high: hi,
+                    decimals: dec,
+                } = LABS[(first + k) % LABS.len()];
                 let span = hi - lo;
                 let value = lo - span * 0.2 + span * 1.4 * (r.below(1000) as f64 / 1000.0);
                 let value = if value < 0.0 { 0.0 } else { value };

@@ -2,6 +2,7 @@
 
 pub(crate) mod clinical;
 pub(crate) mod patients;
+pub(crate) mod preview;
 pub(crate) mod rng;
 pub(crate) mod schedule;
 pub(crate) mod tables;

@@ -98,7 +98,11 @@ pub(crate) fn gen_patient(
 ) -> Patient {
     let key = patient_key(seed, practice, id, departments, today);
     let mut r = Rng::new(seed, &[2, practice, id]);
-    let (city, state, zip3) = *r.pick(CITIES);
+    let super::tables::City {
+        name: city,
+        state,
+        zip3,
+    } = *r.pick(CITIES);
     let street = r.pick(STREETS);
     let number = r.range(1, 2999);
     let first = key.firstname().to_string();
@@ -181,7 +185,7 @@ pub(crate) fn gen_insurances(
         } else {
             r.below(PAYERS.len() as u64) as usize
         };
-        let prefix = &PAYERS[payer].0[..1];
+        let prefix = &PAYERS[payer].name[..1];
         let memberid = format!("{prefix}{:09}", r.below(1_000_000_000));
         let eligibility = if r.chance(85) {
             "Eligible"
@@ -241,7 +245,7 @@ pub(crate) fn gen_former_insurance(
     }
     let ended = first_billed - Duration::days(r.range(7, 90));
     let issue_date = ended - Duration::days(r.range(365, 1800));
-    let prefix = &PAYERS[payer].0[..1];
+    let prefix = &PAYERS[payer].name[..1];
     Insurance {
         insuranceid: former_policy_id(p.id),
         payer,

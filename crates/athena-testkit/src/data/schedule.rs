@@ -37,13 +37,13 @@ pub(crate) struct Appointment {
 
 impl Appointment {
     pub(crate) fn type_name(&self) -> &'static str {
-        APPOINTMENT_TYPES[self.appttype].1
+        APPOINTMENT_TYPES[self.appttype].name
     }
     pub(crate) fn type_id(&self) -> u64 {
-        APPOINTMENT_TYPES[self.appttype].0
+        APPOINTMENT_TYPES[self.appttype].id
     }
     pub(crate) fn patient_type_name(&self) -> &'static str {
-        APPOINTMENT_TYPES[self.appttype].3
+        APPOINTMENT_TYPES[self.appttype].patient_name
     }
 }
 
@@ -140,7 +140,12 @@ pub(crate) fn provider_department(provider: u64, departments: u64) -> u64 {
 }
 
 fn line(r: &mut Rng, idx: usize, txn: u64, modifier: Option<&str>) -> ClaimLine {
-    let (cpt, desc, cat, amt) = PROCEDURES[idx];
+    let super::tables::Procedure {
+        cpt,
+        description: desc,
+        category: cat,
+        charge: amt,
+    } = PROCEDURES[idx];
     let _ = r;
     ClaimLine {
         transactionid: txn,
@@ -184,7 +189,7 @@ pub(crate) fn generate(
                     id,
                     date,
                     start,
-                    duration: APPOINTMENT_TYPES[appttype].2,
+                    duration: APPOINTMENT_TYPES[appttype].duration,
                     departmentid: dept,
                     providerid: provider,
                     appttype,
@@ -275,7 +280,7 @@ pub(crate) fn generate(
             service: a.date,
             created: a.date + Duration::days(1),
             lines,
-            diagnoses: vec![(dx.2.into(), dx.0.into())],
+            diagnoses: vec![(dx.icd10.into(), dx.name.into())],
             primary_insurance: pid * 10 + 1,
             authorization: None,
             status: "CLOSED".into(),
@@ -312,8 +317,11 @@ pub(crate) fn generate(
     let mut case_id = FIRST_CASE_ID;
     for provider in 1..=providers {
         for k in 0..4u64 {
-            let (subject, message, urgent) =
-                MESSAGES[((provider * 4 + k) as usize) % MESSAGES.len()];
+            let super::tables::Message {
+                subject,
+                text: message,
+                urgent,
+            } = MESSAGES[((provider * 4 + k) as usize) % MESSAGES.len()];
             let created = (today - Duration::days(r.range(0, 3)))
                 .and_hms_opt(7 + k as u32 * 2, 5, 0)
                 .unwrap_or_default();

@@ -137,8 +137,7 @@ pub(crate) fn route(shared: &Shared, req: &Req, segs: &[&str]) -> Option<Reply> 
             let world = shared.world();
             let p = world.practices.get(&practice)?;
             let mut out = Vec::new();
-            let last = p.max_patient_id().min(EXPORT_PATIENT_CAP);
-            for pid in 1..=last {
+            for pid in p.patient_ids().take(EXPORT_PATIENT_CAP as usize) {
                 let Some(pat) = p.patient(pid) else { continue };
                 let resources = if ty == "Patient" {
                     vec![patient(p.id, &pat)]

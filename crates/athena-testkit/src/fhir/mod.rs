@@ -9,7 +9,7 @@ use crate::server::Shared;
 
 mod export;
 mod large;
-mod resources;
+pub(crate) mod resources;
 
 pub(crate) use export::ExportJobs;
 pub use large::LargeExport;

@@ -212,8 +212,8 @@ pub(crate) fn clinical(p: &Practice, pat: &Patient, chart: &Chart, ty: Option<&s
                 "subscriberId": i.memberid,
                 "beneficiary": subject(pr, pat.id),
                 "relationship": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/subscriber-relationship", "code": "self"}]},
-                "payor": [{"display": payer.0}],
-                "class": [{"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "plan"}]}, "value": payer.3.to_string(), "name": payer.1}],
+                "payor": [{"display": payer.name}],
+                "class": [{"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/coverage-class", "code": "plan"}]}, "value": payer.package_id.to_string(), "name": payer.plan}],
                 "order": i.sequence,
             }));
         }

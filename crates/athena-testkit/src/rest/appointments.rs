@@ -186,8 +186,11 @@ fn open(cx: &mut Cx<'_>) -> Reply {
         }
         let mut t = Vec::new();
         for rid in r.split(',') {
-            match REASONS.iter().find(|x| x.0.to_string() == rid.trim()) {
-                Some(x) => t.push(x.1),
+            match REASONS
+                .iter()
+                .find(|x| x.reasonid.to_string() == rid.trim())
+            {
+                Some(x) => t.push(x.appointment_type_id),
                 None => return Reply::invalid(&format!("The reasonid {rid} is not valid.")),
             }
         }
@@ -195,7 +198,7 @@ fn open(cx: &mut Cx<'_>) -> Reply {
     }
     if let Some(t) = req.param("appointmenttypeid") {
         match t.parse::<u64>() {
-            Ok(t) if APPOINTMENT_TYPES.iter().any(|x| x.0 == t) => types = Some(vec![t]),
+            Ok(t) if APPOINTMENT_TYPES.iter().any(|x| x.id == t) => types = Some(vec![t]),
             _ => return Reply::invalid_fields(&["appointmenttypeid"]),
         }
     }
@@ -232,8 +235,8 @@ fn open(cx: &mut Cx<'_>) -> Reply {
             } else {
                 REASONS
                     .iter()
-                    .find(|r| r.1 == a.type_id())
-                    .map_or("-1".into(), |r| r.0.to_string())
+                    .find(|r| r.appointment_type_id == a.type_id())
+                    .map_or("-1".into(), |r| r.reasonid.to_string())
             };
             open_json(a, &rid)
         })
@@ -340,16 +343,19 @@ fn book(cx: &mut Cx<'_>, id: u64) -> Reply {
     let req = cx.req;
     let mut new_type = None;
     if let Some(t) = req.param("appointmenttypeid") {
-        match APPOINTMENT_TYPES.iter().position(|x| x.0.to_string() == t) {
+        match APPOINTMENT_TYPES.iter().position(|x| x.id.to_string() == t) {
             Some(i) => new_type = Some(i),
             None => return Reply::invalid_fields(&["appointmenttypeid"]),
         }
     } else if let Some(r) = req.param("reasonid") {
         match REASONS
             .iter()
-            .find(|x| x.0.to_string() == r)
-            .and_then(|x| APPOINTMENT_TYPES.iter().position(|t| t.0 == x.1))
-        {
+            .find(|x| x.reasonid.to_string() == r)
+            .and_then(|x| {
+                APPOINTMENT_TYPES
+                    .iter()
+                    .position(|t| t.id == x.appointment_type_id)
+            }) {
             Some(i) => new_type = Some(i),
             None => return Reply::invalid_fields(&["reasonid"]),
         }
@@ -367,7 +373,7 @@ fn book(cx: &mut Cx<'_>, id: u64) -> Reply {
     a.lastmodified = now;
     if let Some(t) = new_type {
         a.appttype = t;
-        a.duration = APPOINTMENT_TYPES[t].2;
+        a.duration = APPOINTMENT_TYPES[t].duration;
     }
     a.bookingnote = req.param("bookingnote").unwrap_or_default().to_string();
     let a = a.clone();
@@ -556,7 +562,7 @@ fn update_booked(cx: &mut Cx<'_>, id: u64) -> Reply {
     };
     let typ = match req.param("appointmenttypeid") {
         None => None,
-        Some(t) => match APPOINTMENT_TYPES.iter().position(|x| x.0.to_string() == t) {
+        Some(t) => match APPOINTMENT_TYPES.iter().position(|x| x.id.to_string() == t) {
             Some(i) => Some(i),
             None => return bare("Invalid APPOINTMENTTYPEID input"),
         },

@@ -98,7 +98,7 @@ pub(crate) fn encounter_json(pid: u64, e: &Encounter) -> Value {
         "stage": "SIGNOFF",
         "lastupdated": d(e.date),
         "chiefcomplaint": e.complaint,
-        "diagnoses": [{"icdcodes": [{"code": PROBLEMS[e.diagnosis].2, "codeset": "ICD10", "description": PROBLEMS[e.diagnosis].0}], "snomedcode": PROBLEMS[e.diagnosis].1, "description": PROBLEMS[e.diagnosis].0}],
+        "diagnoses": [{"icdcodes": [{"code": PROBLEMS[e.diagnosis].icd10, "codeset": "ICD10", "description": PROBLEMS[e.diagnosis].name}], "snomedcode": PROBLEMS[e.diagnosis].snomed, "description": PROBLEMS[e.diagnosis].name}],
     })
 }
 
@@ -287,7 +287,7 @@ fn add_problem(cx: &mut Cx<'_>, pat: &Patient) -> Reply {
     let Ok(code) = raw.trim().parse::<u64>() else {
         return Reply::invalid(&format!("Expecting type integer, but value is {raw}"));
     };
-    let known = PROBLEMS.iter().find(|p| p.1 == code.to_string());
+    let known = PROBLEMS.iter().find(|p| p.snomed == code.to_string());
     if code < 100_000 && known.is_none() {
         return Reply::ok(
             json!({"success": "false", "errormessage": format!("Submitted snomedcode of '{code}' is not valid.")}),
@@ -300,9 +300,12 @@ fn add_problem(cx: &mut Cx<'_>, pat: &Patient) -> Reply {
     let id = cx.p.chart_id();
     let problem = Problem {
         id,
-        name: known.map_or_else(|| format!("Problem (SNOMED {code})"), |k| k.0.to_string()),
+        name: known.map_or_else(
+            || format!("Problem (SNOMED {code})"),
+            |k| k.name.to_string(),
+        ),
         snomed: code.to_string(),
-        icd10: known.map_or_else(|| "R69".to_string(), |k| k.2.to_string()),
+        icd10: known.map_or_else(|| "R69".to_string(), |k| k.icd10.to_string()),
         onset,
         note: cx.req.param("note").unwrap_or_default().to_string(),
     };
@@ -348,7 +351,7 @@ fn add_vitals(cx: &mut Cx<'_>, pat: &Patient) -> Reply {
             else {
                 return Reply::invalid("Each vital needs a clinicalelementid and a value.");
             };
-            let Some(def) = crate::data::tables::VITALS.iter().find(|v| v.0 == key) else {
+            let Some(def) = crate::data::tables::VITALS.iter().find(|v| v.key == key) else {
                 return Reply::invalid(&format!("The clinicalelementid {key} is not valid."));
             };
             let id = cx.p.chart_id();
@@ -356,13 +359,13 @@ fn add_vitals(cx: &mut Cx<'_>, pat: &Patient) -> Reply {
             readings.push(Reading {
                 id,
                 key: key.into(),
-                name: def.1.into(),
+                name: def.name.into(),
                 value: value
                     .as_str()
                     .map(str::to_string)
                     .unwrap_or_else(|| value.to_string()),
-                unit: def.2.into(),
-                loinc: def.6.into(),
+                unit: def.unit.into(),
+                loinc: def.loinc.into(),
                 at: now,
             });
         }
@@ -393,14 +396,14 @@ fn put_allergies(cx: &mut Cx<'_>, pat: &Patient) -> Reply {
             else {
                 return Reply::invalid("Each allergy needs an allergenid.");
             };
-            let known = ALLERGIES.iter().find(|a| a.1 == id);
+            let known = ALLERGIES.iter().find(|a| a.allergen_id == id);
             let reaction = &it["reactions"][0];
             out.push(Allergy {
                 allergenid: id,
                 name: it["allergenname"]
                     .as_str()
                     .map(str::to_string)
-                    .or(known.map(|k| k.0.to_string()))
+                    .or(known.map(|k| k.name.to_string()))
                     .unwrap_or_else(|| format!("Allergen {id}")),
                 reaction: reaction["reactionname"]
                     .as_str()

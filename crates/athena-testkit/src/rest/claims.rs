@@ -186,19 +186,19 @@ fn create(cx: &mut Cx<'_>) -> Reply {
             {
                 let desc = PROBLEMS
                     .iter()
-                    .find(|p| p.2 == code)
-                    .map_or("Diagnosis", |p| p.0);
+                    .find(|p| p.icd10 == code)
+                    .map_or("Diagnosis", |p| p.name);
                 diagnoses.push((code.to_string(), desc.to_string()));
             }
         }
         let _ = dx1;
         let known = PROCEDURES
             .iter()
-            .find(|p| p.0 == cpt.split(',').next().unwrap_or(""));
+            .find(|p| p.cpt == cpt.split(',').next().unwrap_or(""));
         let amount = match &ch["unitamount"] {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
-            _ => known.map_or("100", |k| k.3).to_string(),
+            _ => known.map_or("100", |k| k.charge).to_string(),
         };
         let (code, modifier) = match cpt.split_once(',') {
             Some((c, m)) => (c.to_string(), Some(m.to_string())),
@@ -210,8 +210,8 @@ fn create(cx: &mut Cx<'_>) -> Reply {
         lines.push(ClaimLine {
             transactionid: id * 100 + i as u64,
             cpt: code,
-            description: known.map_or("PROCEDURE", |k| k.1).to_string(),
-            category: known.map_or("Other", |k| k.2).to_string(),
+            description: known.map_or("PROCEDURE", |k| k.description).to_string(),
+            category: known.map_or("Other", |k| k.category).to_string(),
             amount,
             units: ch["units"]
                 .as_u64()

@@ -10,7 +10,16 @@ use crate::stats::ops;
 
 /// One insurance object, typed like athena's (`insuranceid` string, `insurancepackageid` number).
 pub(crate) fn insurance_json(i: &Insurance, pat: &Patient) -> Value {
-    let (payer, plan, kind, pkg, city, state, zip, phone) = PAYERS[i.payer % PAYERS.len()];
+    let crate::data::tables::Payer {
+        name: payer,
+        plan,
+        insurance_type: kind,
+        package_id: pkg,
+        city,
+        state,
+        zip,
+        phone,
+    } = PAYERS[i.payer % PAYERS.len()];
     let mut v = json!({
         "insuranceid": i.insuranceid.to_string(),
         "id": i.insuranceid.to_string(),
@@ -107,7 +116,7 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
                 Some(p) => p,
                 None => return Some(Reply::invalid_fields(&["insurancepackageid"])),
             };
-            let Some(payer) = PAYERS.iter().position(|p| p.3 == pkg) else {
+            let Some(payer) = PAYERS.iter().position(|p| p.package_id == pkg) else {
                 return Some(Reply::invalid(&format!(
                     "The insurance package ID {pkg} is not valid."
                 )));
@@ -205,7 +214,9 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
                 ));
             }
             let active = ins.eligibility != "Ineligible";
-            let (payer, plan, ..) = PAYERS[ins.payer % PAYERS.len()];
+            let crate::data::tables::Payer {
+                name: payer, plan, ..
+            } = PAYERS[ins.payer % PAYERS.len()];
             let mut v = json!({
                 "insuranceid": ins.insuranceid.to_string(),
                 "dateofservice": d(dos),

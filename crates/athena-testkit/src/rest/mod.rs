@@ -184,6 +184,19 @@ fn invalid_practice() -> Reply {
     Reply::error(404, "Invalid practice.", "The practice ID does not exist.")
 }
 
+/// A numeric `departmentid` (query or form, comma lists and repeats too) that the practice
+/// does not have. athena's exact answer is not recorded in the reference; this is the
+/// closest documented shape, the 400 "The data provided is invalid." with a detailed message
+/// naming the field (as `POST /patients` answers a bad department).
+fn unknown_department(p: &Practice, req: &Req) -> Option<Reply> {
+    let unknown = req
+        .params("departmentid")
+        .iter()
+        .filter_map(|v| v.parse::<u64>().ok())
+        .any(|d| !p.has_department(d));
+    unknown.then(|| Reply::invalid("The departmentid is not a valid department."))
+}
+
 /// Route a `/v1/…` call. `segs` starts with the practice id.
 pub(crate) fn dispatch(shared: &Shared, req: &Req, segs: &[&str]) -> Reply {
     let Some(first) = segs.first() else {
@@ -206,6 +219,9 @@ pub(crate) fn dispatch(shared: &Shared, req: &Req, segs: &[&str]) -> Reply {
     let Some(p) = world.practices.get_mut(&pid) else {
         return invalid_practice();
     };
+    if let Some(reply) = unknown_department(p, req) {
+        return reply;
+    }
     if let Some(i) = rest.iter().position(|s| *s == "changed") {
         let path = rest[..i].join("/");
         if let Some(def) = feeds::feed(&path) {

@@ -401,8 +401,7 @@ fn create(cx: &mut Cx<'_>) -> Reply {
     if let Some(existing) = scan(cx.p, &f).first() {
         return Reply::ok(json!([{"patientid": existing.to_string()}]));
     }
-    let id = cx.p.next_patient;
-    cx.p.next_patient += 1;
+    let id = cx.p.new_patient_id();
     let today = cx.now().date();
     let mut pat = Patient {
         id,

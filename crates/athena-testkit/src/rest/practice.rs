@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 use super::{Cx, envelope, page, seg_id, slice};
-use crate::data::tables::{APPOINTMENT_TYPES, DEPARTMENTS, REASONS, SPECIALTIES};
+use crate::data::tables::{
+    APPOINTMENT_TYPES, DEPARTMENTS, Department, REASONS, SPECIALTIES, Specialty,
+};
 use crate::http::Reply;
 use crate::state::Practice;
 
@@ -26,7 +28,14 @@ pub(crate) fn practiceinfo(p: &Practice) -> Value {
 
 /// One department object (`departmentid` string, `timezone` number, `timezonename`).
 pub(crate) fn department(practice: u64, id: u64) -> Value {
-    let (name, city, state, zip, tz, off) = DEPARTMENTS[((id - 1) as usize) % DEPARTMENTS.len()];
+    let Department {
+        name,
+        city,
+        state,
+        zip,
+        timezone: tz,
+        utc_offset: off,
+    } = DEPARTMENTS[((id - 1) as usize) % DEPARTMENTS.len()];
     let dst = tz != "US/Arizona";
     json!({
         "departmentid": id.to_string(),
@@ -92,7 +101,12 @@ pub(crate) fn provider_name(id: u64) -> (&'static str, &'static str) {
 /// One provider object (`providerid` number, `homedepartment` a department *name*).
 pub(crate) fn provider(p: &Practice, id: u64) -> Value {
     let (first, last) = provider_name(id);
-    let (spec, ansi, typeid, typename) = SPECIALTIES[((id - 1) as usize) % SPECIALTIES.len()];
+    let Specialty {
+        name: spec,
+        ansi_code: ansi,
+        provider_type_id: typeid,
+        provider_type: typename,
+    } = SPECIALTIES[((id - 1) as usize) % SPECIALTIES.len()];
     let dept = crate::data::schedule::provider_department(id, p.departments);
     let home = department(p.id, dept);
     json!({
@@ -214,7 +228,8 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
         ["appointmenttypes"] => {
             let items: Vec<Value> = APPOINTMENT_TYPES
                 .iter()
-                .map(|(id, name, dur, pname)| {
+                .map(|t| {
+                    let (id, name, dur, pname) = (t.id, t.name, t.duration, t.patient_name);
                     json!({"appointmenttypeid": id.to_string(), "name": name, "shortname": name.chars().take(4).collect::<String>().to_uppercase(),
                            "duration": dur.to_string(), "patientdisplayname": pname, "generic": "false", "patient": "true", "templatetypeonly": "false"})
                 })
@@ -239,7 +254,8 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
             }
             let items: Vec<Value> = REASONS
                 .iter()
-                .map(|(rid, tid, desc)| {
+                .map(|r| {
+                    let (rid, tid, desc) = (r.reasonid, r.appointment_type_id, r.description);
                     json!({"reasonid": rid, "reason": desc, "description": desc, "reasontype": "all", "schedulingminhours": 0, "schedulingmaxdays": 90, "appointmenttypeid": tid})
                 })
                 .collect();

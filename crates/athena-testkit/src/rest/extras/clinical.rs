@@ -28,7 +28,7 @@ use crate::stats::ops;
 fn lab_order_types() -> impl Iterator<Item = (u64, &'static str)> {
     LABS.iter()
         .enumerate()
-        .map(|(i, l)| (387_200 + i as u64, l.0))
+        .map(|(i, l)| (387_200 + i as u64, l.name))
 }
 
 /// `MM/DD/YYYY hh:mm AM`, as orders and prescriptions carry.
@@ -414,9 +414,9 @@ fn diagnoses_of(cx: &Cx<'_>, e: &Encounter) -> Vec<AddedDiagnosis> {
     let p = PROBLEMS[e.diagnosis];
     let mut out = vec![AddedDiagnosis {
         id: e.id * 10 + 2,
-        snomed: p.1.to_string(),
-        icd10: p.2.to_string(),
-        description: p.0.to_string(),
+        snomed: p.snomed.to_string(),
+        icd10: p.icd10.to_string(),
+        description: p.name.to_string(),
         note: String::new(),
         laterality: String::new(),
     }];
@@ -470,7 +470,7 @@ pub(super) fn add_diagnosis(cx: &mut Cx<'_>, seg: &str) -> Result<Reply, Reply> 
             "Expecting type integer, but value is {raw}"
         )));
     }
-    let Some(p) = PROBLEMS.iter().find(|p| p.1 == raw) else {
+    let Some(p) = PROBLEMS.iter().find(|p| p.snomed == raw) else {
         return Err(Reply::invalid("SNOMED code not valid."));
     };
     let existing = diagnoses_of(cx, &e);
@@ -484,12 +484,12 @@ pub(super) fn add_diagnosis(cx: &mut Cx<'_>, seg: &str) -> Result<Reply, Reply> 
         .params("icd10codes")
         .into_iter()
         .next()
-        .unwrap_or_else(|| p.2.to_string());
+        .unwrap_or_else(|| p.icd10.to_string());
     let dx = AddedDiagnosis {
         id: cx.p.chart_id(),
         snomed: raw,
         icd10,
-        description: p.0.to_string(),
+        description: p.name.to_string(),
         note: cx.req.param("note").unwrap_or_default().to_string(),
         laterality: cx
             .req

@@ -78,7 +78,7 @@ pub(super) fn allergies(cx: &mut Cx<'_>) -> Result<Reply, Reply> {
     let needle = search_value(cx)?;
     let all = ALLERGIES
         .iter()
-        .map(|a| (a.0, a.1))
+        .map(|a| (a.name, a.allergen_id))
         .chain(MORE_ALLERGENS.iter().copied());
     let found: Vec<Value> = all
         .filter(|(name, _)| matches(name, &needle))
@@ -93,7 +93,7 @@ pub(super) fn medications(cx: &mut Cx<'_>) -> Result<Reply, Reply> {
     let needle = search_value(cx)?;
     let all = MEDICATIONS
         .iter()
-        .map(|m| m.0)
+        .map(|m| m.description)
         .chain(MORE_MEDICATIONS.iter().copied());
     let found: Vec<Value> = all
         .enumerate()

@@ -90,7 +90,7 @@ fn slot_type(cx: &Cx<'_>) -> Result<usize, Reply> {
             .map_err(|_| Reply::invalid_fields(&["appointmenttypeid"]))?;
         return APPOINTMENT_TYPES
             .iter()
-            .position(|a| a.0 == t)
+            .position(|a| a.id == t)
             .ok_or_else(|| Reply::invalid_fields(&["appointmenttypeid"]));
     }
     if let Some(r) = cx.req.param("reasonid") {
@@ -100,12 +100,12 @@ fn slot_type(cx: &Cx<'_>) -> Result<usize, Reply> {
             .map_err(|_| Reply::invalid_fields(&["reasonid"]))?;
         let t = REASONS
             .iter()
-            .find(|x| x.0 == r)
-            .map(|x| x.1)
+            .find(|x| x.reasonid == r)
+            .map(|x| x.appointment_type_id)
             .ok_or_else(|| Reply::invalid_fields(&["reasonid"]))?;
         return APPOINTMENT_TYPES
             .iter()
-            .position(|a| a.0 == t)
+            .position(|a| a.id == t)
             .ok_or_else(|| Reply::invalid_fields(&["reasonid"]));
     }
     Err(Reply::error(
@@ -153,7 +153,7 @@ pub(super) fn create_slots(cx: &mut Cx<'_>) -> Result<Reply, Reply> {
             id,
             date,
             start,
-            duration: APPOINTMENT_TYPES[appttype].2,
+            duration: APPOINTMENT_TYPES[appttype].duration,
             departmentid: dept,
             providerid: prov,
             appttype,
@@ -257,7 +257,7 @@ fn generated_waitlist(cx: &Cx<'_>) -> Vec<WaitEntry> {
         .filter_map(|id| cx.p.patient(id))
         .map(|pat| {
             let k = pat.id;
-            let types: Vec<u64> = APPOINTMENT_TYPES.iter().map(|t| t.0).collect();
+            let types: Vec<u64> = APPOINTMENT_TYPES.iter().map(|t| t.id).collect();
             WaitEntry {
                 id: 500 + k,
                 patientid: k,

@@ -4,6 +4,9 @@
 use athena_testkit::Sandbox;
 use serde_json::Value;
 
+/// The scopes the helpers' tokens are granted: the whole proprietary API and every FHIR read.
+pub const SCOPES: &str = "athena/service/Athenanet.MDP.* system/*.read";
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder().build().expect("client")
 }
@@ -14,7 +17,8 @@ pub async fn token(sb: &Sandbox, c: &reqwest::Client) -> String {
         .basic_auth(sb.client_id(), Some(sb.client_secret()))
         .form(&[
             ("grant_type", "client_credentials"),
-            ("scope", "athena/service/Athenanet.MDP.*"),
+            // The proprietary API and FHIR reads, space-separated as athena takes them.
+            ("scope", SCOPES),
         ])
         .send()
         .await

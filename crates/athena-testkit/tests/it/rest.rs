@@ -1,10 +1,8 @@
 //! REST behaviour: required fields, state consistency, paging links, error shapes.
 
-mod common;
-
+use crate::common::{S, date, first_open};
 use athena_testkit::{Sandbox, ops};
 use chrono::Duration;
-use common::{S, date, first_open};
 use serde_json::{Value, json};
 
 #[tokio::test]

@@ -2,12 +2,10 @@
 //! and lab result documents, prescriptions, encounter diagnoses and lab orders: behaviour,
 //! error paths, and (when `shared/fixtures` is present) the JSON types of real recordings.
 
-mod common;
-
 use std::path::PathBuf;
 
+use crate::common::{S, first_open};
 use athena_testkit::{Sandbox, ops};
-use common::{S, first_open};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> Option<Value> {
@@ -164,7 +162,7 @@ async fn creating_slots_opens_them() {
     let sb = Sandbox::start().await;
     let s = S::new(&sb).await;
     let day = sb.today() + chrono::Duration::days(3);
-    let date = common::date(day);
+    let date = crate::common::date(day);
     let form = [
         ("departmentid", "1"),
         ("providerid", "1"),

@@ -1,28 +1,7 @@
 //! Runs the `athena` binary against its in-process sandbox (`--sandbox`) and checks what it
 //! prints, and that failures exit non-zero with a PHI-safe message.
 
-use std::process::{Command, Output};
-
-fn athena(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_athena"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("ATHENA_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.args(args).output().expect("athena runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = athena(args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "athena {args:?} failed:\nstdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
+use crate::common::{athena, ok};
 
 #[test]
 fn departments_as_a_table() {
@@ -45,10 +24,24 @@ fn patient_search_as_table_and_json() {
         "--lastname",
         "Sandboxtest",
     ]);
-    assert!(table.starts_with("ID  LAST NAME"), "{table}");
+    assert!(table.starts_with("ID     LAST NAME"), "{table}");
     assert!(table.contains("Donna"), "{table}");
     assert!(table.contains("04/06/1970"), "{table}");
-    assert!(table.trim_end().ends_with("(7 rows)"), "{table}");
+    // athena's documented preview patients: five `Sandboxtest`, two `Sandbox-Test`.
+    assert!(table.trim_end().ends_with("(5 rows)"), "{table}");
+    assert!(table.contains("60178  Sandboxtest  Donna"), "{table}");
+    let hyphen = ok(&[
+        "--sandbox",
+        "patients",
+        "search",
+        "--lastname",
+        "Sandbox-Test",
+    ]);
+    assert!(hyphen.trim_end().ends_with("(2 rows)"), "{hyphen}");
+    assert!(
+        hyphen.contains("Anna") && hyphen.contains("Rebecca"),
+        "{hyphen}"
+    );
 
     let json = ok(&[
         "patients",
@@ -148,13 +141,24 @@ fn changed_feed_without_a_subscription_says_it_needs_setup() {
 fn usage_errors_exit_2() {
     let out = athena(&["--sandbox", "chart", "problems", "2"]);
     assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("--department is required"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        stderr.contains("required arguments were not provided")
+            && stderr.contains("--department <DEPARTMENT>"),
+        "{stderr}"
     );
+    assert!(out.stdout.is_empty());
     let out = athena(&["--sandbox", "patients", "get", "abc"]);
     assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("must be a positive number"), "{stderr}");
+    for bad in [
+        &["--sandbox", "patients", "get", "0"][..],
+        &["--sandbox", "chart", "x-rays", "2", "--department", "1"],
+        &["--sandbox", "frobnicate"],
+    ] {
+        assert_eq!(athena(bad).status.code(), Some(2), "{bad:?}");
+    }
 }
 
 #[test]

@@ -1,12 +1,10 @@
 //! Holds the sandbox to real recordings in `shared/fixtures/athena`: same item keys, same JSON
 //! types per field, same quirks and error shapes. Skips with a notice when the folder is absent.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
+use crate::common::{S, first_open};
 use athena_testkit::Sandbox;
-use common::{S, first_open};
 use serde_json::{Value, json};
 
 fn fixtures() -> Option<PathBuf> {
@@ -128,7 +126,7 @@ async fn recorded_bodies_match_exactly() {
     let sb = Sandbox::start().await;
     let s = S::new(&sb).await;
 
-    let c = common::client();
+    let c = crate::common::client();
     let tok: Value = c
         .post(sb.token_url())
         .basic_auth(sb.client_id(), Some(sb.client_secret()))
@@ -231,7 +229,7 @@ async fn recorded_bodies_match_exactly() {
     assert!(v["totalcount"].is_number());
     // Empty list: no `next`.
     let far = sb.today() + chrono::Duration::days(400);
-    let d = common::date(far);
+    let d = crate::common::date(far);
     let (_, v) = s
         .get(&format!(
             "/appointments/booked?departmentid=1&startdate={d}&enddate={d}"
@@ -249,8 +247,8 @@ async fn go_athenahealth_shapes() {
     let today = sb.today();
     let window = format!(
         "startdate={}&enddate={}",
-        common::date(today - chrono::Duration::days(14)),
-        common::date(today + chrono::Duration::days(14))
+        crate::common::date(today - chrono::Duration::days(14)),
+        crate::common::date(today + chrono::Duration::days(14))
     );
 
     conforms(
@@ -724,8 +722,8 @@ async fn sandbox_field_names_are_athenas() {
     let today = sb.today();
     let window = format!(
         "startdate={}&enddate={}",
-        common::date(today - chrono::Duration::days(14)),
-        common::date(today + chrono::Duration::days(14))
+        crate::common::date(today - chrono::Duration::days(14)),
+        crate::common::date(today + chrono::Duration::days(14))
     );
     let paths = [
         "/patients?departmentid=1".to_owned(),

@@ -1,11 +1,9 @@
 //! Every fault kind, injected at runtime, plus the QPS limit mode.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{S, first_open};
 use athena_testkit::{Fault, FaultRule, RetryAfter, Sandbox, ops};
-use common::{S, first_open};
 use serde_json::Value;
 
 async fn raw_get(s: &S, path: &str) -> reqwest::Result<reqwest::Response> {

@@ -1,12 +1,10 @@
 //! A 100,000-patient sandbox starts and serves ids, pages and searches correctly (its
 //! timings are printed, not asserted).
 
-mod common;
-
 use std::time::Instant;
 
+use crate::common::S;
 use athena_testkit::Sandbox;
-use common::S;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hundred_thousand_patients() {

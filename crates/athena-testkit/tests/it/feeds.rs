@@ -1,9 +1,7 @@
 //! Changed-data feeds (reference §7).
 
-mod common;
-
+use crate::common::{S, first_open};
 use athena_testkit::Sandbox;
-use common::{S, first_open};
 use serde_json::json;
 
 #[tokio::test]

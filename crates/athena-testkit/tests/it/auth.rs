@@ -1,13 +1,11 @@
 //! OAuth token endpoint and bearer checks (reference §2.2).
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::client;
 use athena_testkit::Sandbox;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::client;
 use serde_json::{Value, json};
 
 const SCOPE: &str = "athena/service/Athenanet.MDP.*";
@@ -130,7 +128,7 @@ async fn bearer_is_checked_and_tokens_expire() {
         .unwrap();
     assert_eq!(r.status(), 401);
 
-    let t = common::token(&sb, &c).await;
+    let t = crate::common::token(&sb, &c).await;
     let r = c
         .get(format!("{}/ping", sb.rest_base()))
         .bearer_auth(&t)
@@ -145,7 +143,7 @@ async fn bearer_is_checked_and_tokens_expire() {
         .token_lifetime(Duration::ZERO)
         .start()
         .await;
-    let expired = common::token(&short, &c).await;
+    let expired = crate::common::token(&short, &c).await;
     let r = c
         .get(format!("{}/ping", short.rest_base()))
         .bearer_auth(&expired)
@@ -154,7 +152,7 @@ async fn bearer_is_checked_and_tokens_expire() {
         .unwrap();
     assert_eq!(r.status(), 401, "expired token");
 
-    let t = common::token(&sb, &c).await;
+    let t = crate::common::token(&sb, &c).await;
     sb.expire_tokens();
     let r = c
         .get(format!("{}/ping", sb.rest_base()))
