@@ -67,7 +67,4 @@ pub use request::{Body, Request};
 pub use retry::{RetryPolicy, RetrySafety};
 pub use transport::RawResponse;
 
-/// The README's code blocks, compiled as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeDoctests;
+// The README's code blocks are compiled as doctests by the `athena` facade crate.
