@@ -9,7 +9,7 @@
 //! - At the root: everything of [`athena_core`] — [`Client`], [`Practice`], [`Department`],
 //!   [`Error`] / [`ErrorKind`] / [`Result`], the typed ids ([`PatientId`], ...), and its
 //!   modules ([`codec`], [`ids`], [`auth`], [`retry`], [`paging`], [`phi`], [`runtime`], ...).
-//! - One module per crate, each behind the feature of the same name: [`rest`] (default),
+//! - One module per crate, each behind the feature of the same name: `rest` (default),
 //!   `fhir`, `subscriptions`, `ai`; `full` turns on all four. `sandbox` adds
 //!   `athena::sandbox`: credentials from the environment, or else a local athena-testkit
 //!   sandbox (what the examples use).
@@ -20,7 +20,7 @@
 //!
 //! | feature | module | default | what it adds |
 //! |---|---|---|---|
-//! | `rest` | [`rest`] | yes | typed `/v1/{practiceid}` endpoints and models |
+//! | `rest` | `rest` | yes | typed `/v1/{practiceid}` endpoints and models |
 //! | `fhir` | `fhir` | no | FHIR R4 / US Core client, generated models, bulk `$export` |
 //! | `subscriptions` | `subscriptions` | no | changed-data feeds with checkpoints, FHIR event webhooks (turns on `rest`) |
 //! | `ai` | `ai` | no | LLM pipelines with PHI guards, audit and a review gate (turns on `rest`, `fhir`) |

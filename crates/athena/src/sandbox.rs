@@ -24,8 +24,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! With the `fhir` feature, [`connect_fhir_or_sandbox`] does the same for a FHIR R4 client;
-//! with `ai`, [`language_model_or_scripted`] chooses between a configured language model and
+//! With the `fhir` feature, `connect_fhir_or_sandbox` does the same for a FHIR R4 client;
+//! with `ai`, `language_model_or_scripted` chooses between a configured language model and
 //! an offline scripted one.
 
 use athena_core::codec::AthenaDate;
