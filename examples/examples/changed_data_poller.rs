@@ -1,44 +1,30 @@
 //! Changed-data poller: subscribes to the appointments and patients feeds, books and cancels a
 //! few appointments, and prints the change events as they arrive. Bounded run (≤ 20 s).
 //!
-//! Runs against the local sandbox (`athena_testkit::Sandbox`) unless `ATHENA_CLIENT_ID` is
-//! set, in which case `athena_core::Client::from_env()` talks to the real API (set
-//! `ATHENA_PRACTICE_ID` too); against the real API nothing is booked, it only polls.
+//! Runs against a local sandbox unless `ATHENA_CLIENT_ID` is set, in which case
+//! `athena::sandbox::connect_or_sandbox()` talks to the real API (set `ATHENA_PRACTICE_ID`
+//! too); against the real API nothing is booked, it only polls.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use athena_core::{Client, PracticeId, Request, RetrySafety};
-use athena_subscriptions::{
+use athena::prelude::*;
+use athena::sandbox::connect_or_sandbox;
+use athena::subscriptions::{
     AutoSubscribe, Deduper, Feed, FeedSubscription, FeedTarget, MemoryCheckpointStore,
     PollInterval, Poller,
 };
-use futures::StreamExt;
+use athena::{Request, RetrySafety};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     athena_examples::init_tracing();
-    let real = std::env::var("ATHENA_CLIENT_ID").is_ok();
-    let mut sandbox = None;
-    let (client, practice_id) = if real {
-        let client = Client::from_env()?;
-        // `from_env` already refused a malformed or zero ATHENA_PRACTICE_ID.
-        let pid: u64 = client.default_practice().map_or(195900, |p| p.id().get());
-        println!("talking to athenahealth ({})", client.environment().name());
-        (client, pid)
-    } else {
-        let s = athena_testkit::Sandbox::start().await;
-        println!("talking to the local sandbox at {}", s.base_url());
-        let client = Client::builder()
-            .base_url(s.base_url())
-            .client_credentials(s.client_id(), s.client_secret())
-            .build()?;
-        let pid = s.practice_id();
-        sandbox = Some(s);
-        (client, pid)
-    };
-    let pid = PracticeId::new(practice_id);
-    let practice = client.practice(pid);
+    let session = connect_or_sandbox().await?;
+    println!("Talking to {}", session.description());
+    let real = !session.is_local();
+    let client = session.client().clone();
+    let practice = session.practice().clone();
+    let pid = practice.id();
 
     for feed in [Feed::APPOINTMENTS, Feed::PATIENTS] {
         let sub = FeedSubscription::new(&practice, feed);
@@ -63,7 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .error_backoff(Duration::from_secs(1))
         .start();
 
-    if let Some(s) = &sandbox {
+    if let Some(s) = session.sandbox() {
         // Book three open slots and cancel one of them, through raw requests.
         let slots = s.open_slot_ids(s.today());
         for (i, slot) in slots.iter().take(3).enumerate() {

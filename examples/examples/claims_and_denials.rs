@@ -13,23 +13,26 @@
 
 use std::sync::Arc;
 
-use athena_ai::ModelAccess;
-use athena_ai::audit::MemorySink;
-use athena_ai::denial::appeal::{self, SendableAppeal};
-use athena_ai::denial::{self, Assessment, ClaimRecord, Outcome, Scorer};
-use athena_ai::engine::Engine;
-use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::{Reviewer, SandboxAuthenticator};
-use athena_examples::{BoxError, connect, language_model};
+use athena::ai::ModelAccess;
+use athena::ai::audit::MemorySink;
+use athena::ai::denial::appeal::{self, SendableAppeal};
+use athena::ai::denial::{self, Assessment, ClaimRecord, Outcome, Scorer};
+use athena::ai::engine::Engine;
+use athena::ai::providers::scripted::ScriptedModel;
+use athena::ai::review::{Reviewer, SandboxAuthenticator};
+use athena::sandbox::{connect_or_sandbox, language_model_or_scripted};
+use athena_examples::BoxError;
 
 /// How many of the riskiest claims (by rules and history) the model is asked about.
 const JUDGED: usize = 8;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
-    let session = connect().await?;
-    let practice = &session.practice;
-    let (model, model_description) = language_model(|| {
+    athena_examples::init_tracing();
+    let session = connect_or_sandbox().await?;
+    println!("Talking to {}", session.description());
+    let practice = session.practice();
+    let (model, model_description) = language_model_or_scripted(|| {
         ScriptedModel::new("offline-denials").with_responder(denial::offline_reply)
     })?;
     println!("Model: {model_description}");
@@ -38,8 +41,7 @@ async fn main() -> Result<(), BoxError> {
 
     // 1. Claims of the last two years, with the billed policy of each.
     let today = session
-        .sandbox
-        .as_ref()
+        .sandbox()
         .map_or_else(|| chrono::Local::now().date_naive(), |s| s.today());
     let from = today - chrono::Duration::days(730);
     let records = denial::gather::load_claims(practice, from, today).await?;

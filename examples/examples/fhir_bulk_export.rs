@@ -25,11 +25,12 @@ use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use athena_examples::{BoxError, FhirSession, connect_fhir};
-use athena_fhir::FhirClient;
-use athena_fhir::bulk::{ExportJob, ExportOptions, Manifest, OutputFile, PollPolicy, ResumeState};
-use athena_fhir::r4::Resource;
-use futures::StreamExt;
+use athena::fhir::FhirClient;
+use athena::fhir::bulk::{ExportJob, ExportOptions, Manifest, OutputFile, PollPolicy, ResumeState};
+use athena::fhir::r4::Resource;
+use athena::prelude::*;
+use athena::sandbox::{FhirSession, connect_fhir_or_sandbox};
+use athena_examples::BoxError;
 use indicatif::{HumanBytes, ProgressBar, ProgressStyle};
 
 /// `_type` unless `ATHENA_EXPORT_TYPES` says otherwise: the types `DEFAULT_FHIR_SCOPE` may
@@ -51,8 +52,10 @@ const LINE_EVERY: u64 = 1000;
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
-    let session = connect_fhir().await?;
-    let fhir = &session.fhir;
+    athena_examples::init_tracing();
+    let session = connect_fhir_or_sandbox().await?;
+    println!("Talking to {}", session.description());
+    let fhir = session.fhir();
 
     // Where the resume state (and, when asked for, the files) go.
     let keep_dir = std::env::var("ATHENA_EXPORT_DIR")
@@ -195,7 +198,7 @@ async fn start_export(
     options: &ExportOptions,
     saved: Option<&PathBuf>,
 ) -> Result<ExportJob, BoxError> {
-    let fhir = &session.fhir;
+    let fhir = session.fhir();
     if let Some(path) = saved
         && let Ok(url) = std::fs::read_to_string(path)
     {
@@ -213,7 +216,7 @@ async fn start_export(
             Err(e) => println!("\n   The saved export cannot be used ({e})."),
         }
     }
-    let group = session.practice.to_fhir_bulk_group();
+    let group = session.practice().to_fhir_bulk_group();
     let job = fhir.export_group(options).await?;
     println!(
         "\n1. Kicked off Group/{group}/$export ({}) with Prefer: respond-async: 202 Accepted",
@@ -395,7 +398,7 @@ async fn download(
                 Ok(r) => r,
                 // One unreadable line does not spoil the file; anything else ends the run
                 // with the state file saying which files are finished.
-                Err(e) if e.kind() == athena_fhir::FhirErrorKind::Decode => {
+                Err(e) if e.kind() == athena::fhir::FhirErrorKind::Decode => {
                     bad += 1;
                     continue;
                 }

@@ -15,15 +15,16 @@
 
 use std::collections::BTreeMap;
 
-use athena_core::ids::{FhirId, PatientId};
-use athena_examples::{BoxError, FhirSession, TEST_LASTNAME, connect_fhir, initials};
-use athena_fhir::r4::{
+use athena::fhir::r4::{
     AllergyIntolerance, CodeableConcept, Condition, ConditionOnset, Observation,
     ObservationEffective, ObservationValue, Patient, Quantity, Resource,
 };
-use athena_fhir::search::{Search, Token};
-use athena_fhir::us_core::{self, BirthSex, ConditionKind, RaceOrEthnicity};
-use futures::TryStreamExt;
+use athena::fhir::search::{Search, Token};
+use athena::fhir::us_core::{self, BirthSex, ConditionKind, RaceOrEthnicity};
+use athena::ids::{FhirId, PatientId};
+use athena::prelude::*;
+use athena::sandbox::{FhirSession, TEST_LASTNAME, connect_fhir_or_sandbox};
+use athena_examples::{BoxError, initials};
 
 /// The resources of one type out of a search's `Resource`s, for [`search_all`].
 macro_rules! only {
@@ -37,18 +38,20 @@ macro_rules! only {
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
-    let session = connect_fhir().await?;
-    let fhir = &session.fhir;
+    athena_examples::init_tracing();
+    let session = connect_fhir_or_sandbox().await?;
+    println!("Talking to {}", session.description());
+    let fhir = session.fhir();
     println!(
         "Every request carries ah-practice={} (added by the client).",
-        session.practice.ah_practice()
+        session.practice().ah_practice()
     );
 
     // 1. Find the patient.
     let patient_id = choose_patient(&session).await?;
 
     // 2. The id mapping, both ways, and a typed read by athena id.
-    let fhir_id = patient_id.to_fhir_id(session.practice);
+    let fhir_id = patient_id.to_fhir_id(session.practice());
     let patient = fhir.read_patient(patient_id).await?;
     let read_id = patient.id.as_deref().unwrap_or("?");
     let back = FhirId::parse(read_id)?
@@ -254,15 +257,15 @@ async fn choose_patient(session: &FhirSession) -> Result<PatientId, BoxError> {
     // One small page per question is enough to know whether there is anything.
     let mut labs_only = None;
     for id in candidates {
-        let reference = session.fhir.patient_id(id);
+        let reference = session.fhir().patient_id(id);
         let labs = Search::for_patient::<Observation>(&reference)
             .category(Token::code("laboratory"))
             .count(1);
-        if session.fhir.search(&labs).await?.entry.is_empty() {
+        if session.fhir().search(&labs).await?.entry.is_empty() {
             continue;
         }
         let allergies = Search::for_patient::<AllergyIntolerance>(&reference).count(1);
-        if !session.fhir.search(&allergies).await?.entry.is_empty() {
+        if !session.fhir().search(&allergies).await?.entry.is_empty() {
             println!(
                 "   using patient #{id} (the first whose chart has lab results and allergies)"
             );
@@ -283,7 +286,7 @@ async fn search_all<T>(
     pick: fn(Resource) -> Option<T>,
 ) -> Result<Vec<T>, BoxError> {
     let all: Vec<Resource> = session
-        .fhir
+        .fhir()
         .search_stream::<Resource>(search)
         .try_collect()
         .await?;
@@ -462,7 +465,7 @@ fn value_text(o: &Observation) -> String {
             .component
             .iter()
             .filter_map(|c| match &c.value {
-                Some(athena_fhir::r4::ObservationComponentValue::Quantity(q)) => Some(quantity(q)),
+                Some(athena::fhir::r4::ObservationComponentValue::Quantity(q)) => Some(quantity(q)),
                 _ => None,
             })
             .collect::<Vec<_>>()

@@ -14,15 +14,16 @@
 
 use std::sync::Arc;
 
-use athena_ai::audit::MemorySink;
-use athena_ai::engine::Engine;
-use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::{Reviewer, SandboxAuthenticator};
-use athena_ai::triage::{self, Category, TriagedCase, Urgency, keyword_baseline};
-use athena_ai::{AiError, AiErrorKind, ModelAccess, ModelRequest};
-use athena_core::ids::ProviderId;
-use athena_examples::{BoxError, connect, language_model};
-use athena_rest::prelude::*;
+use athena::ai::audit::MemorySink;
+use athena::ai::engine::Engine;
+use athena::ai::providers::scripted::ScriptedModel;
+use athena::ai::review::{Reviewer, SandboxAuthenticator};
+use athena::ai::triage::{self, Category, TriagedCase, Urgency, keyword_baseline};
+use athena::ai::{AiError, AiErrorKind, ModelAccess, ModelRequest};
+use athena::ids::ProviderId;
+use athena::prelude::*;
+use athena::sandbox::{connect_or_sandbox, language_model_or_scripted};
+use athena_examples::BoxError;
 
 /// The offline model: a keyword classifier with a plausible reply per category.
 fn scripted() -> ScriptedModel {
@@ -68,10 +69,12 @@ fn label(v: serde_json::Result<serde_json::Value>) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
-    let session = connect().await?;
-    let (model, description) = language_model(scripted)?;
+    athena_examples::init_tracing();
+    let session = connect_or_sandbox().await?;
+    println!("Talking to {}", session.description());
+    let (model, description) = language_model_or_scripted(scripted)?;
     println!("Model: {description}");
-    let practice = &session.practice;
+    let practice = session.practice();
     let audit = Arc::new(MemorySink::new());
     let engine = Engine::new(ModelAccess::Deidentified(model), audit.clone());
 

@@ -12,16 +12,19 @@
 //! Chart calls need a department (`practice.department(id).chart(patient)`); the example uses
 //! the patient's registration department.
 
-use athena_core::DepartmentId;
-use athena_core::ids::PatientId;
-use athena_examples::{BoxError, TEST_LASTNAME, connect, initials};
-use athena_rest::models::Patient;
-use athena_rest::prelude::*;
+use athena::DepartmentId;
+use athena::ids::PatientId;
+use athena::prelude::*;
+use athena::rest::models::Patient;
+use athena::sandbox::{TEST_LASTNAME, connect_or_sandbox};
+use athena_examples::{BoxError, initials};
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
-    let session = connect().await?;
-    let practice = &session.practice;
+    athena_examples::init_tracing();
+    let session = connect_or_sandbox().await?;
+    println!("Talking to {}", session.description());
+    let practice = session.practice();
 
     // Pick the patient: ATHENA_PATIENT_ID, or the first candidate whose chart has lab results
     // and encounters (the preview test patients in practice 195900; in the local sandbox also

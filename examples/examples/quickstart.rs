@@ -7,15 +7,18 @@
 //!     cargo run --example quickstart        # against athenahealth's preview sandbox
 //! ```
 
-use athena_core::DepartmentId;
-use athena_examples::{BoxError, TEST_LASTNAME, connect, initials};
-use athena_rest::endpoints::scheduling::Booking;
-use athena_rest::prelude::*;
+use athena::DepartmentId;
+use athena::prelude::*;
+use athena::rest::endpoints::scheduling::Booking;
+use athena::sandbox::{TEST_LASTNAME, connect_or_sandbox};
+use athena_examples::{BoxError, initials};
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
-    let session = connect().await?;
-    let practice = &session.practice;
+    athena_examples::init_tracing();
+    let session = connect_or_sandbox().await?;
+    println!("Talking to {}", session.description());
+    let practice = session.practice();
 
     // 1. Authenticate: the first call fetches a token (and caches it for the hour).
     let alive = practice.ping().send().await?;

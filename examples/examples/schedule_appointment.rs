@@ -12,17 +12,20 @@
 //! retry after a timeout could book twice); a taken slot is `Booking::SlotTaken`, or an error
 //! whose `is_slot_taken()` is true.
 
-use athena_core::ids::AppointmentId;
-use athena_core::{DepartmentId, Practice};
-use athena_examples::{BoxError, TEST_LASTNAME, connect, initials};
-use athena_rest::endpoints::scheduling::Booking;
-use athena_rest::models::{Appointment, AppointmentStatus};
-use athena_rest::prelude::*;
+use athena::ids::AppointmentId;
+use athena::prelude::*;
+use athena::rest::endpoints::scheduling::Booking;
+use athena::rest::models::{Appointment, AppointmentStatus};
+use athena::sandbox::{TEST_LASTNAME, connect_or_sandbox};
+use athena::{DepartmentId, Practice};
+use athena_examples::{BoxError, initials};
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
-    let session = connect().await?;
-    let practice = &session.practice;
+    athena_examples::init_tracing();
+    let session = connect_or_sandbox().await?;
+    println!("Talking to {}", session.description());
+    let practice = session.practice();
 
     // Two patients: one to book for, one who tries to take the same slot.
     let found = practice

@@ -15,17 +15,18 @@
 
 use std::sync::Arc;
 
-use athena_ai::ModelAccess;
-use athena_ai::ModelRequest;
-use athena_ai::audit::MemorySink;
-use athena_ai::engine::Engine;
-use athena_ai::providers::scripted::ScriptedModel;
-use athena_ai::review::{Reviewer, SandboxAuthenticator};
-use athena_ai::soap::context::{self, Availability, Visit};
-use athena_ai::soap::{self, SoapNote, Statement};
-use athena_core::ids::{EncounterId, PatientId};
-use athena_examples::{BoxError, TEST_LASTNAME, connect, language_model};
-use athena_rest::prelude::*;
+use athena::ai::ModelAccess;
+use athena::ai::ModelRequest;
+use athena::ai::audit::MemorySink;
+use athena::ai::engine::Engine;
+use athena::ai::providers::scripted::ScriptedModel;
+use athena::ai::review::{Reviewer, SandboxAuthenticator};
+use athena::ai::soap::context::{self, Availability, Visit};
+use athena::ai::soap::{self, SoapNote, Statement};
+use athena::ids::{EncounterId, PatientId};
+use athena::prelude::*;
+use athena::sandbox::{TEST_LASTNAME, connect_or_sandbox, language_model_or_scripted};
+use athena_examples::BoxError;
 
 /// A visit transcript as an ambient scribe would hand it over.
 const TRANSCRIPT: &str = "Clinician: How have you been since your last visit? \
@@ -48,16 +49,18 @@ fn scripted() -> ScriptedModel {
             });
         }
         serde_json::to_string(&note)
-            .map_err(|_| athena_ai::AiError::new(athena_ai::AiErrorKind::InvalidResponse, "note"))
+            .map_err(|_| athena::ai::AiError::new(athena::ai::AiErrorKind::InvalidResponse, "note"))
     })
 }
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
-    let session = connect().await?;
-    let (model, description) = language_model(scripted)?;
+    athena_examples::init_tracing();
+    let session = connect_or_sandbox().await?;
+    println!("Talking to {}", session.description());
+    let (model, description) = language_model_or_scripted(scripted)?;
     println!("Model: {description}");
-    let practice = &session.practice;
+    let practice = session.practice();
 
     // A test patient with an encounter to document.
     let departments = practice.departments().list().send().await?;
@@ -156,8 +159,8 @@ async fn main() -> Result<(), BoxError> {
 
 /// The first test patient (or `ATHENA_SOAP_PATIENT`) with an encounter in `department`.
 async fn find_visit(
-    practice: &athena_core::Practice,
-    department: &athena_core::Department,
+    practice: &athena::Practice,
+    department: &athena::Department,
 ) -> Result<(PatientId, EncounterId), BoxError> {
     let candidates: Vec<PatientId> = match std::env::var("ATHENA_SOAP_PATIENT") {
         Ok(id) => vec![PatientId::new(id.trim().parse()?)],

@@ -78,7 +78,4 @@ pub mod __private {
     pub use serde_json;
 }
 
-/// The README's code blocks, compiled as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeDoctests;
+// The README's code blocks are compiled as doctests by the `athena` facade crate.

@@ -1,52 +1,13 @@
 //! Runs the examples against the local sandbox and checks what they print.
 //!
-//! The examples are built once with the cargo that runs this test, then each binary is run
-//! with every `ATHENA_*` variable removed, so it starts its own sandbox.
+//! The examples are built once with the cargo that runs this test ([`crate::common`]), then
+//! each binary is run with every `ATHENA_*` variable removed, so it starts its own sandbox.
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::OnceLock;
-
-fn examples_dir() -> &'static PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let out = Command::new(cargo)
-            .args([
-                "build",
-                "--examples",
-                "-p",
-                "athena-examples",
-                "--message-format=short",
-            ])
-            .current_dir(&manifest)
-            .output()
-            .expect("cargo runs");
-        assert!(
-            out.status.success(),
-            "building the examples failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        // target/<profile>/examples beside this test binary's deps folder.
-        let exe = std::env::current_exe().expect("test binary path");
-        exe.parent()
-            .and_then(|deps| deps.parent())
-            .map(|profile| profile.join("examples"))
-            .expect("target layout")
-    })
-}
+use crate::common::example_command;
 
 /// Runs an example with no credentials; returns its stdout.
 fn run_example(name: &str) -> String {
-    let mut cmd = Command::new(examples_dir().join(name));
-    for (key, _) in std::env::vars() {
-        // ATHENA_AI_* and ANTHROPIC_* too: the AI examples use their offline model.
-        if key.starts_with("ATHENA_") || key.starts_with("ANTHROPIC_") {
-            cmd.env_remove(key);
-        }
-    }
-    let out = cmd.output().expect("example runs");
+    let out = example_command(name).output().expect("example runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
@@ -157,7 +118,10 @@ fn schedule_appointment_walks_the_whole_flow() {
 #[test]
 fn changed_data_poller_prints_the_changes_it_caused() {
     let out = run_example("changed_data_poller");
-    assert!(out.contains("local sandbox"), "{out}");
+    assert!(
+        out.starts_with("Talking to the local athena-testkit sandbox"),
+        "{out}"
+    );
     assert!(out.contains("subscribed to appointments: Active"), "{out}");
     let booked = out.matches("booked appointment ").count();
     assert!(booked >= 1, "{out}");

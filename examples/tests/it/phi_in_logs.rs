@@ -4,7 +4,7 @@
 //! panic — must not contain any PHI value of the sandbox's patients.
 //!
 //! The PHI values come from the same sandbox started in-process here with exactly the
-//! examples' configuration ([`athena_examples::local_session`]: `Sandbox::start()`'s defaults,
+//! examples' configuration ([`athena::sandbox::Session::local`]: `Sandbox::start()`'s defaults,
 //! deterministic for the seed and the date, plus the seeded preview test patients), read back
 //! through the REST API: names, dates of birth (as athena sends them, `MM/DD/YYYY`, and ISO),
 //! phones, addresses, e-mails, masked SSNs, insurance member/policy ids and policyholders.
@@ -13,43 +13,17 @@
 //! examples show a patient's name to the clinician by design (`run_examples.rs` checks what
 //! they print).
 //!
-//! The binaries are built as in `run_examples.rs`: once, with the cargo running this test,
-//! and run with every `ATHENA_*` / `ANTHROPIC_*` variable removed.
+//! The binaries are built once for the whole test binary ([`crate::common`]) and run with
+//! every `ATHENA_*` / `ANTHROPIC_*` variable removed.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Command;
 
-use athena_core::ids::PatientId;
-use athena_rest::models::Patient;
-use athena_rest::prelude::*;
+use athena::prelude::*;
+use athena::rest::models::Patient;
+use athena::sandbox::Session;
 
-fn examples_dir() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(cargo)
-        .args([
-            "build",
-            "--examples",
-            "-p",
-            "athena-examples",
-            "--message-format=short",
-        ])
-        .current_dir(&manifest)
-        .output()
-        .expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "building the examples failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // target/<profile>/examples beside this test binary's deps folder.
-    let exe = std::env::current_exe().expect("test binary path");
-    exe.parent()
-        .and_then(|deps| deps.parent())
-        .map(|profile| profile.join("examples"))
-        .expect("target layout")
-}
+use crate::common::example_command;
 
 /// Every example, from the sources (so a new example is covered without editing this test).
 fn example_names() -> Vec<String> {
@@ -66,13 +40,8 @@ fn example_names() -> Vec<String> {
 }
 
 /// Runs an example with no credentials and `RUST_LOG=trace`; returns its stderr.
-fn run_traced(dir: &std::path::Path, name: &str) -> String {
-    let mut cmd = Command::new(dir.join(name));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("ATHENA_") || key.starts_with("ANTHROPIC_") {
-            cmd.env_remove(key);
-        }
-    }
+fn run_traced(name: &str) -> String {
+    let mut cmd = example_command(name);
     cmd.env("RUST_LOG", "trace").env("RUST_BACKTRACE", "1");
     let out = cmd.output().expect("example runs");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -160,10 +129,8 @@ fn meaningful(values: BTreeSet<String>) -> BTreeSet<String> {
 
 /// Every patient's PHI from a sandbox configured exactly as the examples' own.
 async fn sandbox_phi() -> BTreeSet<String> {
-    let session = athena_examples::local_session()
-        .await
-        .expect("local sandbox");
-    let patients = session.practice.patients();
+    let session = Session::local().await.expect("local sandbox");
+    let patients = session.practice().patients();
     let mut values = BTreeSet::new();
     let mut read = 0;
     // Patient ids are dense from 1 (the generated ones), then athena's documented test
@@ -210,10 +177,9 @@ fn no_example_logs_phi_at_trace() {
         "the seeded test patients are included"
     );
 
-    let dir = examples_dir();
     let mut leaks = Vec::new();
     for name in &names {
-        let stderr = run_traced(&dir, name);
+        let stderr = run_traced(name);
         // Not vacuous: the SDK's request spans were logged.
         assert!(
             stderr.contains("athena.request"),

@@ -3,7 +3,7 @@
 //! `Display` and `Debug`, and the message of a panic carrying an error. None of the PHI of the
 //! patients involved (read back from the sandbox through the REST API) may appear in any of it.
 //!
-//! The example binaries themselves are checked by `examples/tests/phi_in_logs.rs`, which runs
+//! The example binaries themselves are checked by `examples/tests/it/phi_in_logs.rs`, which runs
 //! every example with `RUST_LOG=trace` and scans its stderr; this in-process run adds the
 //! error paths (every error's `Display`/`Debug` and a panic message).
 
@@ -102,7 +102,9 @@ fn record(errors: &mut String, e: &Error) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// A current-thread runtime: the subscriber below is this thread's default, and every task of
+// the test (the client's and the sandbox front's) is polled on this thread.
+#[tokio::test(flavor = "current_thread")]
 async fn no_phi_in_logs_errors_or_panics() {
     let logs = Buffer::default();
     let subscriber = tracing_subscriber::registry().with(
@@ -112,7 +114,7 @@ async fn no_phi_in_logs_errors_or_panics() {
             .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
             .with_filter_level(),
     );
-    tracing::subscriber::set_global_default(subscriber).expect("global subscriber");
+    let _logs = tracing::subscriber::set_default(subscriber);
 
     let sandbox = Sandbox::start().await;
     let client = Client::builder()
