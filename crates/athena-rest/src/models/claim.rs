@@ -5,6 +5,8 @@ use athena_core::ids::{
     AppointmentId, ClaimId, DepartmentId, InsuranceId, PatientId, PaymentBatchId, ProviderId,
 };
 
+use athena_core::phi::Phi;
+
 use crate::de::{model, open_enum};
 
 open_enum! {
@@ -104,28 +106,10 @@ model! {
         renderingproviderid: ProviderId,
         /// Referral / prior authorization on the claim (`referralauthid`, as on `POST /claims`).
         referralauthid: String,
-        /// Outstanding balance.
-        outstandingbalance: Money,
-        /// Claim-level adjustments (denials, deductibles) as remittances report them.
-        adjustments: Vec<ClaimAdjustment>,
-    }
-}
-
-model! {
-    /// A claim-level adjustment (group code, CARC, RARCs).
-    pub struct ClaimAdjustment {
-        /// Group code (`CO`, `PR`, `OA`, `PI`).
-        groupcode: String,
-        /// Reason code (CARC).
-        reasoncode: DenialReasonCode,
-        /// Group and reason, e.g. `CO-197`.
-        adjustmentcode: String,
-        /// Remark codes (RARC).
-        remarkcodes: Vec<RemarkCode>,
-        /// Description.
-        description: String,
-        /// Amount.
-        amount: Money,
+        /// The total amount billed for all services of the claim.
+        chargeamount: Money,
+        /// The primary transaction this claim represents (useful for debugging).
+        transactionid: String,
     }
 }
 
@@ -138,12 +122,10 @@ model! {
         primarypatientinsuranceid: InsuranceId,
         /// The patient insurance (secondary).
         secondarypatientinsuranceid: InsuranceId,
-        /// Denial reason (CARC), when athena reports one.
-        denialreason: DenialReasonCode,
-        /// Remark codes (RARC).
-        remarkcodes: Vec<RemarkCode>,
-        /// Outstanding amount with this payer.
-        outstanding: Money,
+        /// The note attached to this status: free text, where a posted denial's reason
+        /// usually appears (e.g. `Denied CO-197 ... N54`). May name the patient: kept as
+        /// [`Phi`].
+        note: Phi<String>,
     }
 }
 
@@ -160,30 +142,12 @@ model! {
         procedurecategory: String,
         /// Charge.
         chargeamount: Money,
-        /// Modifier(s), e.g. `25` (comma-separated when several).
-        proceduremodifier: String,
-        /// Units.
-        units: u32,
-        /// Payments applied.
-        payments: Vec<ClaimTransaction>,
-        /// Adjustments applied.
-        adjustments: Vec<ClaimTransaction>,
-    }
-}
-
-model! {
-    /// A payment or adjustment on a charge.
-    pub struct ClaimTransaction {
-        /// Amount.
-        amount: Money,
-        /// Reason (CARC) for adjustments and denials.
-        reason: DenialReasonCode,
-        /// Remark codes.
-        remarkcodes: Vec<RemarkCode>,
-        /// Posted.
-        postdate: AthenaDate,
-        /// Batch.
-        paymentbatchid: PaymentBatchId,
+        /// The total amount expected from the payer for this procedure.
+        allowableamount: Money,
+        /// The minimum amount expected from the payer.
+        allowablemin: Money,
+        /// The maximum amount expected from the payer.
+        allowablemax: Money,
     }
 }
 
