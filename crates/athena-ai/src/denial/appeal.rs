@@ -160,15 +160,13 @@ pub async fn gather_context(
         evidence.push(Fact {
             id: format!("line:{}", i + 1),
             text: format!(
-                "service billed: {} {}{}, {} unit(s)",
+                "service billed: {} {}{}",
                 l.code,
                 l.description,
-                if l.modifiers.is_empty() {
-                    String::new()
-                } else {
-                    format!(" modifier {}", l.modifiers.join(","))
+                match &l.modifiers {
+                    Some(m) if !m.is_empty() => format!(" modifier {}", m.join(",")),
+                    _ => String::new(),
                 },
-                l.units
             ),
         });
     }

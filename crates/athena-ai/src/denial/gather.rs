@@ -85,19 +85,11 @@ pub fn to_record(c: &Claim, insurances: &[Insurance]) -> Result<ClaimRecord, AiE
         .iter()
         .flatten()
         .filter_map(|p| {
+            let (code, modifiers) = split_modifiers(p.procedurecode.as_deref()?);
             Some(ServiceLine {
-                code: p.procedurecode.clone()?.trim().to_owned(),
-                modifiers: p
-                    .proceduremodifier
-                    .as_deref()
-                    .unwrap_or_default()
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|m| !m.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
+                code,
+                modifiers,
                 description: p.proceduredescription.clone().unwrap_or_default(),
-                units: p.units.unwrap_or(1),
             })
         })
         .collect();
@@ -157,52 +149,103 @@ fn coverage_of(i: &Insurance) -> Option<Coverage> {
     })
 }
 
-/// CARCs that adjust without denying: contractual (45) and patient responsibility (1–3).
-const NOT_DENIALS: &[&str] = &["1", "2", "3", "45"];
+/// A procedure code as `GET /claims` gives it, and the modifiers it carries if any.
+///
+/// athena documents no modifier field on a claim's procedures; a code written with its
+/// modifiers (`99214-25`, `99214,25`, `99214 25 59`) is split, and a bare code gives `None`:
+/// *unknown*, not "no modifiers", so no rule concludes a modifier is missing from data that
+/// never shows modifiers.
+pub fn split_modifiers(raw: &str) -> (String, Option<Vec<String>>) {
+    let mut parts = raw
+        .split(|c: char| c == '-' || c == ',' || c.is_whitespace())
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let code = parts.next().unwrap_or_default().to_owned();
+    let modifiers: Vec<String> = parts
+        .filter(|m| m.len() == 2 && m.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .map(str::to_ascii_uppercase)
+        .collect();
+    (code, (!modifiers.is_empty()).then_some(modifiers))
+}
 
-/// The adjudication: `DENIED` payer status or a non-PR adjustment with a denial CARC is a
-/// denial; `CLOSED` otherwise is paid; anything else is pending.
+/// The adjudication, from the primary payer's `status` and the `note` attached to it (the
+/// only adjudication data athena's claim object documents): a note that reads as a denial
+/// ([`note::read`](super::note::read)), or a `DENIED` status, is a denial with the codes the
+/// note names; `CLOSED` otherwise is paid; anything else (`BILLED`, `HOLD` without a denial
+/// note, …) is pending.
 pub fn outcome_of(c: &Claim) -> Outcome {
-    let status = c
-        .primaryinsurancepayer
-        .as_ref()
+    let payer = c.primaryinsurancepayer.as_ref();
+    let status = payer
         .and_then(|p| p.status.as_ref())
         .map(|s| s.code().to_ascii_uppercase());
-    let denials: Vec<_> = c
-        .adjustments
-        .iter()
-        .flatten()
-        .filter(|a| {
-            a.groupcode.as_deref() != Some("PR")
-                && a.reasoncode
-                    .as_ref()
-                    .is_some_and(|r| !NOT_DENIALS.contains(&r.code()))
-        })
-        .collect();
-    if status.as_deref() == Some("DENIED") || !denials.is_empty() {
+    let reading = payer
+        .and_then(|p| p.note.as_ref())
+        .map(|n| super::note::read(n.expose()))
+        .unwrap_or_default();
+    if reading.denied || status.as_deref() == Some("DENIED") {
+        let description = reading
+            .codes
+            .iter()
+            .find_map(|c| super::note::carc_description(c))
+            .map(str::to_owned);
         return Outcome::Denied {
-            codes: denials
-                .iter()
-                .filter_map(|a| {
-                    a.adjustmentcode.clone().or_else(|| {
-                        Some(format!(
-                            "{}-{}",
-                            a.groupcode.as_deref().unwrap_or("CO"),
-                            a.reasoncode.as_ref()?.code()
-                        ))
-                    })
-                })
-                .collect(),
-            remarks: denials
-                .iter()
-                .flat_map(|a| a.remarkcodes.iter().flatten())
-                .map(|r| r.code().to_owned())
-                .collect(),
-            description: denials.iter().find_map(|a| a.description.clone()),
+            codes: reading.codes,
+            remarks: reading.remarks,
+            description,
         };
     }
     match status.as_deref() {
         Some("CLOSED") => Outcome::Paid,
         _ => Outcome::Pending,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modifiers_written_into_the_code_are_split_and_absent_ones_are_unknown() {
+        assert_eq!(split_modifiers("99214"), ("99214".to_owned(), None));
+        assert_eq!(
+            split_modifiers(" 99214-25 "),
+            ("99214".to_owned(), Some(vec!["25".to_owned()]))
+        );
+        assert_eq!(
+            split_modifiers("20610,rt 59"),
+            (
+                "20610".to_owned(),
+                Some(vec!["RT".to_owned(), "59".to_owned()])
+            )
+        );
+    }
+
+    fn claim(json: &str) -> Claim {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn the_outcome_comes_from_the_payer_status_and_its_note() {
+        let denied = claim(
+            r#"{"claimid":"1","primaryinsurancepayer":{"status":"HOLD","note":"DENIAL rec'd. CARC 197 (CO), RARC N54."}}"#,
+        );
+        assert_eq!(
+            outcome_of(&denied),
+            Outcome::Denied {
+                codes: vec!["CO-197".into()],
+                remarks: vec!["N54".into()],
+                description: super::super::note::carc_description("197").map(str::to_owned),
+            }
+        );
+        let paid = claim(r#"{"claimid":"2","primaryinsurancepayer":{"status":"CLOSED"}}"#);
+        assert_eq!(outcome_of(&paid), Outcome::Paid);
+        let held = claim(
+            r#"{"claimid":"3","primaryinsurancepayer":{"status":"HOLD","note":"waiting on records"}}"#,
+        );
+        assert_eq!(outcome_of(&held), Outcome::Pending);
+        let closed_with_pr = claim(
+            r#"{"claimid":"4","primaryinsurancepayer":{"status":"CLOSED","note":"PR-1 deductible"}}"#,
+        );
+        assert_eq!(outcome_of(&closed_with_pr), Outcome::Paid);
     }
 }

@@ -189,9 +189,8 @@ mod tests {
                 submitted: day,
                 lines: vec![ServiceLine {
                     code: code.into(),
-                    modifiers: vec![],
+                    modifiers: None,
                     description: String::new(),
-                    units: 1,
                 }],
                 diagnoses: vec![],
                 authorization: None,

@@ -73,15 +73,13 @@ pub fn claim_summary(c: &ClaimFacts) -> String {
     out.push_str("service lines:\n");
     for l in &c.lines {
         out.push_str(&format!(
-            "- {} {}; modifiers: {}; units: {}\n",
+            "- {} {}; modifiers: {}\n",
             l.code,
             l.description,
-            if l.modifiers.is_empty() {
-                "none".to_owned()
-            } else {
-                l.modifiers.join(", ")
+            match &l.modifiers {
+                None => "not shown".to_owned(),
+                Some(m) => m.join(", "),
             },
-            l.units
         ));
     }
     out.push_str("diagnoses:\n");

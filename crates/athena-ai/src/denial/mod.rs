@@ -52,6 +52,7 @@ pub mod appeal;
 pub mod gather;
 pub mod history;
 pub mod judgment;
+pub mod note;
 mod offline;
 pub mod rules;
 pub mod score;
@@ -73,12 +74,11 @@ pub use score::{CombinedScore, ScoreWeights};
 pub struct ServiceLine {
     /// CPT/HCPCS code.
     pub code: String,
-    /// Modifiers (`25`, `59`, …).
-    pub modifiers: Vec<String>,
+    /// Modifiers (`25`, `59`, …); `None` when unknown (athena's claim object shows no
+    /// modifiers unless they are written into the procedure code).
+    pub modifiers: Option<Vec<String>>,
     /// Description.
     pub description: String,
-    /// Units.
-    pub units: u32,
 }
 
 /// One diagnosis on a claim.
@@ -113,11 +113,12 @@ pub struct Coverage {
 ///
 /// Fields come from `GET /claims`: `claimid`, `patientid`, `departmentid`, `billedproviderid`,
 /// `billedservicedate`, `claimcreateddate` (taken as the submission date),
-/// `procedures[].procedurecode/proceduremodifier/proceduredescription/units`,
+/// `procedures[].procedurecode/proceduredescription` (modifiers only when written into the
+/// code, see [`gather::split_modifiers`]),
 /// `diagnoses[].diagnosisrawcode/diagnosisdescription` (deleted ones dropped),
 /// `referralauthid`, and `primaryinsurancepayer.primarypatientinsuranceid` resolved against
-/// `GET /patients/{id}/insurances?showcancelled=true`. Never the payer status, adjustments,
-/// remark codes or balances (those are the adjudication: see [`Outcome`]).
+/// `GET /patients/{id}/insurances?showcancelled=true`. Never the payer status or its note
+/// (those are the adjudication: see [`Outcome`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimFacts {
     /// Claim id.

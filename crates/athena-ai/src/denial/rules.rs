@@ -7,7 +7,7 @@
 //! | `timely_filing` | days from service to submission exceed the plan type's limit ([`filing_limit_days`]) | `billedservicedate`, `claimcreateddate`, insurance `insurancetype` |
 //! | `dx_procedure_mismatch` | a line's code is in [`DX_SUPPORT`] and no diagnosis on the claim starts with one of its supporting ICD-10 prefixes | `procedurecode`, `diagnosisrawcode` |
 //! | `duplicate_claim` | an earlier claim (earlier creation date, then lower id) has the same patient, billed provider, date of service and procedure codes with modifiers | those fields of every claim |
-//! | `missing_modifier_25` | an E/M line ([`is_evaluation_and_management`]) without modifier 25 shares the claim with a procedure in [`MODIFIER_25_PROCEDURES`] | `procedurecode`, `proceduremodifier` |
+//! | `missing_modifier_25` | an E/M line ([`is_evaluation_and_management`]) without modifier 25 shares the claim with a procedure in [`MODIFIER_25_PROCEDURES`] | modifiers written into `procedurecode` (athena's claim shows no modifier field: a line whose modifiers are not shown never counts as missing one) |
 //!
 //! The tables are small and deliberately conservative: they are a starting point a billing
 //! team extends, not a payer policy database. Laboratory codes are not in [`DX_SUPPORT`]
@@ -208,7 +208,7 @@ fn signature(c: &ClaimFacts) -> Signature {
         .lines
         .iter()
         .map(|l| {
-            let mut m = l.modifiers.clone();
+            let mut m = l.modifiers.clone().unwrap_or_default();
             m.sort();
             (l.code.clone(), m)
         })
@@ -380,11 +380,13 @@ fn mismatch(c: &ClaimFacts, out: &mut Vec<RuleFlag>) {
 }
 
 fn modifier(c: &ClaimFacts, out: &mut Vec<RuleFlag>) {
-    let Some(em) = c
-        .lines
-        .iter()
-        .find(|l| is_evaluation_and_management(&l.code) && !l.modifiers.iter().any(|m| m == "25"))
-    else {
+    // Only lines whose modifiers are shown can be missing one.
+    let Some(em) = c.lines.iter().find(|l| {
+        is_evaluation_and_management(&l.code)
+            && l.modifiers
+                .as_ref()
+                .is_some_and(|m| !m.iter().any(|m| m == "25"))
+    }) else {
         return;
     };
     if let Some(proc) = c
@@ -415,9 +417,8 @@ mod tests {
     fn line(code: &str, modifiers: &[&str]) -> ServiceLine {
         ServiceLine {
             code: code.into(),
-            modifiers: modifiers.iter().map(|m| (*m).to_owned()).collect(),
+            modifiers: Some(modifiers.iter().map(|m| (*m).to_owned()).collect()),
             description: String::new(),
-            units: 1,
         }
     }
 
@@ -485,6 +486,10 @@ mod tests {
 
         let m = claim(2, vec![line("99214", &[]), line("96372", &[])], &["I10"]);
         assert_eq!(ids(&RuleBook::new([&m]).check(&m)), ["missing_modifier_25"]);
+        // The same claim as athena's `GET /claims` shows it (no modifiers): not flagged.
+        let mut unknown = m;
+        unknown.lines.iter_mut().for_each(|l| l.modifiers = None);
+        assert!(RuleBook::new([&unknown]).check(&unknown).is_empty());
         let ok = claim(
             3,
             vec![line("99214", &["25"]), line("96372", &[])],

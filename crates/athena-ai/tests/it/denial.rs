@@ -57,6 +57,15 @@ fn offline_engine() -> (Engine, ScriptedModel, Arc<MemorySink>) {
     (engine, model, audit)
 }
 
+/// Planted causes no rule can see in athena's claim object: missing information and medical
+/// necessity are judged by the payer from records a claim doesn't carry, and a missing
+/// modifier cannot be seen because `GET /claims` shows no modifiers (athena documents none).
+const UNSEEN: [DenialCause; 3] = [
+    DenialCause::MissingInformation,
+    DenialCause::NotMedicallyNecessary,
+    DenialCause::MissingModifier,
+];
+
 /// The planted cause a rule is meant to detect.
 fn cause_of(rule: Rule) -> DenialCause {
     match rule {
@@ -160,17 +169,14 @@ async fn rules_history_and_score_against_planted_causes() {
         );
         floors_ok.push((rule, p, r));
     }
-    for cause in [
-        DenialCause::MissingInformation,
-        DenialCause::NotMedicallyNecessary,
-    ] {
+    for cause in UNSEEN {
         let n = truth.values().filter(|c| **c == cause).count();
         let caught = assessments
             .iter()
             .filter(|a| truth.get(&a.claim_id.get()) == Some(&cause) && !a.flags.is_empty())
             .count();
         println!(
-            "{:<24} {:>7} {:>4} {:>9} {:>6} {:>9}   (no pre-adjudication rule can see it; {caught} flagged by other rules)",
+            "{:<24} {:>7} {:>4} {:>9} {:>6} {:>9}   (athena's claim does not show what causes it; {caught} flagged by other rules)",
             format!("{cause:?}"),
             "-",
             "-",
@@ -187,24 +193,13 @@ async fn rules_history_and_score_against_planted_causes() {
         .iter()
         .filter(|a| truth.contains_key(&a.claim_id.get()))
         .count();
-    let detectable = truth
-        .values()
-        .filter(|c| {
-            !matches!(
-                c,
-                DenialCause::MissingInformation | DenialCause::NotMedicallyNecessary
-            )
-        })
-        .count();
+    let detectable = truth.values().filter(|c| !UNSEEN.contains(c)).count();
     let tp_detectable = flagged
         .iter()
         .filter(|a| {
-            truth.get(&a.claim_id.get()).is_some_and(|c| {
-                !matches!(
-                    c,
-                    DenialCause::MissingInformation | DenialCause::NotMedicallyNecessary
-                )
-            })
+            truth
+                .get(&a.claim_id.get())
+                .is_some_and(|c| !UNSEEN.contains(c))
         })
         .count();
     let precision = ratio(tp, flagged.len());
@@ -236,6 +231,11 @@ async fn rules_history_and_score_against_planted_causes() {
 
     // Floors: each rule finds its cause; the combined score ranks well.
     for (rule, p, r) in floors_ok {
+        if UNSEEN.contains(&cause_of(rule)) {
+            // Tested in the rule's unit tests, where modifiers are known.
+            assert!(p.is_nan() || p >= 0.6, "{} precision {p:.3}", rule.id());
+            continue;
+        }
         assert!(r >= 0.9, "{} recall {r:.3}", rule.id());
         assert!(p >= 0.6, "{} precision {p:.3}", rule.id());
     }
@@ -281,15 +281,15 @@ async fn prompts_snapshot_and_appeal_goes_through_review() {
     let (engine, model, audit) = offline_engine();
     let scorer = Scorer::new(&records);
 
-    // The risk prompt for the planted missing-modifier claim, as the model receives it.
-    let i = find(DenialCause::MissingModifier);
+    // The risk prompt for the planted missing-authorization claim, as the model receives it.
+    let i = find(DenialCause::MissingAuthorization);
     let a = scorer.assess(i, Some(&engine)).await.unwrap();
-    assert_eq!(a.flags[0].rule, Rule::MissingModifier25);
+    assert_eq!(a.flags[0].rule, Rule::MissingAuthorization);
     let j = a.judgment.as_ref().unwrap();
     assert!(
         j.reasons[0]
             .cites
-            .contains(&"rule:missing_modifier_25".to_owned())
+            .contains(&"rule:missing_authorization".to_owned())
     );
     insta::assert_snapshot!(
         "denial_risk_prompt",

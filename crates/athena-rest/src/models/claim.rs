@@ -6,6 +6,7 @@ use athena_core::ids::{
 };
 
 use athena_core::decode::warnings::DecodeWarning;
+use athena_core::phi::Phi;
 use athena_core::{Model, open_enum};
 
 open_enum! {
@@ -106,34 +107,10 @@ pub struct Claim {
     pub renderingproviderid: Option<ProviderId>,
     /// Referral / prior authorization on the claim (`referralauthid`, as on `POST /claims`).
     pub referralauthid: Option<String>,
-    /// Outstanding balance.
-    pub outstandingbalance: Option<Money>,
-    /// Claim-level adjustments (denials, deductibles) as remittances report them.
-    pub adjustments: Option<Vec<ClaimAdjustment>>,
-    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
-    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
-    /// shows only the keys.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-    /// What `decode_warnings()` returns.
-    decode_warnings: Vec<DecodeWarning>,
-}
-
-/// A claim-level adjustment (group code, CARC, RARCs).
-#[derive(Clone, Default, Model)]
-#[non_exhaustive]
-pub struct ClaimAdjustment {
-    /// Group code (`CO`, `PR`, `OA`, `PI`).
-    pub groupcode: Option<String>,
-    /// Reason code (CARC).
-    pub reasoncode: Option<DenialReasonCode>,
-    /// Group and reason, e.g. `CO-197`.
-    pub adjustmentcode: Option<String>,
-    /// Remark codes (RARC).
-    pub remarkcodes: Option<Vec<RemarkCode>>,
-    /// Description.
-    pub description: Option<String>,
-    /// Amount.
-    pub amount: Option<Money>,
+    /// The total amount billed for all services of the claim.
+    pub chargeamount: Option<Money>,
+    /// The primary transaction this claim represents (useful for debugging).
+    pub transactionid: Option<String>,
     /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
     /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
     /// shows only the keys.
@@ -152,12 +129,10 @@ pub struct ClaimPayer {
     pub primarypatientinsuranceid: Option<InsuranceId>,
     /// The patient insurance (secondary).
     pub secondarypatientinsuranceid: Option<InsuranceId>,
-    /// Denial reason (CARC), when athena reports one.
-    pub denialreason: Option<DenialReasonCode>,
-    /// Remark codes (RARC).
-    pub remarkcodes: Option<Vec<RemarkCode>>,
-    /// Outstanding amount with this payer.
-    pub outstanding: Option<Money>,
+    /// The note attached to this status: free text, where a posted denial's reason
+    /// usually appears (e.g. `Denied CO-197 ... N54`). May name the patient: kept as
+    /// [`Phi`].
+    pub note: Option<Phi<String>>,
     /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
     /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
     /// shows only the keys.
@@ -180,36 +155,12 @@ pub struct ClaimProcedure {
     pub procedurecategory: Option<String>,
     /// Charge.
     pub chargeamount: Option<Money>,
-    /// Modifier(s), e.g. `25` (comma-separated when several).
-    pub proceduremodifier: Option<String>,
-    /// Units.
-    pub units: Option<u32>,
-    /// Payments applied.
-    pub payments: Option<Vec<ClaimTransaction>>,
-    /// Adjustments applied.
-    pub adjustments: Option<Vec<ClaimTransaction>>,
-    /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
-    /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
-    /// shows only the keys.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-    /// What `decode_warnings()` returns.
-    decode_warnings: Vec<DecodeWarning>,
-}
-
-/// A payment or adjustment on a charge.
-#[derive(Clone, Default, Model)]
-#[non_exhaustive]
-pub struct ClaimTransaction {
-    /// Amount.
-    pub amount: Option<Money>,
-    /// Reason (CARC) for adjustments and denials.
-    pub reason: Option<DenialReasonCode>,
-    /// Remark codes.
-    pub remarkcodes: Option<Vec<RemarkCode>>,
-    /// Posted.
-    pub postdate: Option<AthenaDate>,
-    /// Batch.
-    pub paymentbatchid: Option<PaymentBatchId>,
+    /// The total amount expected from the payer for this procedure.
+    pub allowableamount: Option<Money>,
+    /// The minimum amount expected from the payer.
+    pub allowablemin: Option<Money>,
+    /// The maximum amount expected from the payer.
+    pub allowablemax: Option<Money>,
     /// Fields athena sent that are not modelled, and modelled fields that arrived in a shape
     /// their type cannot hold (see `decode_warnings()`), kept verbatim. May hold PHI: `Debug`
     /// shows only the keys.

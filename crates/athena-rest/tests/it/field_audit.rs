@@ -40,10 +40,8 @@ fn models() -> Vec<(&'static str, &'static [&'static str])> {
         Encounter,
         EncounterSummary,
         Claim,
-        ClaimAdjustment,
         ClaimPayer,
         ClaimProcedure,
-        ClaimTransaction,
         ClaimDiagnosis,
         ClaimsCreated,
         PaymentRecorded,
@@ -162,6 +160,21 @@ const EVIDENCE: &[(&str, &str, &str)] = &[
     ("Encounter", "closeddate", "HTD Encounter.cs"),
     ("Encounter", "closeduser", "HTD Encounter.cs"),
     (
+        "ClaimProcedure",
+        "allowableamount",
+        "HTD Appointment.cs (Procedure)",
+    ),
+    (
+        "ClaimProcedure",
+        "allowablemin",
+        "HTD Appointment.cs (Procedure)",
+    ),
+    (
+        "ClaimProcedure",
+        "allowablemax",
+        "HTD Appointment.cs (Procedure)",
+    ),
+    (
         "VitalsCreated",
         "vitalids",
         "UNVERIFIED: POST /chart/{patientid}/vitals answer; no recording seen",
@@ -175,76 +188,6 @@ const EVIDENCE: &[(&str, &str, &str)] = &[
         "BenefitDetails",
         "ansi271",
         "UNVERIFIED: eligibility answer shape not captured (athena-api.md §10.4)",
-    ),
-    (
-        "Claim",
-        "outstandingbalance",
-        "UNVERIFIED: not in GET /claims; kept for athena-ai denial (sandbox-only)",
-    ),
-    (
-        "Claim",
-        "adjustments",
-        "UNVERIFIED: athena reports these in /claims/{id}/claimtransactions; sandbox-only",
-    ),
-    (
-        "ClaimAdjustment",
-        "groupcode",
-        "UNVERIFIED: sandbox-only denial detail",
-    ),
-    (
-        "ClaimAdjustment",
-        "reasoncode",
-        "UNVERIFIED: sandbox-only denial detail",
-    ),
-    (
-        "ClaimAdjustment",
-        "adjustmentcode",
-        "UNVERIFIED: sandbox-only denial detail",
-    ),
-    (
-        "ClaimAdjustment",
-        "remarkcodes",
-        "UNVERIFIED: sandbox-only denial detail",
-    ),
-    (
-        "ClaimAdjustment",
-        "amount",
-        "UNVERIFIED: sandbox-only denial detail",
-    ),
-    (
-        "ClaimPayer",
-        "denialreason",
-        "UNVERIFIED: sandbox-only denial detail",
-    ),
-    (
-        "ClaimPayer",
-        "remarkcodes",
-        "UNVERIFIED: sandbox-only denial detail",
-    ),
-    (
-        "ClaimPayer",
-        "outstanding",
-        "UNVERIFIED: sandbox-only denial detail",
-    ),
-    (
-        "ClaimProcedure",
-        "proceduremodifier",
-        "UNVERIFIED: POST /claims takes modifiers in claimcharges; GET shape not recorded",
-    ),
-    (
-        "ClaimProcedure",
-        "adjustments",
-        "UNVERIFIED: sandbox-only denial detail",
-    ),
-    (
-        "ClaimTransaction",
-        "amount",
-        "UNVERIFIED: sandbox-only denial detail",
-    ),
-    (
-        "ClaimTransaction",
-        "remarkcodes",
-        "UNVERIFIED: sandbox-only denial detail",
     ),
 ];
 

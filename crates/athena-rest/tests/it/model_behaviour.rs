@@ -62,18 +62,30 @@ fn open_enums_keep_unknown_codes() {
         AppointmentStatus::Other("z".into())
     );
     let payer: ClaimPayer = serde_json::from_str(
-        r#"{"status":"NEWSTATUS","denialreason":"197","remarkcodes":["N130","ZZ9"]}"#,
+        r#"{"status":"NEWSTATUS","note":"Denied CO-197 N54","primarypatientinsuranceid":"945"}"#,
     )
     .unwrap();
     assert_eq!(payer.status, Some(ClaimStatus::Other("NEWSTATUS".into())));
-    assert_eq!(payer.denialreason, Some(DenialReasonCode::NoAuthorization));
     assert_eq!(
-        payer.remarkcodes.as_deref(),
-        Some(&[RemarkCode::N130, RemarkCode::Other("ZZ9".into())][..])
+        payer.note.as_ref().map(|n| n.expose().as_str()),
+        Some("Denied CO-197 N54")
+    );
+    assert!(
+        !format!("{payer:?}").contains("CO-197"),
+        "the note is redacted in Debug"
     );
     let back = serde_json::to_value(&payer).unwrap();
     assert_eq!(back["status"], "NEWSTATUS");
-    assert_eq!(back["remarkcodes"][1], "ZZ9");
+    assert_eq!(back["note"], "Denied CO-197 N54");
+    // The code enums still read athena's codes and keep unknown ones.
+    assert_eq!(
+        "197".parse::<DenialReasonCode>().unwrap(),
+        DenialReasonCode::NoAuthorization
+    );
+    assert_eq!(
+        "ZZ9".parse::<RemarkCode>().unwrap(),
+        RemarkCode::Other("ZZ9".into())
+    );
 }
 
 #[test]

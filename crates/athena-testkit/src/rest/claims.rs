@@ -10,7 +10,11 @@ use crate::http::{Reply, require};
 use crate::state::Payment;
 use crate::stats::ops;
 
-/// A claim object as `GET /claims/{id}` answers it.
+/// A claim object as `GET /claims/{id}` answers it: only the fields athena documents for it
+/// (the recorded `ListClaims.json`, and athena's reference text carried by
+/// `HTD-Health/athenahealth-sdk-dotnet` `Claim.cs`). Service-line modifiers, balances and
+/// adjustment codes are not among them: a denial shows the way athena shows it, as the
+/// payer's `status` with the `note` attached to that status.
 pub(crate) fn claim_json(c: &Claim) -> Value {
     let mut details = Map::new();
     for l in &c.lines {
@@ -20,12 +24,8 @@ pub(crate) fn claim_json(c: &Claim) -> Value {
         .lines
         .iter()
         .map(|l| {
-            let mut v = json!({"chargeamount": l.amount, "proceduredescription": l.description, "transactionid": l.transactionid.to_string(),
-                               "procedurecode": l.cpt, "procedurecategory": l.category, "units": l.units.to_string()});
-            if let Some(m) = &l.modifier {
-                v["proceduremodifier"] = json!(m);
-            }
-            v
+            json!({"chargeamount": l.amount, "proceduredescription": l.description, "transactionid": l.transactionid.to_string(),
+                   "procedurecode": l.cpt, "procedurecategory": l.category})
         })
         .collect();
     let diagnoses: Vec<Value> = c
@@ -37,21 +37,29 @@ pub(crate) fn claim_json(c: &Claim) -> Value {
                    "diagnosiscodeset": "ICD10", "diagnosisdescription": desc, "deleteddiagnosis": "false"})
         })
         .collect();
+    let mut primary = json!({"primarypatientinsuranceid": c.primary_insurance, "status": c.status});
+    if let Some(den) = &c.denial {
+        primary["note"] = json!(denial_note(c.id, den));
+    }
+    let mut patient = json!({"status": if c.deductible.is_some() { "BILLED" } else { "CLOSED" }});
+    if let Some(ded) = &c.deductible {
+        patient["note"] = json!(format!(
+            "PR-1 Deductible Amount {ded}. Transferred to patient."
+        ));
+    }
     let mut v = json!({
         "claimid": c.id.to_string(),
         "patientid": c.patientid,
         "departmentid": c.departmentid,
         "billedproviderid": c.providerid,
-        "renderingproviderid": c.providerid,
         "billedservicedate": d(c.service),
         "claimcreateddate": d(c.created),
         "procedures": procedures,
         "diagnoses": diagnoses,
         "transactiondetails": details,
-        "primaryinsurancepayer": {"primarypatientinsuranceid": c.primary_insurance, "status": c.status},
+        "primaryinsurancepayer": primary,
         "secondaryinsurancepayer": {"secondarypatientinsuranceid": 0, "status": "CLOSED"},
-        "patientpayer": {"status": if c.deductible.is_some() { "BILLED" } else { "CLOSED" }},
-        "outstandingbalance": c.outstanding,
+        "patientpayer": patient,
         "customfields": [],
     });
     if let Some(a) = c.appointmentid {
@@ -60,19 +68,22 @@ pub(crate) fn claim_json(c: &Claim) -> Value {
     if let Some(auth) = &c.authorization {
         v["referralauthid"] = json!(auth);
     }
-    let mut adjustments = Vec::new();
-    if let Some(den) = &c.denial {
-        adjustments.push(json!({"groupcode": den.group, "reasoncode": den.carc, "adjustmentcode": format!("{}-{}", den.group, den.carc),
-                                "remarkcodes": if den.rarc.is_empty() { vec![] } else { vec![den.rarc] }, "description": den.description,
-                                "amount": c.outstanding}));
-    }
-    if let Some(ded) = &c.deductible {
-        adjustments.push(json!({"groupcode": "PR", "reasoncode": "1", "adjustmentcode": "PR-1", "remarkcodes": [], "description": "Deductible Amount", "amount": ded}));
-    }
-    if !adjustments.is_empty() {
-        v["adjustments"] = Value::Array(adjustments);
-    }
     v
+}
+
+/// The note a biller's remittance posting leaves on the payer's status when a claim is
+/// denied: free text, so the sandbox writes it in three styles billers use (chosen by claim
+/// id) rather than one a parser could be tuned to.
+fn denial_note(id: u64, den: &crate::data::schedule::Denial) -> String {
+    let (g, carc, rarc, text) = (den.group, den.carc, den.rarc, den.description);
+    match id % 3 {
+        0 if rarc.is_empty() => format!("Denied by payer {g}-{carc}: {text}"),
+        0 => format!("Denied by payer {g}-{carc}: {text} Remark {rarc}."),
+        1 if rarc.is_empty() => format!("DENIAL rec'd. CARC {carc} ({g}). {text}"),
+        1 => format!("DENIAL rec'd. CARC {carc} ({g}), RARC {rarc}. {text}"),
+        _ if rarc.is_empty() => format!("{text} - {g} {carc}; resubmit if correctable"),
+        _ => format!("{text} - {g} {carc} / {rarc}; resubmit if correctable"),
+    }
 }
 
 fn list(cx: &mut Cx<'_>) -> Reply {
@@ -377,15 +388,7 @@ pub(crate) fn route(cx: &mut Cx<'_>, segs: &[&str]) -> Option<Reply> {
                     .filter(|c| {
                         c.patientid == p.id && c.outstanding.parse::<f64>().unwrap_or(0.0) > 0.0
                     })
-                    .map(|c| {
-                        let mut v = claim_json(c);
-                        v["patientoutstandingcharges"] = json!(
-                            c.deductible
-                                .clone()
-                                .unwrap_or_else(|| c.outstanding.clone())
-                        );
-                        v
-                    })
+                    .map(claim_json)
                     .collect();
             let items = slice(&all, pg);
             Reply::ok(envelope(

@@ -673,42 +673,6 @@ const SANDBOX_NAMES: &[(&str, &str)] = &[
         "chiefcomplaint",
         "UNVERIFIED: encounter chief complaint, feeds the SOAP example",
     ),
-    (
-        "outstandingbalance",
-        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
-    ),
-    (
-        "adjustments",
-        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
-    ),
-    (
-        "groupcode",
-        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
-    ),
-    (
-        "reasoncode",
-        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
-    ),
-    (
-        "adjustmentcode",
-        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
-    ),
-    (
-        "remarkcodes",
-        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
-    ),
-    (
-        "amount",
-        "UNVERIFIED: claim denial detail for athena-ai (sandbox-only)",
-    ),
-    (
-        "proceduremodifier",
-        "UNVERIFIED: claim line modifier for athena-ai (sandbox-only)",
-    ),
-    (
-        "patientoutstandingcharges",
-        "UNVERIFIED: claim denial detail (sandbox-only)",
-    ),
 ];
 
 /// Every key the sandbox answers the main GET endpoints with is one athena sends.

@@ -502,13 +502,27 @@ async fn documents_cases_inbox_claims_payments() {
     // Planted denials are visible on the wire.
     let d = sb.planted_denials();
     assert!(d.len() >= 6, "{}", d.len());
-    let (_, v) = s.get(&format!("/claims/{}", d[0].claim_id)).await;
-    assert_eq!(v["primaryinsurancepayer"]["status"], "DENIED");
-    assert_eq!(
-        v["adjustments"][0]["adjustmentcode"],
-        json!(d[0].adjustment_code)
-    );
-    let _: Value = v;
+    // Planted denials are visible on the wire the way athena shows a denial: the payer's
+    // status with a note naming the adjustment reason; no invented denial fields.
+    for den in &d {
+        let (_, v) = s.get(&format!("/claims/{}", den.claim_id)).await;
+        let payer = &v["primaryinsurancepayer"];
+        assert_eq!(payer["status"], "HOLD", "{}", den.claim_id);
+        let note = payer["note"].as_str().unwrap_or_default();
+        let (group, reason) = den.adjustment_code.split_once('-').unwrap();
+        assert!(
+            note.contains(group) && note.contains(reason),
+            "{note:?} names {}",
+            den.adjustment_code
+        );
+        assert!(note.contains(&den.remark_code), "{note:?}");
+        for gone in ["adjustments", "outstandingbalance"] {
+            assert!(v.get(gone).is_none(), "{gone} is not an athena field");
+        }
+        for p in v["procedures"].as_array().unwrap() {
+            assert!(p.get("proceduremodifier").is_none() && p.get("units").is_none());
+        }
+    }
 }
 
 /// The policy a claim is billed to, as a client reads it: `primarypatientinsuranceid`

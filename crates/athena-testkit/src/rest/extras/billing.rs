@@ -7,7 +7,8 @@
 //! use athena's vocabulary for the same facts elsewhere (claim `transactionid`,
 //! `procedurecode`, `postdate`; `recordpayment`'s `paymentmethod`), under the item keys
 //! `claimtransactions` and `payments`. Everything is derived from the sandbox's claims and
-//! recorded payments, so the ledger of a claim always adds up to its `outstandingbalance`.
+//! recorded payments, so the ledger of a claim always adds up to what the claim still owes
+//! (the sandbox keeps that balance internally; athena's claim object shows none).
 
 use serde_json::{Value, json};
 
