@@ -83,7 +83,7 @@
 //! println!("{} problems", problems.items().len());
 //!
 //! // Every open slot, walked lazily page by page (`StreamExt::next` comes with the prelude).
-//! let mut slots = department.appointments().open().reason_any().stream();
+//! let mut slots = department.appointments().open().reasonid_any().stream();
 //! let slot = slots.next().await.ok_or("no open slot")??;
 //! let slot_id = slot.appointmentid.ok_or("no slot id")?;
 //!

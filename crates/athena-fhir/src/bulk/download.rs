@@ -206,13 +206,14 @@ impl Download {
     /// the FHIR server's origin (a file elsewhere is refused); otherwise anonymous, to any
     /// origin.
     fn request(&self) -> Result<Request> {
-        let url = Url::parse(&self.url)
-            .map_err(|e| {
-                FhirError::from(Repr::Url("a manifest file URL is not valid".into())).with_source(e)
-            })?;
+        let url = Url::parse(&self.url).map_err(|e| {
+            FhirError::from(Repr::Url("a manifest file URL is not valid".into())).with_source(e)
+        })?;
         let request = if self.requires_token {
             if !self.client.is_same_origin(&url) {
-                return Err(FhirError::from(Repr::ForeignOrigin(url.origin().ascii_serialization())));
+                return Err(FhirError::from(Repr::ForeignOrigin(
+                    url.origin().ascii_serialization(),
+                )));
             }
             Request::to_link(Method::GET, BULK_FILE_ROUTE, url)
         } else {

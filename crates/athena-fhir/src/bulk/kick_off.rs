@@ -74,7 +74,9 @@ impl FhirClient {
             .headers()
             .get("content-location")
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| FhirError::from(Repr::Export("kick-off without Content-Location".into())))?;
+            .ok_or_else(|| {
+                FhirError::from(Repr::Export("kick-off without Content-Location".into()))
+            })?;
         let status_url = self.resolve_link(location)?;
         Ok(ExportJob {
             client: self.clone(),
