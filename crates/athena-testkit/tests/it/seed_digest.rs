@@ -118,5 +118,7 @@ async fn seed_data_is_unchanged_by_the_named_table_rows() {
     assert_eq!(d, EXPECTED, "the seed data changed (digest {d:#018x})");
 }
 
-/// Recorded with the positional tables (before the rewrite).
-const EXPECTED: u64 = 0x8998_1305_0da2_9c3b;
+/// Recorded with the positional tables (before the rewrite: `0x8998_1305_0da2_9c3b`, equal
+/// after it), then re-recorded once when the claim answers deliberately dropped the fields
+/// athena does not document (the denial now shows as the payer's status note).
+const EXPECTED: u64 = 0x87c1_a5f6_2e2a_d8cb;
