@@ -42,7 +42,7 @@ pub enum SignatureErrorKind {
 }
 
 /// A rejected `X-Hub-Signature`: the verdict of [`verify_signature`], separate from the crate's
-/// [`Error`](crate::Error) because it judges a request rather than reporting a failure. Opaque;
+/// [`Error`] because it judges a request rather than reporting a failure. Opaque;
 /// read [`SignatureError::kind`]. Its `Display` names the reason only, never the header or body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SignatureError {

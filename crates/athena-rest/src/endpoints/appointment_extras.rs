@@ -88,7 +88,7 @@ impl DepartmentSlots {
         DepartmentSlots { department }
     }
 
-    /// `POST /v1/{practiceid}/appointments/open`: opens one slot per [`CreateSlots::time`] for `provider` on
+    /// `POST /v1/{practiceid}/appointments/open`: opens one slot per [`CreateSlots::appointmenttime`] for `provider` on
     /// `date`; set an appointment type or a reason. Never retried once the request may have
     /// reached athena (a replay would open the slots twice).
     pub fn create(&self, provider: ProviderId, date: AthenaDate) -> CreateSlots {

@@ -128,7 +128,7 @@ impl Chart {
 
 builder!(
     /// `GET /v1/{practiceid}/chart/{patientid}/problems`: a patient's problems
-    /// (`lastupdated`, `sectionnote`… are in [`Page::extra`]). See [`Chart::problems`].
+    /// (`lastupdated`, `sectionnote`… are in [`athena_core::Page::extra`]). See [`Chart::problems`].
     ListProblems
 );
 pure_build!(ListProblems);
